@@ -1,0 +1,546 @@
+"""The typed intermediate representation of a compiled specification.
+
+Every class is a frozen, slotted attrs value class.  Collections are tuples, so
+an IR is hashable, comparable and safe to share between plugins.  Nodes that
+come from source text carry a :class:`Span`; spans are excluded from equality,
+so two specs that differ only in layout compare equal (the formatter relies on
+that: ``parse(fmt(x)) == parse(x)``).
+
+The IR knows nothing of any awarding body: bodies are data (``Body``), and
+house styles live in plugins.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Union
+
+import attrs
+from attrs import field, frozen
+
+# --------------------------------------------------------------------------- spans
+
+
+@frozen
+class Span:
+    """A region of a source file; lines and columns are 1-based."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+NO_SPAN = Span("<generated>", 0, 0, 0, 0)
+
+
+def _span() -> "attrs.Attribute":
+    return field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+# --------------------------------------------------------------------------- text
+
+
+@frozen
+class Paragraph:
+    text: str
+
+
+@frozen
+class BulletList:
+    items: tuple[str, ...]
+
+
+Block = Union[Paragraph, BulletList]
+
+_BULLET = re.compile(r"^\s*[-*\u2022]\s+")
+
+
+@frozen
+class Text:
+    """Author prose: paragraphs separated by blank lines, and ``-`` bullet lists.
+
+    ``value`` is the normalised text (dedented, trailing spaces and surrounding
+    blank lines removed); ``blocks`` is its structure.
+    """
+
+    value: str
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        blocks: list[Block] = []
+        for chunk in re.split(r"\n\s*\n", self.value):
+            if not chunk.strip():
+                continue
+            lines = chunk.split("\n")
+            para: list[str] = []
+            bullets: list[str] = []
+
+            def flush_para() -> None:
+                if para:
+                    blocks.append(Paragraph(" ".join(s.strip() for s in para)))
+                    para.clear()
+
+            def flush_bullets() -> None:
+                if bullets:
+                    blocks.append(BulletList(tuple(bullets)))
+                    bullets.clear()
+
+            for line in lines:
+                if _BULLET.match(line):
+                    flush_para()
+                    bullets.append(_BULLET.sub("", line).strip())
+                elif bullets and line.startswith((" ", "\t")):
+                    bullets[-1] += " " + line.strip()
+                else:
+                    flush_bullets()
+                    para.append(line)
+            flush_para()
+            flush_bullets()
+        return tuple(blocks)
+
+    @property
+    def plain(self) -> str:
+        """The text on one line, bullets joined with '; '."""
+        out = []
+        for b in self.blocks:
+            out.append(b.text if isinstance(b, Paragraph) else "; ".join(b.items))
+        return " ".join(out)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# --------------------------------------------------------------------------- shared values
+
+
+@frozen
+class Level:
+    """Entry 1-3 or Level 1-8."""
+
+    entry: bool
+    n: int
+
+    def __str__(self) -> str:
+        return f"Entry {self.n}" if self.entry else f"Level {self.n}"
+
+
+@frozen
+class PartialDate:
+    """A date with year, optional month and optional day (``2017-10``)."""
+
+    year: int
+    month: Optional[int] = None
+    day: Optional[int] = None
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __str__(self) -> str:
+        s = f"{self.year:04d}"
+        if self.month:
+            s += f"-{self.month:02d}"
+        if self.day:
+            s += f"-{self.day:02d}"
+        return s
+
+
+ENVIRONMENTS = ("workplace", "rwe", "placement")
+"""Where evidence may come from: the real workplace, a realistic working
+environment, a work placement."""
+
+EVIDENCE_KINDS = ("performance", "knowledge")
+
+
+@frozen
+class SimulationRule:
+    allowed: bool
+    applies_to: Optional[str] = None  # "performance", "knowledge" or None for both
+    span: Span = _span()
+
+
+@frozen
+class Environment:
+    """Where evidence may be collected and whether simulation is allowed."""
+
+    sources: tuple[str, ...] = ()
+    simulation: tuple[SimulationRule, ...] = ()
+
+    def simulation_allowed(self, kind: str) -> Optional[bool]:
+        """True/False if the spec says, None when it is silent."""
+        verdict = None
+        for rule in self.simulation:
+            if rule.applies_to in (None, kind):
+                verdict = rule.allowed
+        return verdict
+
+
+# --------------------------------------------------------------------------- document
+
+
+@frozen
+class Body:
+    id: str
+    name: str
+
+
+@frozen
+class Change:
+    version: str
+    date: PartialDate
+    detail: Text
+    section: Optional[Text] = None
+    span: Span = _span()
+
+
+@frozen
+class EvidenceMethod:
+    id: str
+    label: str
+    builtin: bool = True
+
+
+@frozen
+class Document:
+    id: str
+    title: str
+    body: Body
+    version: Optional[str] = None
+    published: Optional[PartialDate] = None
+    history: tuple[Change, ...] = ()
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------- rules of combination
+
+
+@frozen
+class MinTotal:
+    credits: int
+    span: Span = _span()
+
+
+@frozen
+class MaxTotal:
+    credits: int
+    span: Span = _span()
+
+
+@frozen
+class Mandatory:
+    units: tuple[str, ...]
+    span: Span = _span()
+
+
+@frozen
+class CreditsFrom:
+    """``at least|at most|exactly N credits from`` a set of groups/units."""
+
+    op: str  # "at_least" | "at_most" | "exactly"
+    credits: int
+    sources: tuple[str, ...]  # group or unit ids as written
+    units: tuple[str, ...]  # resolved unit ids
+    span: Span = _span()
+
+
+@frozen
+class Remaining:
+    """``remaining credits from`` groups: the units a route may draw on."""
+
+    sources: tuple[str, ...]
+    units: tuple[str, ...]
+    span: Span = _span()
+
+
+Rule = Union[MinTotal, MaxTotal, Mandatory, CreditsFrom, Remaining]
+
+
+@frozen
+class Group:
+    id: str
+    title: str
+    units: tuple[str, ...]
+    span: Span = _span()
+
+
+@frozen
+class Barred:
+    a: str
+    b: str
+    note: Optional[Text] = None
+    span: Span = _span()
+
+
+@frozen
+class Route:
+    """One valid combination of units for a qualification."""
+
+    units: tuple[str, ...]
+    credits: int
+    glh: int
+
+
+@frozen
+class RouteSummary:
+    """What the solver found for a qualification."""
+
+    satisfiable: bool
+    min_credits: Optional[int] = None
+    max_credits: Optional[int] = None
+    min_glh: Optional[int] = None
+    max_glh: Optional[int] = None
+    cheapest: Optional[Route] = None  # the valid route with least GLH
+
+
+@frozen
+class Qualification:
+    id: str
+    title: str
+    number: Optional[str] = None
+    reference: Optional[str] = None
+    level: Optional[Level] = None
+    glh: Optional[int] = None
+    tqt: Optional[int] = None
+    credits: Optional[int] = None
+    grading: Optional[str] = None
+    assessment: Optional[Text] = None
+    registration_months: Optional[int] = None
+    age: Optional[Text] = None
+    entry: Optional[Text] = None
+    progression: Optional[Text] = None
+    aim_reference: Optional[str] = None
+    rules: tuple[Rule, ...] = ()
+    units: tuple[str, ...] = ()  # every unit a route may contain, in spec order
+    mandatory: tuple[str, ...] = ()
+    routes: Optional[RouteSummary] = None
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------- units
+
+
+@frozen
+class Demand:
+    """A quantified evidence demand: ``demand at least 2 "types of appearance"``."""
+
+    count: int
+    what: str
+    op: str = "exactly"  # "exactly" | "at_least"
+    different: Optional[str] = None  # "occasions", "customers", ... or None
+    span: Span = _span()
+
+
+@frozen
+class Reuse:
+    """Evidence for this criterion may reuse evidence of another criterion."""
+
+    criteria: tuple[str, ...]
+    unit: Optional[str] = None  # None: the same unit
+    note: Optional[Text] = None
+    span: Span = _span()
+
+
+@frozen
+class Guidance:
+    text: Text
+    span: Span = _span()
+
+
+@frozen
+class Criterion:
+    ref: str  # "1.2"
+    statement: str
+    verb: str
+    guidance: tuple[Guidance, ...] = ()
+    demands: tuple[Demand, ...] = ()
+    reuse: tuple[Reuse, ...] = ()
+    span: Span = _span()
+
+    @property
+    def number(self) -> int:
+        return int(self.ref.split(".")[1])
+
+
+@frozen
+class Outcome:
+    number: int
+    kind: str  # "knowledge" | "performance"
+    statement: str
+    criteria: tuple[Criterion, ...] = ()
+    span: Span = _span()
+
+
+@frozen
+class EvidenceRow:
+    criteria: tuple[str, ...]
+    methods: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
+    span: Span = _span()
+
+
+@frozen
+class Unit:
+    id: str
+    title: str
+    number: Optional[str] = None
+    reference: Optional[str] = None
+    level: Optional[Level] = None
+    credits: Optional[int] = None
+    glh: Optional[int] = None
+    owner: Optional[Text] = None
+    aim: Optional[Text] = None
+    assessment: Optional[Text] = None
+    strategy: Optional[Text] = None
+    environment: Environment = Environment()
+    assessed_under: tuple[str, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    evidence_guide: tuple[EvidenceRow, ...] = ()
+    span: Span = _span()
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for o in self.outcomes for c in o.criteria)
+
+    def criterion(self, ref: str) -> Optional[Criterion]:
+        for c in self.criteria:
+            if c.ref == ref:
+                return c
+        return None
+
+    @property
+    def label(self) -> str:
+        return self.number or self.id
+
+
+# --------------------------------------------------------------------------- evidence requirements
+
+
+@frozen
+class RangeItem:
+    letter: str
+    text: Text
+    span: Span = _span()
+
+
+@frozen
+class Range:
+    """Lettered range items: all of them (``choose is None``) or k of n."""
+
+    items: tuple[RangeItem, ...]
+    choose: Optional[int] = None
+    span: Span = _span()
+
+    @property
+    def required(self) -> int:
+        return len(self.items) if self.choose is None else self.choose
+
+
+@frozen
+class Distinct:
+    """``two different communication media``."""
+
+    count: int
+    what: str
+    span: Span = _span()
+
+
+@frozen
+class Requirement:
+    number: int
+    kind: str  # environment, sector, sufficiency, organisation, methods, evidence, note
+    text: Text
+    ranges: tuple[Range, ...] = ()
+    distinct: tuple[Distinct, ...] = ()
+    methods: tuple[str, ...] = ()
+    different: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+REQUIREMENT_KINDS = (
+    "environment",
+    "sector",
+    "sufficiency",
+    "organisation",
+    "methods",
+    "evidence",
+    "note",
+)
+
+
+@frozen
+class RequirementSet:
+    id: str
+    title: str
+    code: Optional[str] = None
+    environment: Environment = Environment()
+    requirements: tuple[Requirement, ...] = ()
+    origin: Optional[str] = None  # id of the document that declares it
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------- glossary and the whole spec
+
+
+@frozen
+class GlossaryEntry:
+    term: str
+    definition: Text
+    span: Span = _span()
+
+    @property
+    def key(self) -> str:
+        return self.term.split()[0].strip("(").lower() if self.term else ""
+
+
+@frozen
+class Glossary:
+    title: Optional[str] = None
+    terms: tuple[GlossaryEntry, ...] = ()
+    verbs: tuple[GlossaryEntry, ...] = ()
+
+
+@frozen
+class Spec:
+    """A compiled specification: one root file with a ``document`` and its imports."""
+
+    document: Document
+    qualifications: tuple[Qualification, ...] = ()
+    groups: tuple[Group, ...] = ()
+    units: tuple[Unit, ...] = ()
+    barred: tuple[Barred, ...] = ()
+    glossary: Glossary = Glossary()
+    requirement_sets: tuple[RequirementSet, ...] = ()
+    methods: tuple[EvidenceMethod, ...] = ()
+    files: tuple[str, ...] = ()  # every source file, root first
+
+    def unit(self, uid: str) -> Optional[Unit]:
+        for u in self.units:
+            if u.id == uid:
+                return u
+        return None
+
+    def requirement_set(self, rid: str) -> Optional[RequirementSet]:
+        for r in self.requirement_sets:
+            if r.id == rid:
+                return r
+        return None
+
+    def qualification(self, qid: str) -> Optional[Qualification]:
+        for q in self.qualifications:
+            if q.id == qid:
+                return q
+        return None
+
+    def barred_with(self, uid: str) -> tuple[str, ...]:
+        out = []
+        for b in self.barred:
+            if b.a == uid:
+                out.append(b.b)
+            elif b.b == uid:
+                out.append(b.a)
+        return tuple(out)

@@ -1,0 +1,624 @@
+"""Lowering: a lark parse tree to typed IR declarations for one file.
+
+The Transformer builds IR nodes bottom-up.  Statements inside a block come up
+as ``_Field`` values; the block's constructor checks for repeated fields
+(E006) and builds the frozen IR object.  References between declarations are
+resolved later, by :mod:`specc.compiler`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from attrs import define, field, frozen
+from lark import Token, Transformer, v_args
+
+from . import ir
+from .diagnostics import Diagnostic, did_you_mean
+from .syntax import span_of, unquote
+from .vocab import COMMUNICATION_METHODS
+
+
+@frozen
+class _Field:
+    name: str
+    value: Any
+    span: ir.Span
+
+
+@frozen
+class Import:
+    path: str
+    alias: Optional[str]
+    span: ir.Span
+
+
+@define
+class FileDecls:
+    """What one source file declares, in source order."""
+
+    file: str
+    imports: list[Import] = field(factory=list)
+    document: Optional[ir.Document] = None
+    methods: list[ir.EvidenceMethod] = field(factory=list)
+    qualifications: list[ir.Qualification] = field(factory=list)
+    groups: list[ir.Group] = field(factory=list)
+    units: list[ir.Unit] = field(factory=list)
+    barred: list[ir.Barred] = field(factory=list)
+    glossaries: list[ir.Glossary] = field(factory=list)
+    requirement_sets: list[ir.RequirementSet] = field(factory=list)
+
+
+def _int(tok: Token, file: str, diags: list[Diagnostic], what: str = "a whole number") -> int:
+    s = str(tok)
+    if not s.isdigit():
+        diags.append(Diagnostic("E005", f"`{s}` is not {what}", span_of(tok, file), help="write digits only, like 12"))
+        return 0
+    return int(s)
+
+
+def parse_date(tok: Token, file: str, diags: list[Diagnostic]) -> ir.PartialDate:
+    s = str(tok)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", s)
+    if m:
+        y, mo, d = (int(g) if g else None for g in m.groups())
+        if (mo is None or 1 <= mo <= 12) and (d is None or 1 <= d <= 31):
+            return ir.PartialDate(y, mo, d)
+    diags.append(
+        Diagnostic("E005", f"`{s}` is not a date", span_of(tok, file), help="write YYYY, YYYY-MM or YYYY-MM-DD, like 2017-10")
+    )
+    return ir.PartialDate(1, None, None)
+
+
+_VERB = re.compile(r"[A-Za-z][A-Za-z\-']*")
+
+
+def command_verb(statement: str) -> str:
+    m = _VERB.search(statement)
+    return m.group(0).lower() if m else ""
+
+
+@v_args(meta=True)
+class Lower(Transformer):
+    def __init__(self, file: str, diags: list[Diagnostic]):
+        super().__init__()
+        self.file = file
+        self.diags = diags
+        self.decls = FileDecls(file)
+
+    # ------------------------------------------------------------ helpers
+    def _span(self, meta) -> ir.Span:
+        return span_of(meta, self.file)
+
+    def _err(self, code: str, msg: str, where, help: Optional[str] = None) -> None:
+        sp = where if isinstance(where, ir.Span) else span_of(where, self.file)
+        self.diags.append(Diagnostic(code, msg, sp, help=help))
+
+    def _fields(self, items, what: str, repeatable=()) -> tuple[dict, list]:
+        """Split block items into unique fields and everything else."""
+        fields: dict[str, _Field] = {}
+        rest = []
+        for it in items:
+            if isinstance(it, _Field) and it.name not in repeatable:
+                if it.name in fields:
+                    self._err(
+                        "E006",
+                        f"`{it.name}` is given twice in this {what}",
+                        it.span,
+                        help=f"the first `{it.name}` is at line {fields[it.name].span.line}; keep one",
+                    )
+                    continue
+                fields[it.name] = it
+            else:
+                rest.append(it)
+        return {k: v.value for k, v in fields.items()}, rest
+
+    def _text(self, tok) -> ir.Text:
+        return ir.Text(unquote(str(tok)))
+
+    def _f(self, name, value, meta) -> _Field:
+        return _Field(name, value, self._span(meta))
+
+    # ------------------------------------------------------------ top level
+    def start(self, meta, items):
+        return self.decls
+
+    def import_decl(self, meta, c):
+        imp = Import(unquote(str(c[0])), str(c[1]) if len(c) > 1 else None, self._span(meta))
+        self.decls.imports.append(imp)
+        return imp
+
+    # ------------------------------------------------------------ document
+    def document(self, meta, c):
+        ident, title, *items = c
+        f, rest = self._fields(items, "document")
+        if "body" not in f:
+            self._err("E007", "the document does not say its awarding body", meta, help='add `body ncfe "NCFE"`')
+        doc = ir.Document(
+            id=str(ident),
+            title=unquote(str(title)),
+            body=f.get("body", ir.Body("unknown", "Unknown")),
+            version=f.get("version"),
+            published=f.get("published"),
+            history=f.get("history", ()),
+            span=self._span(meta),
+        )
+        if self.decls.document is not None:
+            self._err("E010", "a file can declare only one document", meta)
+        else:
+            self.decls.document = doc
+        return doc
+
+    def body_stmt(self, meta, c):
+        return self._f("body", ir.Body(str(c[0]), unquote(str(c[1]))), meta)
+
+    def _version(self, tok) -> str:
+        return unquote(str(tok)) if str(tok).startswith('"') else str(tok)
+
+    def version_stmt(self, meta, c):
+        return self._f("version", self._version(c[0]), meta)
+
+    def published_stmt(self, meta, c):
+        return self._f("published", parse_date(c[0], self.file, self.diags), meta)
+
+    def history(self, meta, c):
+        return _Field("history", tuple(c), self._span(meta))
+
+    def change(self, meta, c):
+        section = self._text(c[3]) if len(c) > 3 else None
+        return ir.Change(
+            self._version(c[0]), parse_date(c[1], self.file, self.diags), self._text(c[2]), section, span=self._span(meta)
+        )
+
+    def methods_decl(self, meta, c):
+        m = ir.EvidenceMethod(str(c[0]), unquote(str(c[1])), builtin=False)
+        self.decls.methods.append(m)
+        return _Field("method", m, self._span(meta))
+
+    # ------------------------------------------------------------ qualification
+    def qualification(self, meta, c):
+        ident, title, *items = c
+        f, rest = self._fields(items, "qualification")
+        q = ir.Qualification(
+            id=str(ident),
+            title=unquote(str(title)),
+            number=f.get("number"),
+            reference=f.get("reference"),
+            level=f.get("level"),
+            glh=f.get("glh"),
+            tqt=f.get("tqt"),
+            credits=f.get("credits"),
+            grading=f.get("grading"),
+            assessment=f.get("assessment"),
+            registration_months=f.get("registration"),
+            age=f.get("age"),
+            entry=f.get("entry"),
+            progression=f.get("progression"),
+            aim_reference=f.get("aim_reference"),
+            rules=f.get("rules", ()),
+            span=self._span(meta),
+        )
+        self.decls.qualifications.append(q)
+        return q
+
+    def number_stmt(self, meta, c):
+        return self._f("number", unquote(str(c[0])), meta)
+
+    def reference_stmt(self, meta, c):
+        return self._f("reference", unquote(str(c[0])), meta)
+
+    def level_stmt(self, meta, c):
+        entry = len(c) == 2
+        n = _int(c[-1], self.file, self.diags)
+        if (entry and not 1 <= n <= 3) or (not entry and not 1 <= n <= 8):
+            self._err("E005", f"there is no {'Entry' if entry else 'Level'} {n}", c[-1], help="Entry levels are 1-3, levels 1-8")
+        return self._f("level", ir.Level(entry, n), meta)
+
+    def glh_stmt(self, meta, c):
+        return self._f("glh", _int(c[0], self.file, self.diags), meta)
+
+    def tqt_stmt(self, meta, c):
+        return self._f("tqt", _int(c[0], self.file, self.diags), meta)
+
+    def credits_stmt(self, meta, c):
+        return self._f("credits", _int(c[0], self.file, self.diags), meta)
+
+    def grading_stmt(self, meta, c):
+        g = str(c[0])
+        allowed = ("pass_fail", "pass_only", "graded")
+        if g not in allowed:
+            self._err("E005", f"unknown grading `{g}`", c[0], help=did_you_mean(g, allowed) or f"use one of {', '.join(allowed)}")
+        return self._f("grading", g, meta)
+
+    def assessment_stmt(self, meta, c):
+        return self._f("assessment", self._text(c[0]), meta)
+
+    def registration_stmt(self, meta, c):
+        return self._f("registration", _int(c[0], self.file, self.diags), meta)
+
+    def age_stmt(self, meta, c):
+        return self._f("age", self._text(c[0]), meta)
+
+    def entry_stmt(self, meta, c):
+        return self._f("entry", self._text(c[0]), meta)
+
+    def progression_stmt(self, meta, c):
+        return self._f("progression", self._text(c[0]), meta)
+
+    def aim_ref_stmt(self, meta, c):
+        return self._f("aim_reference", unquote(str(c[0])), meta)
+
+    def rules(self, meta, c):
+        return _Field("rules", tuple(c), self._span(meta))
+
+    def min_total(self, meta, c):
+        return ir.MinTotal(_int(c[0], self.file, self.diags), span=self._span(meta))
+
+    def max_total(self, meta, c):
+        return ir.MaxTotal(_int(c[0], self.file, self.diags), span=self._span(meta))
+
+    def mandatory(self, meta, c):
+        return ir.Mandatory(tuple(str(x) for x in c), span=self._span(meta))
+
+    def credits_from(self, meta, c):
+        op = re.sub(r"\s+", "_", str(c[0]))
+        return ir.CreditsFrom(op, _int(c[1], self.file, self.diags), tuple(str(x) for x in c[2:]), (), span=self._span(meta))
+
+    def remaining(self, meta, c):
+        return ir.Remaining(tuple(str(x) for x in c), (), span=self._span(meta))
+
+    # ------------------------------------------------------------ groups, barred, glossary
+    def group(self, meta, c):
+        g = ir.Group(str(c[0]), unquote(str(c[1])), tuple(str(x) for x in c[2:]), span=self._span(meta))
+        self.decls.groups.append(g)
+        return g
+
+    def barred(self, meta, c):
+        note = self._text(c[2]) if len(c) > 2 else None
+        b = ir.Barred(str(c[0]), str(c[1]), note, span=self._span(meta))
+        self.decls.barred.append(b)
+        return b
+
+    def glossary(self, meta, c):
+        title = None
+        if c and isinstance(c[0], Token):
+            title, c = unquote(str(c[0])), c[1:]
+        terms = tuple(e for kind, e in c if kind == "term")
+        verbs = tuple(e for kind, e in c if kind == "verb")
+        g = ir.Glossary(title, terms, verbs)
+        self.decls.glossaries.append(g)
+        return g
+
+    def term(self, meta, c):
+        return ("term", ir.GlossaryEntry(unquote(str(c[0])), self._text(c[1]), span=self._span(meta)))
+
+    def verb(self, meta, c):
+        return ("verb", ir.GlossaryEntry(unquote(str(c[0])), self._text(c[1]), span=self._span(meta)))
+
+    # ------------------------------------------------------------ units
+    def unit(self, meta, c):
+        ident, title, *items = c
+        f, rest = self._fields(items, "unit", repeatable=("evidence_from", "simulation", "guidance", "assessed_under"))
+        outcomes = [x for x in rest if isinstance(x, ir.Outcome)]
+        guidance = [x for x in rest if isinstance(x, _Field) and x.name == "guidance"]
+        sources: list[str] = []
+        sims: list[ir.SimulationRule] = []
+        under: list[str] = []
+        for x in rest:
+            if isinstance(x, _Field) and x.name == "evidence_from":
+                sources.extend(x.value)
+            elif isinstance(x, _Field) and x.name == "simulation":
+                sims.append(x.value)
+            elif isinstance(x, _Field) and x.name == "assessed_under":
+                under.extend(name for name, _ in x.value)
+        outcomes = self._attach_guidance(outcomes, guidance)
+        u = ir.Unit(
+            id=str(ident),
+            title=unquote(str(title)),
+            number=f.get("number"),
+            reference=f.get("reference"),
+            level=f.get("level"),
+            credits=f.get("credits"),
+            glh=f.get("glh"),
+            owner=f.get("owner"),
+            aim=f.get("aim"),
+            assessment=f.get("assessment"),
+            strategy=f.get("strategy"),
+            environment=ir.Environment(tuple(sources), tuple(sims)),
+            assessed_under=tuple(under),
+            outcomes=tuple(outcomes),
+            evidence_guide=f.get("evidence_guide", ()),
+            span=self._span(meta),
+        )
+        self.decls.units.append(u)
+        return u
+
+    def _attach_guidance(self, outcomes: list[ir.Outcome], entries: list[_Field]) -> list[ir.Outcome]:
+        """Fold unit-level ``guidance`` entries into the criteria they name."""
+        extra: dict[str, dict[str, list]] = {}
+        known = {c.ref for o in outcomes for c in o.criteria}
+        for e in entries:
+            refs, text, demands, reuse, ref_spans = e.value
+            for ref, rspan in zip(refs, ref_spans):
+                if ref not in known:
+                    self._err(
+                        "W031",
+                        f"guidance names criterion {ref}, which this unit does not have",
+                        rspan,
+                        help=did_you_mean(ref, known) or "check the criterion numbers of this unit",
+                    )
+                    continue
+                slot = extra.setdefault(ref, {"guidance": [], "demands": [], "reuse": []})
+                slot["guidance"].append(ir.Guidance(text, span=e.span))
+                slot["demands"].extend(demands)
+                slot["reuse"].extend(reuse)
+        if not extra:
+            return outcomes
+        out = []
+        for o in outcomes:
+            crits = []
+            for cr in o.criteria:
+                x = extra.get(cr.ref)
+                if x:
+                    cr = cr.__class__(
+                        ref=cr.ref,
+                        statement=cr.statement,
+                        verb=cr.verb,
+                        guidance=cr.guidance + tuple(x["guidance"]),
+                        demands=cr.demands + tuple(x["demands"]),
+                        reuse=cr.reuse + tuple(x["reuse"]),
+                        span=cr.span,
+                    )
+                crits.append(cr)
+            out.append(ir.Outcome(o.number, o.kind, o.statement, tuple(crits), span=o.span))
+        return out
+
+    def owner_stmt(self, meta, c):
+        return self._f("owner", self._text(c[0]), meta)
+
+    def aim_stmt(self, meta, c):
+        return self._f("aim", self._text(c[0]), meta)
+
+    def strategy_stmt(self, meta, c):
+        return self._f("strategy", self._text(c[0]), meta)
+
+    def evidence_from(self, meta, c):
+        out = []
+        for t in c:
+            if str(t) not in ir.ENVIRONMENTS:
+                self._err(
+                    "E014",
+                    f"unknown evidence environment `{t}`",
+                    t,
+                    help=did_you_mean(str(t), ir.ENVIRONMENTS) or f"use {', '.join(ir.ENVIRONMENTS)}",
+                )
+            else:
+                out.append(str(t))
+        return self._f("evidence_from", tuple(out), meta)
+
+    def simulation(self, meta, c):
+        mode = str(c[0])
+        if mode not in ("allowed", "forbidden"):
+            self._err("E005", f"simulation is `allowed` or `forbidden`, not `{mode}`", c[0], help=did_you_mean(mode, ("allowed", "forbidden")))
+        kind = str(c[1]) if len(c) > 1 else None
+        if kind is not None and kind not in ir.EVIDENCE_KINDS:
+            self._err("E014", f"unknown evidence kind `{kind}`", c[1], help=did_you_mean(kind, ir.EVIDENCE_KINDS) or "use performance or knowledge")
+            kind = None
+        return self._f("simulation", ir.SimulationRule(mode == "allowed", kind, span=self._span(meta)), meta)
+
+    def assessed_under(self, meta, c):
+        return _Field("assessed_under", tuple((str(x), span_of(x, self.file)) for x in c), self._span(meta))
+
+    def outcome(self, meta, c):
+        num, kind, statement, *crits = c
+        k = str(kind)
+        if k not in ("knowledge", "performance"):
+            self._err("E014", f"unknown outcome kind `{k}`", kind, help=did_you_mean(k, ("knowledge", "performance")) or "use knowledge or performance")
+        n = _int(num, self.file, self.diags)
+        for cr in crits:
+            if cr.ref.split(".")[0] != str(n):
+                self._err(
+                    "E020",
+                    f"criterion {cr.ref} is inside outcome {n}",
+                    cr.span,
+                    help=f"criteria of outcome {n} are numbered {n}.1, {n}.2, ...",
+                )
+        return ir.Outcome(n, k, unquote(str(statement)), tuple(crits), span=self._span(meta))
+
+    def criterion(self, meta, c):
+        ref, statement, *items = c
+        f, rest = self._fields(items, "criterion", repeatable=("explained", "demand", "reuse"))
+        st = unquote(str(statement))
+        guidance = tuple(ir.Guidance(x.value, span=x.span) for x in rest if isinstance(x, _Field) and x.name == "explained")
+        demands = tuple(x for x in rest if isinstance(x, ir.Demand))
+        reuse = tuple(x for x in rest if isinstance(x, ir.Reuse))
+        return ir.Criterion(
+            ref=str(ref),
+            statement=st,
+            verb=f.get("verb") or command_verb(st),
+            guidance=guidance,
+            demands=demands,
+            reuse=reuse,
+            span=span_of(ref, self.file),
+        )
+
+    def verb_stmt(self, meta, c):
+        return self._f("verb", str(c[0]).lower(), meta)
+
+    def explained(self, meta, c):
+        return self._f("explained", self._text(c[0]), meta)
+
+    def demand(self, meta, c):
+        op = "exactly"
+        rest = list(c)
+        if rest and rest[0].type == "QUANT":
+            op = re.sub(r"\s+", "_", str(rest.pop(0)))
+            if op == "at_most":
+                self._err("E005", "a demand is `exactly` N or `at least` N", c[0], help="write `at least` or leave the quantifier out")
+                op = "exactly"
+        n = _int(rest[0], self.file, self.diags)
+        if n < 1:
+            self._err("E052", "a demand must ask for at least one item", rest[0])
+        different = rest[2] if len(rest) > 2 else None
+        return ir.Demand(n, unquote(str(rest[1])), op, different, span=self._span(meta))
+
+    def different(self, meta, c):
+        return str(c[0])
+
+    def reuse(self, meta, c):
+        unit = None
+        items = list(c)
+        note = None
+        if items and isinstance(items[-1], Token) and items[-1].type in ("STRING", "LONG_STRING"):
+            note = self._text(items.pop())
+        if items and items[0].type != "REF":
+            unit = str(items.pop(0))
+        return ir.Reuse(tuple(str(x) for x in items), unit, note, span=self._span(meta))
+
+    def guidance(self, meta, c):
+        refs, text, extra = [], None, []
+        for x in c:
+            if isinstance(x, Token) and x.type == "REF":
+                refs.append(x)
+            elif isinstance(x, Token):
+                text = self._text(x)
+            else:
+                extra.append(x)
+        demands = [x for x in extra if isinstance(x, ir.Demand)]
+        reuse = [x for x in extra if isinstance(x, ir.Reuse)]
+        value = ([str(r) for r in refs], text, demands, reuse, [span_of(r, self.file) for r in refs])
+        return _Field("guidance", value, self._span(meta))
+
+    def evidence_guide(self, meta, c):
+        return _Field("evidence_guide", tuple(c), self._span(meta))
+
+    def row(self, meta, c):
+        refs = tuple(str(x) for x in c if isinstance(x, Token))
+        methods: list[str] = []
+        notes: list[ir.Text] = []
+        for x in c:
+            if isinstance(x, _Field) and x.name == "methods":
+                methods.extend(m for m, _ in x.value)
+            elif isinstance(x, _Field) and x.name == "note":
+                notes.append(x.value)
+        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), span=self._span(meta))
+        # keep method spans for the compiler's vocabulary check
+        self._method_spans.extend(m for x in c if isinstance(x, _Field) and x.name == "methods" for m in x.value)
+        return row
+
+    @property
+    def _method_spans(self) -> list:
+        if not hasattr(self, "_ms"):
+            self._ms: list = []
+        return self._ms
+
+    def methods(self, meta, c):
+        return _Field("methods", tuple((str(x), span_of(x, self.file)) for x in c), self._span(meta))
+
+    def note(self, meta, c):
+        return self._f("note", self._text(c[0]), meta)
+
+    # ------------------------------------------------------------ requirements (CfA)
+    def requirements(self, meta, c):
+        ident, title, *items = c
+        f, rest = self._fields(items, "requirements", repeatable=("evidence_from", "simulation"))
+        sources, sims = [], []
+        for x in rest:
+            if isinstance(x, _Field) and x.name == "evidence_from":
+                sources.extend(x.value)
+            elif isinstance(x, _Field) and x.name == "simulation":
+                sims.append(x.value)
+        reqs = tuple(x for x in rest if isinstance(x, ir.Requirement))
+        rs = ir.RequirementSet(
+            id=str(ident),
+            title=unquote(str(title)),
+            code=f.get("code"),
+            environment=ir.Environment(tuple(sources), tuple(sims)),
+            requirements=reqs,
+            span=self._span(meta),
+        )
+        self.decls.requirement_sets.append(rs)
+        return rs
+
+    def code_stmt(self, meta, c):
+        return self._f("code", unquote(str(c[0])), meta)
+
+    def requirement(self, meta, c):
+        num = c[0]
+        kind = "evidence"
+        i = 1
+        if isinstance(c[1], Token) and c[1].type == "NAME":
+            kind = str(c[1])
+            if kind not in ir.REQUIREMENT_KINDS:
+                self._err(
+                    "E014",
+                    f"unknown requirement kind `{kind}`",
+                    c[1],
+                    help=did_you_mean(kind, ir.REQUIREMENT_KINDS) or f"use one of {', '.join(ir.REQUIREMENT_KINDS)}",
+                )
+            i = 2
+        text = self._text(c[i])
+        body = c[i + 1 :]
+        ranges = tuple(x for x in body if isinstance(x, ir.Range))
+        distinct = tuple(x for x in body if isinstance(x, ir.Distinct))
+        methods = []
+        for x in body:
+            if isinstance(x, _Field) and x.name == "methods":
+                for m, sp in x.value:
+                    if m not in COMMUNICATION_METHODS:
+                        self._err(
+                            "E013",
+                            f"unknown communication method `{m}`",
+                            sp,
+                            help=did_you_mean(m, COMMUNICATION_METHODS) or f"use one of {', '.join(COMMUNICATION_METHODS)}",
+                        )
+                    methods.append(m)
+        different = tuple(x for x in body if isinstance(x, str))
+        return ir.Requirement(
+            _int(num, self.file, self.diags),
+            kind,
+            text,
+            ranges,
+            distinct,
+            tuple(methods),
+            different,
+            span=self._span(meta),
+        )
+
+    def _range(self, meta, items, choose):
+        return ir.Range(tuple(items), choose, span=self._span(meta))
+
+    def range_all(self, meta, c):
+        return self._range(meta, c, None)
+
+    def range_choose(self, meta, c):
+        k = _int(c[0], self.file, self.diags)
+        items = c[1:]
+        if k > len(items):
+            self._err(
+                "E050",
+                f"this range asks for {k} of its items but lists only {len(items)}",
+                c[0],
+                help="lower the count or add the missing items",
+            )
+        if k < 1:
+            self._err("E052", "a range must ask for at least one item", c[0])
+        return self._range(meta, items, k)
+
+    def item(self, meta, c):
+        return ir.RangeItem(str(c[0]), self._text(c[1]), span=self._span(meta))
+
+    def distinct(self, meta, c):
+        n = _int(c[0], self.file, self.diags)
+        if n < 1:
+            self._err("E052", "a distinct count must be at least 1", c[0])
+        return ir.Distinct(n, unquote(str(c[1])), span=self._span(meta))
+
+
+def lower(tree, file: str, diags: list[Diagnostic]) -> tuple[FileDecls, list]:
+    """Lower a parse tree.  Returns the declarations and the evidence-method
+    uses (name, span) for the compiler to check against the vocabulary."""
+    t = Lower(file, diags)
+    decls = t.transform(tree)
+    return decls, t._method_spans

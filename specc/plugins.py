@@ -1,0 +1,95 @@
+"""Plugin discovery and the emitter registry (pluggy, ``specc`` entry points)."""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from typing import Any, Callable, Optional
+
+import pluggy
+from attrs import field, frozen
+
+from . import hookspecs
+from .diagnostics import Diagnostic
+
+ENTRY_POINT_GROUP = "specc"
+
+
+@frozen
+class Emitter:
+    name: str
+    description: str
+    produces: str
+    emit: Callable[..., None] = field(eq=False, repr=False)
+    plugin: str = field(default="", eq=False)
+    version: str = "1"  # bump to invalidate manifest entries when output changes
+
+
+def _check_name(name: str) -> None:
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+        raise ValueError(f"emitter name {name!r} must be lower-case letters, digits and dashes")
+
+
+@functools.lru_cache(maxsize=None)
+def manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("specc")
+    pm.add_hookspecs(hookspecs)
+    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    return pm
+
+
+class PluginError(Exception):
+    def __init__(self, plugin: str, what: str, exc: BaseException):
+        self.plugin, self.what, self.exc = plugin, what, exc
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" ({tb[-1].filename}:{tb[-1].lineno})" if tb else ""
+        super().__init__(f"plugin `{plugin}` failed in {what}: {type(exc).__name__}: {exc}{where}")
+
+
+def emitters(pm: Optional[pluggy.PluginManager] = None) -> dict[str, Emitter]:
+    pm = pm or manager()
+    out: dict[str, Emitter] = {}
+    for impl in pm.hook.specc_register_emitters.get_hookimpls():
+        name = impl.plugin_name
+        try:
+            got = impl.function() or []
+        except Exception as e:  # noqa: BLE001 - reported, never a traceback
+            raise PluginError(name, "specc_register_emitters", e) from e
+        for em in got:
+            _check_name(em.name)
+            if em.name in out:
+                raise PluginError(name, "specc_register_emitters", ValueError(f"emitter `{em.name}` is already registered by `{out[em.name].plugin}`"))
+            out[em.name] = Emitter(em.name, em.description, em.produces, em.emit, name, em.version)
+    return dict(sorted(out.items()))
+
+
+def checks(spec, pm: Optional[pluggy.PluginManager] = None) -> list[Diagnostic]:
+    pm = pm or manager()
+    out: list[Diagnostic] = []
+    for impl in pm.hook.specc_checks.get_hookimpls():
+        try:
+            got = impl.function(spec=spec) or []
+            for d in got:
+                out.append(d if d.source else Diagnostic(d.code, d.message, d.span, d.help, d.notes, impl.plugin_name))
+        except Exception as e:  # noqa: BLE001
+            raise PluginError(impl.plugin_name, "specc_checks", e) from e
+    return out
+
+
+def default_emitters(spec, pm: Optional[pluggy.PluginManager] = None) -> Optional[list[str]]:
+    pm = pm or manager()
+    return pm.hook.specc_default_emitters(spec=spec)
+
+
+def plugin_names(pm: Optional[pluggy.PluginManager] = None) -> list[tuple[str, Any]]:
+    pm = pm or manager()
+    dists = {id(p): d for p, d in pm.list_plugin_distinfo()}
+    out = []
+    for name, plugin in pm.list_name_plugin():
+        d = dists.get(id(plugin))
+        out.append((name, f"{d.project_name} {d.version}" if d else ""))
+    return sorted(out)
+
+

@@ -1,0 +1,213 @@
+"""Parsing: the lark LALR parser, error recovery and friendly syntax errors."""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from pathlib import Path
+from typing import Optional
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .diagnostics import Diagnostic, did_you_mean
+from .ir import Span
+
+GRAMMAR = Path(__file__).resolve().parent.parent / "grammars" / "specc.lark"
+
+# Rules the formatter prints on a line of their own (block statements included).
+STATEMENTS = frozenset(
+    """import_decl document body_stmt version_stmt published_stmt history change methods_decl
+    qualification number_stmt reference_stmt level_stmt glh_stmt tqt_stmt credits_stmt
+    grading_stmt assessment_stmt registration_stmt age_stmt entry_stmt progression_stmt
+    aim_ref_stmt rules min_total max_total mandatory credits_from remaining group barred
+    glossary term verb unit owner_stmt aim_stmt strategy_stmt evidence_from simulation
+    assessed_under outcome criterion verb_stmt explained demand different reuse guidance
+    evidence_guide row methods note requirements code_stmt requirement range_all
+    range_choose item distinct""".split()
+)
+
+# Friendly names for terminals in "expected ..." messages.
+TERMINAL_NAMES = {
+    "NAME": "a name",
+    "QNAME": "a qualified name",
+    "REF": "a criterion reference like 1.2",
+    "NUMBER": "a number",
+    "STRING": 'a "string"',
+    "LONG_STRING": 'a """text block"""',
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COMMA": "`,`",
+    "QUANT": "`at least`, `at most` or `exactly`",
+    "$END": "the end of the file",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def parser(keep_all_tokens: bool = False) -> Lark:
+    return Lark(
+        GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        keep_all_tokens=keep_all_tokens,
+        cache=False,
+    )
+
+
+def keywords() -> dict[str, str]:
+    """Terminal name -> keyword text for every keyword of the grammar."""
+    out = {}
+    for t in parser().terminals:
+        if t.pattern.type == "str" and re.fullmatch(r"[a-z_]+", t.pattern.value):
+            out[t.name] = t.pattern.value
+    return out
+
+
+def span_of(meta_or_token, file: str) -> Span:
+    m = meta_or_token
+    if isinstance(m, Token):
+        return Span(file, m.line or 0, m.column or 0, m.end_line or m.line or 0, m.end_column or m.column or 0)
+    if getattr(m, "empty", False):
+        return Span(file, 0, 0, 0, 0)
+    return Span(file, m.line, m.column, m.end_line, m.end_column)
+
+
+def _describe_expected(expected: set[str]) -> str:
+    kw = keywords()
+    names = []
+    for e in sorted(expected):
+        if e in kw:
+            names.append(f"`{kw[e]}`")
+        elif e in TERMINAL_NAMES:
+            names.append(TERMINAL_NAMES[e])
+        else:
+            names.append(e.lower())
+    names = sorted(set(names))
+    if len(names) > 8:
+        names = names[:8] + ["..."]
+    return ", ".join(names)
+
+
+def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
+    kw = keywords()
+    if isinstance(e, UnexpectedCharacters):
+        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        span = Span(file, e.line, e.column, e.line, e.column + 1)
+        help_ = None
+        if ch == "'":
+            help_ = 'strings use double quotes: "..."'
+        elif ch in "/" and text[e.pos_in_stream : e.pos_in_stream + 2] == "//":
+            help_ = "comments start with `#`"
+        allowed = getattr(e, "allowed", None) or set()
+        return Diagnostic(
+            "E002",
+            f"unexpected character `{ch}`",
+            span,
+            help=help_ or (f"expected {_describe_expected(set(allowed))}" if allowed else None),
+        )
+    if isinstance(e, UnexpectedEOF):
+        lines = text.split("\n")
+        span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        return Diagnostic(
+            "E001",
+            "unexpected end of file",
+            span,
+            help="a block is not closed: check that every `{` has its `}`",
+        )
+    assert isinstance(e, UnexpectedToken)
+    tok = e.token
+    expected = set(e.expected)
+    if tok.type == "$END":
+        lines = text.rstrip("\n").split("\n")
+        span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        return Diagnostic(
+            "E001",
+            "unexpected end of file",
+            span,
+            help=f"expected {_describe_expected(expected)}; is a `}}` missing?",
+        )
+    span = Span(file, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + len(tok))
+    help_ = None
+    expected_kw = [kw[x] for x in expected if x in kw]
+    if tok.type in ("NAME", "QNAME") and expected_kw:
+        help_ = did_you_mean(str(tok), expected_kw)
+    if help_ is None:
+        help_ = f"expected {_describe_expected(expected)}"
+    shown = str(tok).split("\n")[0]
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return Diagnostic("E001", f"unexpected `{shown}`", span, help=help_)
+
+
+def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Optional[Tree], list[Diagnostic]]:
+    """Parse a source text.  Returns the tree (None if unrecoverable) and all
+    syntax errors found; parsing resumes after an error so that every error in
+    the file is reported, but errors on the same line as the previous one are
+    taken as its echoes and dropped."""
+    diags: list[Diagnostic] = []
+    last_line = [-1]
+
+    def on_error(e: UnexpectedInput) -> bool:
+        d = _syntax_diag(e, file, text)
+        line = d.span.line if d.span else -1
+        if line != last_line[0]:
+            diags.append(d)
+        last_line[0] = line
+        if isinstance(e, UnexpectedToken) and e.token.type == "$END":
+            return False
+        return True
+
+    try:
+        tree = parser(keep_all_tokens).parse(text, on_error=on_error)
+    except UnexpectedInput as e:
+        d = _syntax_diag(e, file, text)
+        if not diags or diags[-1].span != d.span:
+            diags.append(d)
+        return None, diags
+    return (None if diags else tree), diags
+
+
+# --------------------------------------------------------------------------- strings
+
+
+def unquote(tok: str) -> str:
+    """The value of a STRING or LONG_STRING token."""
+    if tok.startswith('"""'):
+        body = tok[3:-3]
+        body = re.sub(r"\\(.)", lambda m: m.group(1), body, flags=re.S)
+        return normalise_text(body)
+    body = tok[1:-1]
+
+    def esc(m: re.Match) -> str:
+        c = m.group(1)
+        return {"n": "\n", "t": "\t"}.get(c, c)
+
+    return re.sub(r"\\(.)", esc, body)
+
+
+def normalise_text(body: str) -> str:
+    """Dedent a text block, strip trailing spaces and surrounding blank lines."""
+    lines = body.split("\n")
+    if lines and not lines[0].strip():
+        lines = lines[1:]
+    body = textwrap.dedent("\n".join(line.rstrip() for line in lines))
+    return body.strip("\n")
+
+
+def quote(value: str) -> str:
+    """A STRING token for ``value``; a LONG_STRING when it spans lines."""
+    if "\n" in value:
+        return long_quote(value, "")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def long_quote(value: str, indent: str, close_indent: str | None = None) -> str:
+    """A LONG_STRING token whose lines are indented by ``indent`` and whose
+    closing quotes stand at ``close_indent`` (default: ``indent``)."""
+    body = value.replace("\\", "\\\\").replace('"""', '\\"""')
+    lines = [(indent + line) if line.strip() else "" for line in body.split("\n")]
+    close = indent if close_indent is None else close_indent
+    return '"""\n' + "\n".join(lines) + "\n" + close + '"""'

@@ -1,0 +1,36 @@
+"""Controlled vocabularies shared by every body: evidence methods and
+communication methods.  A document may add methods of its own with
+``method NAME "label"``; free text goes in evidence-guide notes."""
+
+EVIDENCE_METHODS: dict[str, str] = {
+    "observation": "Observation of performance",
+    "witness_testimony": "Witness testimony",
+    "work_product": "Work products",
+    "oral_questioning": "Oral questioning",
+    "written_questioning": "Written questions",
+    "professional_discussion": "Professional discussion",
+    "candidate_statement": "Candidate statement",
+    "reflective_account": "Reflective account",
+    "assignment": "Assignment",
+    "project": "Project",
+    "presentation": "Presentation",
+    "worksheet": "Worksheet or workbook",
+    "recorded_discussion": "Recorded discussion",
+    "diary": "Diary or log",
+    "expert_witness": "Expert witness",
+    "simulation": "Simulation",
+    "rpl": "Recognition of prior learning",
+    "learner_report": "Learner or peer report",
+}
+
+COMMUNICATION_METHODS: dict[str, str] = {
+    "face_to_face": "face to face",
+    "writing": "in writing",
+    "telephone": "by telephone",
+    "text_message": "text message",
+    "email": "e-mail",
+    "internet": "internet (including social networking)",
+    "intranet": "intranet",
+    "verbal": "verbal",
+    "other": "any other method expected within the job role",
+}
