@@ -259,12 +259,13 @@ class Linker:
         self.groups = groups_resolved
         barred = self._check_barred(barred)
         self.barred = barred
-        unit_list = [self._check_unit(u) for u in units.values()]
+        unit_list = [u if "." in u.id else self._check_unit(u) for u in units.values()]
         self.units = {u.id: u for u in unit_list}
         glossary = ir.Glossary(gtitle, tuple(terms), tuple(verbs))
         self._check_verbs(unit_list, glossary)
         for rs in rsets.values():
-            self._check_requirements(rs)
+            if "." not in rs.id:  # sets imported under an alias are checked in their own spec
+                self._check_requirements(rs)
         self._check_history()
         qual_list = [self._check_qualification(q) for q in quals.values()]
         spec = ir.Spec(
@@ -349,7 +350,7 @@ class Linker:
                     "E012",
                     f"unknown requirement set `{name}`",
                     u.span,
-                    word=name.split(".")[-1],
+                    word=name,
                     help=did_you_mean(name, self.rsets) or "import the file that declares it, e.g. `import \"../cfa/cfa.specc\" as cfa`",
                 )
         # reuse links
@@ -403,13 +404,14 @@ class Linker:
         seen: dict[int, ir.Span] = {}
         expected = 1
         for n, span in items:
+            word = None if prefix else str(n)
             if n in seen:
-                self.err("W022", f"{what} {prefix}{n} appears twice in {where}", span, help=f"the first is at line {seen[n].line}")
+                self.err("W022", f"{what} {prefix}{n} appears twice in {where}", span, word=word, help=f"the first is at line {seen[n].line}")
                 continue
             seen[n] = span
             if n > expected:
                 missing = f"{prefix}{expected}" if n == expected + 1 else f"{prefix}{expected}-{prefix}{n - 1}"
-                self.err("W021", f"{what} numbering in {where} skips {missing}", span)
+                self.err("W021", f"{what} numbering in {where} skips {missing}", span, word=word)
             expected = max(expected, n + 1)
 
     def _check_verbs(self, units: list[ir.Unit], glossary: ir.Glossary) -> None:

@@ -213,6 +213,7 @@ class Document:
     version: Optional[str] = None
     published: Optional[PartialDate] = None
     history: tuple[Change, ...] = ()
+    evidence_methods: tuple[str, ...] = ()  # the evidence types the document names
     span: Span = _span()
 
 
@@ -380,6 +381,7 @@ class EvidenceRow:
     criteria: tuple[str, ...]
     methods: tuple[str, ...] = ()
     notes: tuple[Text, ...] = ()
+    reuse: tuple[Reuse, ...] = ()
     span: Span = _span()
 
 

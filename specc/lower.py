@@ -142,8 +142,10 @@ class Lower(Transformer):
             version=f.get("version"),
             published=f.get("published"),
             history=f.get("history", ()),
+            evidence_methods=tuple(m for m, _ in f.get("methods", ())),
             span=self._span(meta),
         )
+        self._method_spans.extend(f.get("methods", ()))
         if self.decls.document is not None:
             self._err("E010", "a file can declare only one document", meta)
         else:
@@ -312,6 +314,11 @@ class Lower(Transformer):
                 sims.append(x.value)
             elif isinstance(x, _Field) and x.name == "assessed_under":
                 under.extend(name for name, _ in x.value)
+        egrows = f.get("evidence_guide", ())
+        for row in egrows:
+            if row.reuse:
+                ref_spans = [row.span] * len(row.criteria)
+                guidance.append(_Field("guidance", (list(row.criteria), None, [], list(row.reuse), ref_spans), row.span))
         outcomes = self._attach_guidance(outcomes, guidance)
         u = ir.Unit(
             id=str(ident),
@@ -341,6 +348,8 @@ class Lower(Transformer):
         for e in entries:
             refs, text, demands, reuse, ref_spans = e.value
             for ref, rspan in zip(refs, ref_spans):
+                if ref not in known and text is None:
+                    continue  # a reuse link on an evidence-guide row: W030 reports the row
                 if ref not in known:
                     self._err(
                         "W031",
@@ -350,7 +359,8 @@ class Lower(Transformer):
                     )
                     continue
                 slot = extra.setdefault(ref, {"guidance": [], "demands": [], "reuse": []})
-                slot["guidance"].append(ir.Guidance(text, span=e.span))
+                if text is not None:
+                    slot["guidance"].append(ir.Guidance(text, span=e.span))
                 slot["demands"].extend(demands)
                 slot["reuse"].extend(reuse)
         if not extra:
@@ -502,7 +512,8 @@ class Lower(Transformer):
                 methods.extend(m for m, _ in x.value)
             elif isinstance(x, _Field) and x.name == "note":
                 notes.append(x.value)
-        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), span=self._span(meta))
+        reuse = tuple(x for x in c if isinstance(x, ir.Reuse))
+        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, span=self._span(meta))
         # keep method spans for the compiler's vocabulary check
         self._method_spans.extend(m for x in c if isinstance(x, _Field) and x.name == "methods" for m in x.value)
         return row
