@@ -47,3 +47,19 @@ def specc_default_emitters(spec):
     """Return the emitter names ``specc build`` runs for ``spec`` when no
     ``--emit`` is given, or None to leave the choice to other plugins
     (default: every registered emitter)."""
+
+
+@hookspec
+def specc_handbook_styles():
+    """Return a list of :class:`specc.plugins.HandbookStyle`: a body's house
+    style for handbook sections.  ``render(spec, options)`` returns the
+    reStructuredText of the handbook; ``bodies`` lists the body ids (the
+    ``body`` of a spec's ``document``) for which it is the default.  The
+    ``handbook`` emitter picks the style by body, or by ``--style NAME``."""
+
+
+@hookspec
+def specc_form_styles():
+    """Return a list of :class:`specc.plugins.FormStyle`: a body's recording
+    forms.  ``render(spec, options)`` returns the forms to print (see the
+    ``forms`` emitter for the form model); ``bodies`` as for handbook styles."""

@@ -6,6 +6,7 @@ import functools
 import traceback
 from typing import Any, Callable, Optional
 
+import attrs
 import pluggy
 from attrs import field, frozen
 
@@ -23,6 +24,59 @@ class Emitter:
     emit: Callable[..., None] = field(eq=False, repr=False)
     plugin: str = field(default="", eq=False)
     version: str = "1"  # bump to invalidate manifest entries when output changes
+
+
+@frozen
+class HandbookStyle:
+    name: str
+    bodies: tuple[str, ...]
+    description: str
+    render: Callable[..., Any] = field(eq=False, repr=False)
+    plugin: str = field(default="", eq=False)
+
+
+@frozen
+class FormStyle:
+    name: str
+    bodies: tuple[str, ...]
+    description: str
+    render: Callable[..., Any] = field(eq=False, repr=False)
+    plugin: str = field(default="", eq=False)
+
+
+def _styles(hook, what: str, pm=None) -> dict[str, Any]:
+    pm = pm or manager()
+    out: dict[str, Any] = {}
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        try:
+            got = impl.function() or []
+        except Exception as e:  # noqa: BLE001
+            raise PluginError(impl.plugin_name, hook, e) from e
+        for st in got:
+            if st.name in out:
+                raise PluginError(impl.plugin_name, hook, ValueError(f"{what} `{st.name}` is already registered"))
+            out[st.name] = attrs.evolve(st, plugin=impl.plugin_name)
+    return dict(sorted(out.items()))
+
+
+def handbook_styles(pm=None) -> dict[str, HandbookStyle]:
+    return _styles("specc_handbook_styles", "handbook style", pm)
+
+
+def form_styles(pm=None) -> dict[str, FormStyle]:
+    return _styles("specc_form_styles", "form style", pm)
+
+
+def style_for(styles: dict, spec, requested: Optional[str] = None):
+    """The style named ``requested``, else the one whose bodies include the
+    spec's body, else None."""
+    if requested:
+        return styles.get(requested)
+    body = spec.document.body.id
+    for st in styles.values():
+        if body in st.bodies:
+            return st
+    return None
 
 
 def _check_name(name: str) -> None:
