@@ -507,16 +507,24 @@ class Linker:
                 if x not in allowed:
                     allowed.append(x)
 
+        unresolved = False
+
+        def resolve(name, span, groups=False):
+            nonlocal unresolved
+            got = self._unit_ref(name, span, f"the rules of `{q.id}`", allow_groups=groups)
+            unresolved = unresolved or not got
+            return got
+
         for r in q.rules:
             if isinstance(r, ir.Mandatory):
-                us = [x for name in r.units for x in self._unit_ref(name, r.span, f"the rules of `{q.id}`")]
+                us = [x for name in r.units for x in resolve(name, r.span)]
                 mandatory.extend(x for x in us if x not in mandatory)
                 add(us)
                 rules.append(r)
             elif isinstance(r, (ir.CreditsFrom, ir.Remaining)):
                 us: list[str] = []
                 for name in r.sources:
-                    for x in self._unit_ref(name, r.span, f"the rules of `{q.id}`", allow_groups=True):
+                    for x in resolve(name, r.span, groups=True):
                         if x not in us:
                             us.append(x)
                 add(us)
@@ -525,18 +533,20 @@ class Linker:
                 rules.append(r)
         order = {u: i for i, u in enumerate(self.units)}
         allowed.sort(key=lambda x: order.get(x, 0))
-        missing = [u for u in allowed if u not in self.units]
         q = attrs.evolve(q, rules=tuple(rules), units=tuple(allowed), mandatory=tuple(mandatory))
-        if missing:
-            return q
+        if unresolved:
+            return q  # the unknown names are reported; solving would only echo them
         for b in self.barred:
             if b.a in mandatory and b.b in mandatory:
+                unresolved = True
                 self.err(
                     "E042",
                     f"mandatory units `{b.a}` and `{b.b}` of `{q.id}` are barred with each other",
                     b.span,
                     help="no learner could achieve this qualification",
                 )
+        if unresolved:
+            return q
         problem = solver.problem_for(q, self.units, self.barred)
         summary = solver.solve(problem)
         q = attrs.evolve(q, routes=summary)

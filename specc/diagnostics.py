@@ -117,10 +117,11 @@ class DiagnosticError(Exception):
 def did_you_mean(word: str, candidates: Iterable[str]) -> Optional[str]:
     """``help`` text suggesting the closest candidate, if any is close."""
     cands = sorted(set(candidates))
-    match = difflib.get_close_matches(word, cands, n=1, cutoff=0.6)
+    cutoff = 0.5 if len(word) <= 4 else 0.6
+    match = difflib.get_close_matches(word, cands, n=1, cutoff=cutoff)
     if not match:
         lower = {c.lower(): c for c in cands}
-        m2 = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
+        m2 = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=cutoff)
         match = [lower[m2[0]]] if m2 else []
     return f"did you mean `{match[0]}`?" if match else None
 

@@ -120,6 +120,10 @@ def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
     assert isinstance(e, UnexpectedToken)
     tok = e.token
     expected = set(e.expected)
+    try:  # exact for this state (LALR merges lookaheads across contexts)
+        expected = set(e.interactive_parser.accepts()) or expected
+    except Exception:  # noqa: BLE001 - fall back to the table's set
+        pass
     if tok.type == "$END":
         lines = text.rstrip("\n").split("\n")
         span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
@@ -142,32 +146,37 @@ def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
     return Diagnostic("E001", f"unexpected `{shown}`", span, help=help_)
 
 
+TOP_LEVEL = re.compile(r"^(import|document|qualification|group|unit|barred|glossary|requirements)\b", re.M)
+
+
 def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Optional[Tree], list[Diagnostic]]:
-    """Parse a source text.  Returns the tree (None if unrecoverable) and all
-    syntax errors found; parsing resumes after an error so that every error in
-    the file is reported, but errors on the same line as the previous one are
-    taken as its echoes and dropped."""
-    diags: list[Diagnostic] = []
-    last_line = [-1]
+    """Parse a source text.  Returns the tree (None if it has errors) and the
+    syntax errors.
 
-    def on_error(e: UnexpectedInput) -> bool:
-        d = _syntax_diag(e, file, text)
-        line = d.span.line if d.span else -1
-        if line != last_line[0]:
-            diags.append(d)
-        last_line[0] = line
-        if isinstance(e, UnexpectedToken) and e.token.type == "$END":
-            return False
-        return True
-
+    To report every error without cascades, a file that fails to parse is cut
+    into its top-level declarations (lines starting with a declaration keyword)
+    and each piece is parsed on its own, padded with newlines so that lines and
+    columns stay true; the first error of each piece is reported."""
+    p = parser(keep_all_tokens)
     try:
-        tree = parser(keep_all_tokens).parse(text, on_error=on_error)
+        return p.parse(text), []
     except UnexpectedInput as e:
-        d = _syntax_diag(e, file, text)
-        if not diags or diags[-1].span != d.span:
-            diags.append(d)
-        return None, diags
-    return (None if diags else tree), diags
+        whole = _syntax_diag(e, file, text)
+    starts = [m.start() for m in TOP_LEVEL.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    diags: list[Diagnostic] = []
+    for a, b in zip(starts, starts[1:]):
+        chunk = text[a:b]
+        if not chunk.strip():
+            continue
+        padded = "\n" * text.count("\n", 0, a) + chunk
+        try:
+            p.parse(padded)
+        except UnexpectedInput as e:
+            diags.append(_syntax_diag(e, file, padded))
+    return None, diags or [whole]
 
 
 # --------------------------------------------------------------------------- strings
