@@ -49,7 +49,7 @@ def confine(rel: str) -> PurePosixPath:
         raise UnsafePath(f"invalid output path {rel!r}")
     if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
         raise UnsafePath(f"output path {rel!r} is absolute")
-    parts = re.split(r"[\\/]+", rel)
+    parts = re.split(r"[\\/]", rel)
     for p in parts:
         if p in ("", ".", ".."):
             raise UnsafePath(f"output path {rel!r} has an empty, '.' or '..' component")

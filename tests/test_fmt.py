@@ -1,0 +1,150 @@
+"""The formatter is canonical, idempotent, keeps comments and meaning."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from specc import export
+from specc.fmt import format_text
+from specc.lower import lower
+from specc.syntax import parse, quote
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def meaning(text: str):
+    tree, errs = parse(text, "x.specc")
+    assert not errs, errs
+    diags: list = []
+    decls, _ = lower(tree, "x.specc", diags)
+    parts = (decls.document, decls.qualifications, decls.groups, decls.units, decls.barred, decls.glossaries, decls.requirement_sets)
+    return export.to_data(list(parts)), [i.path for i in decls.imports]
+
+
+def comments(text: str) -> list[str]:
+    return [m.group(0).rstrip() for m in re.finditer(r"#[^\n]*", text_without_strings(text))]
+
+
+def text_without_strings(text: str) -> str:
+    return re.sub(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"', '""', text)
+
+
+# ---------------------------------------------------------------- generated specs
+
+words = st.text(alphabet=st.sampled_from(list("abcdefgh XYZ'`*|_-.\\\"é&")), min_size=1, max_size=20)
+prose = st.lists(
+    st.one_of(words, st.builds(lambda w: "- " + w.strip(" -") if w.strip(" -") else "- x", words)), min_size=1, max_size=5
+).map(lambda ls: "\n".join(x if x.strip() else "x" for x in ls))
+ident = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda s: s not in KEYWORDS)
+KEYWORDS = {"all", "choose", "unit", "row", "at", "entry", "level"}
+ws = st.sampled_from([" ", "  ", "\t", " \n "])
+comment = st.one_of(st.none(), st.from_regex(r"# [a-z \"{}]{0,12}", fullmatch=True))
+
+
+def lit(s: str, long: bool) -> str:
+    if long or "\n" in s:
+        body = s.replace("\\", "\\\\").replace('"""', '\\"""')
+        return '"""\n' + body + '\n"""'
+    return quote(s)
+
+
+@st.composite
+def spec_text(draw):
+    out = []
+
+    def c():
+        x = draw(comment)
+        if x:
+            out.append(x + "\n")
+
+    sp = lambda: draw(ws)  # noqa: E731
+    c()
+    out.append(f'document d{sp()}{quote(draw(words))} {{\n  body b "B"\n')
+    c()
+    out.append("}\n")
+    for ui in range(draw(st.integers(0, 3))):
+        c()
+        out.append(f"unit{sp()}u{ui} {quote(draw(words))} {{\n")
+        if draw(st.booleans()):
+            out.append(f"  credits {draw(st.integers(1, 9))}{sp()}glh {draw(st.integers(1, 40))}\n")
+        if draw(st.booleans()):
+            out.append(f"aim {lit(draw(prose), draw(st.booleans()))}\n")
+        for on in range(1, draw(st.integers(1, 3)) + 1):
+            c()
+            out.append(f"outcome {on} {draw(st.sampled_from(['knowledge', 'performance']))} {quote(draw(words))} {{\n")
+            for cn in range(1, draw(st.integers(1, 3)) + 1):
+                c()
+                out.append(f"criterion {on}.{cn} {quote(draw(words))}")
+                if draw(st.booleans()):
+                    out.append(" {\n")
+                    if draw(st.booleans()):
+                        out.append(f"    explained {lit(draw(prose), True)}\n")
+                    if draw(st.booleans()):
+                        q = draw(st.sampled_from(["", "at least ", "exactly "]))
+                        out.append(f"demand {q}{draw(st.integers(1, 5))} {quote(draw(words))}")
+                        if draw(st.booleans()):
+                            out.append(" different occasions")
+                        out.append("\n")
+                    c()
+                    out.append("}")
+                out.append("\n")
+            out.append("}\n")
+        if draw(st.booleans()):
+            out.append("evidence guide { row 1.1, 1.2 { methods observation,work_product note " + lit(draw(prose), False) + " } }\n")
+        c()
+        out.append("}\n")
+    if draw(st.booleans()):
+        out.append('requirements r "R" { requirement 1 "x" { choose 1 { a "p" b "q" } distinct 2 "media" } }\n')
+    c()
+    return "".join(out)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec_text())
+def test_fmt_keeps_meaning_comments_and_is_idempotent(src):
+    out, errs = format_text(src)
+    assert not errs and out is not None
+    assert meaning(out) == meaning(src)
+    assert comments(out) == comments(src)
+    again, _ = format_text(out)
+    assert again == out
+
+
+def test_fmt_layout_is_canonical():
+    src = 'document d "D" {body b "B"}\n\n\n\nunit u1 "U"{credits 2 glh 10 # trailing\noutcome 1 knowledge "K"{criterion 1.1 "s"{explained """\n   one\n     two\n"""}}}\n'
+    out, _ = format_text(src)
+    assert out == (
+        'document d "D" {\n'
+        '  body b "B"\n'
+        "}\n"
+        "\n"
+        'unit u1 "U" {\n'
+        "  credits 2\n"
+        "  glh 10\n"
+        "  # trailing\n"
+        '  outcome 1 knowledge "K" {\n'
+        '    criterion 1.1 "s" {\n'
+        '      explained """\n'
+        "        one\n"
+        "          two\n"
+        '      """\n'
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_fmt_refuses_broken_input_with_diagnostics():
+    out, errs = format_text('unit u1 "U" {\n  credits\n}\n', "broken.specc")
+    assert out is None and errs[0].code == "E001" and errs[0].span.line == 3
+
+
+def test_specs_are_formatted():
+    r = subprocess.run([sys.executable, "-m", "specc", "fmt", "--check", str(ROOT / "specs")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
