@@ -53,7 +53,7 @@ def parser(keep_all_tokens: bool = False) -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         keep_all_tokens=keep_all_tokens,
-        cache=False,
+        cache=True,
     )
 
 
