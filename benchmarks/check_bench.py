@@ -16,8 +16,8 @@ It also checks ``specs/``.  Prints a Markdown table (figures go in the README).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
+import math
 import subprocess
 import sys
 import tempfile
@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-import synth  # noqa: E402
+import synth  # noqa: E402 - after the path set-up above
 
 PY = sys.executable
 
@@ -68,8 +68,8 @@ def main() -> None:
     print("| input | source lines | `specc check` | per 1,000 lines | `json.load` of its IR | check / json |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, lines, tc, tj in rows:
-        ratio = "" if tj != tj else f"{tc / tj:.1f}x"
-        js = "" if tj != tj else f"{tj * 1000:.0f} ms"
+        ratio = "" if math.isnan(tj) else f"{tc / tj:.1f}x"
+        js = "" if math.isnan(tj) else f"{tj * 1000:.0f} ms"
         print(f"| {name} | {lines:,} | {tc * 1000:.0f} ms | {(tc - start) / lines * 1000 * 1000:.0f} ms | {js} | {ratio} |")
     growth = [r for r in rows if r[0].startswith("synthetic")]
     if len(growth) >= 2:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import hashlib
-import sys
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
 
 from attrs import define, field
 
 from . import __version__, plugins
 from .compiler import SOURCE_SUFFIX, Compilation, compile_file
 from .sink import OutputFolder, inputs_hash, safe_component
+from .syntax import GRAMMAR
 
 
 def source_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -61,65 +64,117 @@ class EmitResult:
     emitter: str
     status: str  # "written", "unchanged", "failed"
     outputs: list[str] = field(factory=list)
-    error: Optional[str] = None
+    error: str | None = None
 
 
-def _code_hash(fn: Callable) -> str:
-    """sha256 of the files that make up an emitter and of the compiler core, so
-    a changed template or plugin invalidates the manifest."""
+@functools.lru_cache(maxsize=1)
+def code_hash() -> str:
+    """sha256 of the compiler core, the grammar and every registered plugin's
+    package, so a changed template, style or plugin invalidates the manifest."""
     h = hashlib.sha256(__version__.encode())
-    mods = {sys.modules.get(getattr(fn, "__module__", "") or "")}
-    mods.add(sys.modules[__name__.rsplit(".", 1)[0]])
-    dirs = set()
-    for m in mods:
-        f = getattr(m, "__file__", None)
+    paths = {Path(__file__).resolve().parent, GRAMMAR.parent}
+    for _name, plugin in plugins.manager().list_name_plugin():
+        f = getattr(plugin, "__file__", None)
         if f:
-            dirs.add(Path(f).resolve().parent)
-    for d in sorted(dirs):
-        for f in sorted(d.rglob("*")):
-            if f.is_file() and f.suffix in (".py", ".j2", ".css", ".lark", ".json", ".html", ".rst", ".txt") and "__pycache__" not in f.parts:
-                h.update(f.relative_to(d).as_posix().encode() + b"\0" + f.read_bytes())
+            f = Path(f).resolve()
+            paths.add(f.parent if f.name == "__init__.py" else f)
+    for d in sorted(paths):
+        files = sorted(d.rglob("*")) if d.is_dir() else [d]
+        for f in files:
+            if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 
-def emit_spec(
-    comp: Compilation,
-    folder: OutputFolder,
-    emitters: Sequence[plugins.Emitter],
-    options: dict,
-    force: bool = False,
-    on_done: Optional[Callable[[EmitResult], None]] = None,
-) -> list[EmitResult]:
+CODE_SUFFIXES = (".py", ".j2", ".jinja", ".css", ".lark", ".json", ".html", ".rst", ".txt", ".ttf", ".otf")
+
+
+@define
+class Job:
+    comp: Compilation
+    emitter: plugins.Emitter
+    key: str
+    digest: str
+    prefix: str
+
+
+def plan(comp: Compilation, emitters: Sequence[plugins.Emitter], options: dict) -> list[Job]:
+    """One job per emitter for a compiled spec, with the hash of its inputs."""
     spec = comp.spec
     assert spec is not None
     prefix = safe_component(spec.document.id)
-    results = []
     base = Path(comp.root).parent
     named = [(_rel_name(f, base), f) for f in comp.files]
+    opts = repr(sorted(options.items()))
+    out = []
     for em in emitters:
-        key = f"{prefix}/{em.name}"
-        opts = repr(sorted(options.items()))
-        digest = inputs_hash(
-            named,
-            f"{em.name}\0{em.plugin}\0{em.version}\0{opts}\0{_code_hash(em.emit)}",
-        )
-        if not force and folder.up_to_date(key, digest):
-            r = EmitResult(spec.document.id, em.name, "unchanged", sorted(folder.manifest["entries"][key]["outputs"]))
+        digest = inputs_hash(named, f"{em.name}\0{em.plugin}\0{em.version}\0{opts}\0{code_hash()}")
+        out.append(Job(comp, em, f"{prefix}/{em.name}", digest, prefix))
+    return out
+
+
+def _run(em: plugins.Emitter, spec, sink, options: dict):
+    """Run one emitter (here or in a worker); returns (written, error)."""
+    try:
+        em.emit(spec, sink, dict(options))
+    except Exception as e:  # noqa: BLE001 - reported with plugin and emitter names
+        return None, str(plugins.PluginError(em.plugin, f"emitter `{em.name}`", e))
+    return sink.written, None
+
+
+def emit_all(
+    jobs: Sequence[Job],
+    folder: OutputFolder,
+    options: dict,
+    force: bool = False,
+    workers: int = 1,
+    on_done: Callable[[EmitResult], None] | None = None,
+) -> list[EmitResult]:
+    """Run the jobs whose inputs changed since the manifest; with ``workers``
+    > 1 and more than one job to run, in a pool of processes (rendering is
+    CPU-bound).  Files are committed by this process, one job at a time."""
+    results: dict[int, EmitResult] = {}
+    stale = []
+    for i, j in enumerate(jobs):
+        if not force and folder.up_to_date(j.key, j.digest):
+            outs = sorted(folder.manifest["entries"][j.key]["outputs"])
+            results[i] = EmitResult(j.comp.spec.document.id, j.emitter.name, "unchanged", outs)
+            if on_done:
+                on_done(results[i])
         else:
-            sink = folder.begin(prefix)
-            try:
-                em.emit(spec, sink, dict(options))
-            except Exception as e:  # noqa: BLE001 - reported with plugin and emitter names
-                folder.discard(sink)
-                err = plugins.PluginError(em.plugin, f"emitter `{em.name}`", e)
-                r = EmitResult(spec.document.id, em.name, "failed", [], str(err))
-            else:
-                folder.commit(sink, key, digest)
-                r = EmitResult(spec.document.id, em.name, "written", sorted(sink.written))
-        results.append(r)
+            stale.append(i)
+
+    def finish(i: int, sink, written, error) -> None:
+        j = jobs[i]
+        spec_id = j.comp.spec.document.id
+        if error is not None:
+            folder.discard(sink)
+            results[i] = EmitResult(spec_id, j.emitter.name, "failed", [], error)
+        else:
+            sink.written = written
+            folder.commit(sink, j.key, j.digest)
+            results[i] = EmitResult(spec_id, j.emitter.name, "written", sorted(written))
         if on_done:
-            on_done(r)
-    return results
+            on_done(results[i])
+
+    sinks = {i: folder.begin(jobs[i].prefix) for i in stale}
+    if workers > 1 and len(stale) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=ctx) as pool:
+            futs = {pool.submit(_run, jobs[i].emitter, jobs[i].comp.spec, sinks[i], options): i for i in stale}
+            for fut in concurrent.futures.as_completed(futs):
+                i = futs[fut]
+                try:
+                    written, error = fut.result()
+                except Exception as e:  # noqa: BLE001 - a worker died
+                    em = jobs[i].emitter
+                    written, error = None, str(plugins.PluginError(em.plugin, f"emitter `{em.name}`", e))
+                finish(i, sinks[i], written, error)
+    else:
+        for i in stale:
+            written, error = _run(jobs[i].emitter, jobs[i].comp.spec, sinks[i], options)
+            finish(i, sinks[i], written, error)
+    return [results[i] for i in range(len(jobs))]
 
 
 def _rel_name(f: str, base: Path) -> str:

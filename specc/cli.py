@@ -9,8 +9,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from . import __version__, build, export, plugins
 from .diagnostics import Diagnostic, render, summary, to_json
@@ -52,7 +52,7 @@ def _usage_error(msg: str) -> int:
     return 2
 
 
-def _existing(paths: Sequence[str]) -> Optional[str]:
+def _existing(paths: Sequence[str]) -> str | None:
     for p in paths:
         if not Path(p).exists():
             return p
@@ -159,7 +159,7 @@ def cmd_build(args) -> int:
     except plugins.PluginError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    wanted: Optional[list[str]] = None
+    wanted: list[str] | None = None
     if args.emit:
         wanted = [x for part in args.emit for x in part.split(",") if x]
         unknown = [w for w in wanted if w not in registry]
@@ -190,24 +190,22 @@ def cmd_build(args) -> int:
     jobs = []
     for c in good:
         names = wanted or plugins.default_emitters(c.spec) or list(registry)
-        jobs.append((c, [registry[n] for n in names if n in registry]))
-    total = sum(len(e) for _, e in jobs)
-    results: list[build.EmitResult] = []
-    show = total > 5 and sys.stderr.isatty() and not args.quiet
+        jobs.extend(build.plan(c, [registry[n] for n in names if n in registry], options))
+    show = len(jobs) > 5 and sys.stderr.isatty() and not args.quiet
     progress = None
     if show:
         from rich.progress import Progress
 
         progress = Progress(transient=True)
         progress.start()
-        task = progress.add_task("building", total=total)
-    try:
-        for comp, ems in jobs:
-            def done(r, _p=progress):
-                if _p is not None:
-                    _p.update(task, advance=1, description=f"{r.spec}: {r.emitter}")
+        task = progress.add_task("building", total=len(jobs))
 
-            results.extend(build.emit_spec(comp, folder, ems, options, force=args.force, on_done=done))
+    def done(r):
+        if progress is not None:
+            progress.update(task, advance=1, description=f"{r.spec}: {r.emitter}")
+
+    try:
+        results = build.emit_all(jobs, folder, options, force=args.force, workers=args.jobs, on_done=done)
     finally:
         if progress is not None:
             progress.stop()
@@ -245,6 +243,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--style", help="house style for handbooks and forms (default: the spec's body)")
     b.add_argument("--option", action="append", metavar="KEY=VALUE", help="an option passed to emitters")
     b.add_argument("--force", action="store_true", help="re-emit even when the manifest says nothing changed")
+    b.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes for rendering (default: one per core)")
     b.add_argument("-q", "--quiet", action="store_true")
     b.set_defaults(func=cmd_build)
 
@@ -275,7 +274,7 @@ def _add_extra_commands(sub) -> None:
     validate_cmd.add_parser(sub)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 import attrs
 from attrs import define, field
 
 from . import ir, solver
 from .diagnostics import Diagnostic, SourceCache, did_you_mean
-from .lower import FileDecls, Import, lower
+from .lower import FileDecls, lower
 from .syntax import parse
 from .vocab import EVIDENCE_METHODS
 
@@ -28,7 +28,7 @@ SOURCE_SUFFIX = ".specc"
 @define
 class Compilation:
     root: str
-    spec: Optional[ir.Spec]
+    spec: ir.Spec | None
     diagnostics: list[Diagnostic]
     sources: SourceCache
     files: list[str] = field(factory=list)
@@ -56,11 +56,11 @@ class Loader:
     def __init__(self, sources: SourceCache, diags: list[Diagnostic]):
         self.sources = sources
         self.diags = diags
-        self.cache: dict[Path, Optional[FileDecls]] = {}
+        self.cache: dict[Path, FileDecls | None] = {}
         self.texts: dict[Path, str] = {}
         self.method_uses: list = []
 
-    def read(self, path: Path, span: Optional[ir.Span] = None) -> Optional[FileDecls]:
+    def read(self, path: Path, span: ir.Span | None = None) -> FileDecls | None:
         path = path.resolve()
         if path in self.cache:
             return self.cache[path]
@@ -101,13 +101,13 @@ def _qualify(decls: FileDecls, alias: str) -> FileDecls:
     return out
 
 
-def collect(loader: Loader, root: Path) -> list[tuple[FileDecls, Optional[str]]]:
+def collect(loader: Loader, root: Path) -> list[tuple[FileDecls, str | None]]:
     """The root file and everything it imports, in import order, each once.
     Aliased imports contribute their declarations under ``alias.``."""
-    out: list[tuple[FileDecls, Optional[str]]] = []
-    done: set[tuple[Path, Optional[str]]] = set()
+    out: list[tuple[FileDecls, str | None]] = []
+    done: set[tuple[Path, str | None]] = set()
 
-    def visit(path: Path, alias: Optional[str], chain: tuple[Path, ...], span: Optional[ir.Span]) -> None:
+    def visit(path: Path, alias: str | None, chain: tuple[Path, ...], span: ir.Span | None) -> None:
         path = path.resolve()
         if path in chain:
             cyc = " -> ".join(display_path(p) for p in chain + (path,))
@@ -129,7 +129,7 @@ def collect(loader: Loader, root: Path) -> list[tuple[FileDecls, Optional[str]]]
     return out
 
 
-def compile_file(path: str | Path, plugin_checks: Optional[Callable[[ir.Spec], Iterable[Diagnostic]]] = None) -> Compilation:
+def compile_file(path: str | Path, plugin_checks: Callable[[ir.Spec], Iterable[Diagnostic]] | None = None) -> Compilation:
     sources = SourceCache()
     diags: list[Diagnostic] = []
     loader = Loader(sources, diags)
@@ -205,7 +205,7 @@ class Linker:
         self.sources = sources
         self.method_ids: set[str] = set(EVIDENCE_METHODS)
 
-    def err(self, code: str, msg: str, span: Optional[ir.Span], help: Optional[str] = None, word: Optional[str] = None, notes=()) -> None:
+    def err(self, code: str, msg: str, span: ir.Span | None, help: str | None = None, word: str | None = None, notes=()) -> None:
         if span is not None and word is not None:
             span = narrow(span, word, self.sources)
         self.diags.append(Diagnostic(code, msg, span, help=help, notes=notes))
@@ -282,7 +282,7 @@ class Linker:
         self._check_duplicate_text(spec)
         return spec
 
-    def _origin(self, rs: ir.RequirementSet, docs_by_file) -> Optional[str]:
+    def _origin(self, rs: ir.RequirementSet, docs_by_file) -> str | None:
         return docs_by_file.get(rs.span.file)
 
     def _declare(self, kind: str, table: dict, x) -> None:
@@ -440,8 +440,8 @@ class Linker:
                 letters = [i.letter for i in rg.items]
                 want = [chr(ord("a") + i) for i in range(len(letters))]
                 if letters != want:
-                    bad = next(i for i, (a, b) in enumerate(zip(letters, want)) if a != b) if any(
-                        a != b for a, b in zip(letters, want)
+                    bad = next(i for i, (a, b) in enumerate(zip(letters, want, strict=False)) if a != b) if any(
+                        a != b for a, b in zip(letters, want, strict=False)
                     ) else 0
                     self.err(
                         "W051",
@@ -467,7 +467,7 @@ class Linker:
         seen: dict[str, tuple[str, ir.Span]] = {}
         min_len = 60
 
-        def visit(label: str, text: Optional[ir.Text], span: ir.Span) -> None:
+        def visit(label: str, text: ir.Text | None, span: ir.Span) -> None:
             if text is None:
                 return
             key = " ".join(text.value.split()).lower()
@@ -490,7 +490,7 @@ class Linker:
                 continue
             visit(f"the aim of unit {u.label}", u.aim, u.span)
             for c in u.criteria:
-                for i, g in enumerate(c.guidance):
+                for _i, g in enumerate(c.guidance):
                     visit(f"the guidance for {c.ref} in unit {u.label}", g.text, g.span)
 
     # ------------------------------------------------------------------ qualifications

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 from attrs import field, frozen
 
@@ -64,10 +64,10 @@ CODES: dict[str, tuple[str, str]] = {
 class Diagnostic:
     code: str
     message: str
-    span: Optional[Span] = None
-    help: Optional[str] = None
+    span: Span | None = None
+    help: str | None = None
     notes: tuple[str, ...] = field(default=(), converter=tuple)
-    source: Optional[str] = None  # plugin name for plugin-provided checks
+    source: str | None = None  # plugin name for plugin-provided checks
 
     @property
     def severity(self) -> str:
@@ -114,7 +114,7 @@ class DiagnosticError(Exception):
         self.diagnostics = tuple(diagnostics)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> Optional[str]:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """``help`` text suggesting the closest candidate, if any is close."""
     cands = sorted(set(candidates))
     cutoff = 0.5 if len(word) <= 4 else 0.6
@@ -135,7 +135,7 @@ class SourceCache:
     def add(self, name: str, text: str) -> None:
         self._texts[name] = text.split("\n")
 
-    def line(self, name: str, n: int) -> Optional[str]:
+    def line(self, name: str, n: int) -> str | None:
         lines = self._texts.get(name)
         if lines is None or not (1 <= n <= len(lines)):
             return None

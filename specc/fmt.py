@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Optional
 
 from lark import Lark, Token, Tree
 
@@ -63,7 +62,7 @@ class Printer:
         self.ci = 0
         self.lines: list[str] = []
 
-    def flush_comments(self, before_line: Optional[int], indent: str) -> bool:
+    def flush_comments(self, before_line: int | None, indent: str) -> bool:
         """Emit comments that stand before ``before_line``; return whether any."""
         any_ = False
         while self.ci < len(self.comments) and (before_line is None or self.comments[self.ci].line < before_line):
@@ -74,8 +73,8 @@ class Printer:
 
     def statements(self, nodes: list, depth: int, top: bool = False) -> None:
         indent = INDENT * depth
-        prev_end: Optional[int] = None
-        prev_kind: Optional[str] = None
+        prev_end: int | None = None
+        prev_kind: str | None = None
         for node in nodes:
             start = _first_line(node)
             # leading comments; where they start decides the blank line
@@ -142,7 +141,7 @@ class Printer:
         return " ".join(self.flat(c, depth) for c in node.children).replace(" ,", ",")
 
 
-def format_text(text: str, file: str = "<input>") -> tuple[Optional[str], list[Diagnostic]]:
+def format_text(text: str, file: str = "<input>") -> tuple[str | None, list[Diagnostic]]:
     """Format a source text; returns (None, syntax errors) if it does not parse."""
     _tree, diags = parse(text, file)
     if diags:

@@ -13,8 +13,6 @@ house styles live in plugins.
 from __future__ import annotations
 
 import re
-from typing import Optional, Union
-
 import attrs
 from attrs import field, frozen
 
@@ -38,7 +36,7 @@ class Span:
 NO_SPAN = Span("<generated>", 0, 0, 0, 0)
 
 
-def _span() -> "attrs.Attribute":
+def _span() -> attrs.Attribute:
     return field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
@@ -55,9 +53,35 @@ class BulletList:
     items: tuple[str, ...]
 
 
-Block = Union[Paragraph, BulletList]
+Block = Paragraph | BulletList
 
 _BULLET = re.compile(r"^\s*[-*\u2022]\s+")
+
+
+def _chunk_blocks(lines: list[str]) -> list[Block]:
+    """A blank-line-free chunk: paragraphs and bullet lists, in order.  A line
+    indented under a bullet continues it."""
+    out: list[Block] = []
+    para: list[str] = []
+    bullets: list[str] = []
+    for line in lines:
+        if _BULLET.match(line):
+            if para:
+                out.append(Paragraph(" ".join(s.strip() for s in para)))
+                para = []
+            bullets.append(_BULLET.sub("", line).strip())
+        elif bullets and line.startswith((" ", "\t")):
+            bullets[-1] += " " + line.strip()
+        else:
+            if bullets:
+                out.append(BulletList(tuple(bullets)))
+                bullets = []
+            para.append(line)
+    if para:
+        out.append(Paragraph(" ".join(s.strip() for s in para)))
+    if bullets:
+        out.append(BulletList(tuple(bullets)))
+    return out
 
 
 @frozen
@@ -74,33 +98,8 @@ class Text:
     def blocks(self) -> tuple[Block, ...]:
         blocks: list[Block] = []
         for chunk in re.split(r"\n\s*\n", self.value):
-            if not chunk.strip():
-                continue
-            lines = chunk.split("\n")
-            para: list[str] = []
-            bullets: list[str] = []
-
-            def flush_para() -> None:
-                if para:
-                    blocks.append(Paragraph(" ".join(s.strip() for s in para)))
-                    para.clear()
-
-            def flush_bullets() -> None:
-                if bullets:
-                    blocks.append(BulletList(tuple(bullets)))
-                    bullets.clear()
-
-            for line in lines:
-                if _BULLET.match(line):
-                    flush_para()
-                    bullets.append(_BULLET.sub("", line).strip())
-                elif bullets and line.startswith((" ", "\t")):
-                    bullets[-1] += " " + line.strip()
-                else:
-                    flush_bullets()
-                    para.append(line)
-            flush_para()
-            flush_bullets()
+            if chunk.strip():
+                blocks.extend(_chunk_blocks(chunk.split("\n")))
         return tuple(blocks)
 
     @property
@@ -134,8 +133,8 @@ class PartialDate:
     """A date with year, optional month and optional day (``2017-10``)."""
 
     year: int
-    month: Optional[int] = None
-    day: Optional[int] = None
+    month: int | None = None
+    day: int | None = None
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -160,7 +159,7 @@ EVIDENCE_KINDS = ("performance", "knowledge")
 @frozen
 class SimulationRule:
     allowed: bool
-    applies_to: Optional[str] = None  # "performance", "knowledge" or None for both
+    applies_to: str | None = None  # "performance", "knowledge" or None for both
     span: Span = _span()
 
 
@@ -171,7 +170,7 @@ class Environment:
     sources: tuple[str, ...] = ()
     simulation: tuple[SimulationRule, ...] = ()
 
-    def simulation_allowed(self, kind: str) -> Optional[bool]:
+    def simulation_allowed(self, kind: str) -> bool | None:
         """True/False if the spec says, None when it is silent."""
         verdict = None
         for rule in self.simulation:
@@ -194,7 +193,7 @@ class Change:
     version: str
     date: PartialDate
     detail: Text
-    section: Optional[Text] = None
+    section: Text | None = None
     span: Span = _span()
 
 
@@ -210,8 +209,8 @@ class Document:
     id: str
     title: str
     body: Body
-    version: Optional[str] = None
-    published: Optional[PartialDate] = None
+    version: str | None = None
+    published: PartialDate | None = None
     history: tuple[Change, ...] = ()
     evidence_methods: tuple[str, ...] = ()  # the evidence types the document names
     span: Span = _span()
@@ -258,7 +257,7 @@ class Remaining:
     span: Span = _span()
 
 
-Rule = Union[MinTotal, MaxTotal, Mandatory, CreditsFrom, Remaining]
+Rule = MinTotal | MaxTotal | Mandatory | CreditsFrom | Remaining
 
 
 @frozen
@@ -273,7 +272,7 @@ class Group:
 class Barred:
     a: str
     b: str
-    note: Optional[Text] = None
+    note: Text | None = None
     span: Span = _span()
 
 
@@ -291,34 +290,34 @@ class RouteSummary:
     """What the solver found for a qualification."""
 
     satisfiable: bool
-    min_credits: Optional[int] = None
-    max_credits: Optional[int] = None
-    min_glh: Optional[int] = None
-    max_glh: Optional[int] = None
-    cheapest: Optional[Route] = None  # the valid route with least GLH
+    min_credits: int | None = None
+    max_credits: int | None = None
+    min_glh: int | None = None
+    max_glh: int | None = None
+    cheapest: Route | None = None  # the valid route with least GLH
 
 
 @frozen
 class Qualification:
     id: str
     title: str
-    number: Optional[str] = None
-    reference: Optional[str] = None
-    level: Optional[Level] = None
-    glh: Optional[int] = None
-    tqt: Optional[int] = None
-    credits: Optional[int] = None
-    grading: Optional[str] = None
-    assessment: Optional[Text] = None
-    registration_months: Optional[int] = None
-    age: Optional[Text] = None
-    entry: Optional[Text] = None
-    progression: Optional[Text] = None
-    aim_reference: Optional[str] = None
+    number: str | None = None
+    reference: str | None = None
+    level: Level | None = None
+    glh: int | None = None
+    tqt: int | None = None
+    credits: int | None = None
+    grading: str | None = None
+    assessment: Text | None = None
+    registration_months: int | None = None
+    age: Text | None = None
+    entry: Text | None = None
+    progression: Text | None = None
+    aim_reference: str | None = None
     rules: tuple[Rule, ...] = ()
     units: tuple[str, ...] = ()  # every unit a route may contain, in spec order
     mandatory: tuple[str, ...] = ()
-    routes: Optional[RouteSummary] = None
+    routes: RouteSummary | None = None
     span: Span = _span()
 
 
@@ -332,7 +331,7 @@ class Demand:
     count: int
     what: str
     op: str = "exactly"  # "exactly" | "at_least"
-    different: Optional[str] = None  # "occasions", "customers", ... or None
+    different: str | None = None  # "occasions", "customers", ... or None
     span: Span = _span()
 
 
@@ -341,8 +340,8 @@ class Reuse:
     """Evidence for this criterion may reuse evidence of another criterion."""
 
     criteria: tuple[str, ...]
-    unit: Optional[str] = None  # None: the same unit
-    note: Optional[Text] = None
+    unit: str | None = None  # None: the same unit
+    note: Text | None = None
     span: Span = _span()
 
 
@@ -389,15 +388,15 @@ class EvidenceRow:
 class Unit:
     id: str
     title: str
-    number: Optional[str] = None
-    reference: Optional[str] = None
-    level: Optional[Level] = None
-    credits: Optional[int] = None
-    glh: Optional[int] = None
-    owner: Optional[Text] = None
-    aim: Optional[Text] = None
-    assessment: Optional[Text] = None
-    strategy: Optional[Text] = None
+    number: str | None = None
+    reference: str | None = None
+    level: Level | None = None
+    credits: int | None = None
+    glh: int | None = None
+    owner: Text | None = None
+    aim: Text | None = None
+    assessment: Text | None = None
+    strategy: Text | None = None
     environment: Environment = Environment()
     assessed_under: tuple[str, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
@@ -408,7 +407,7 @@ class Unit:
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for o in self.outcomes for c in o.criteria)
 
-    def criterion(self, ref: str) -> Optional[Criterion]:
+    def criterion(self, ref: str) -> Criterion | None:
         for c in self.criteria:
             if c.ref == ref:
                 return c
@@ -434,7 +433,7 @@ class Range:
     """Lettered range items: all of them (``choose is None``) or k of n."""
 
     items: tuple[RangeItem, ...]
-    choose: Optional[int] = None
+    choose: int | None = None
     span: Span = _span()
 
     @property
@@ -478,10 +477,10 @@ REQUIREMENT_KINDS = (
 class RequirementSet:
     id: str
     title: str
-    code: Optional[str] = None
+    code: str | None = None
     environment: Environment = Environment()
     requirements: tuple[Requirement, ...] = ()
-    origin: Optional[str] = None  # id of the document that declares it
+    origin: str | None = None  # id of the document that declares it
     span: Span = _span()
 
 
@@ -501,7 +500,7 @@ class GlossaryEntry:
 
 @frozen
 class Glossary:
-    title: Optional[str] = None
+    title: str | None = None
     terms: tuple[GlossaryEntry, ...] = ()
     verbs: tuple[GlossaryEntry, ...] = ()
 
@@ -520,19 +519,19 @@ class Spec:
     methods: tuple[EvidenceMethod, ...] = ()
     files: tuple[str, ...] = ()  # every source file, root first
 
-    def unit(self, uid: str) -> Optional[Unit]:
+    def unit(self, uid: str) -> Unit | None:
         for u in self.units:
             if u.id == uid:
                 return u
         return None
 
-    def requirement_set(self, rid: str) -> Optional[RequirementSet]:
+    def requirement_set(self, rid: str) -> RequirementSet | None:
         for r in self.requirement_sets:
             if r.id == rid:
                 return r
         return None
 
-    def qualification(self, qid: str) -> Optional[Qualification]:
+    def qualification(self, qid: str) -> Qualification | None:
         for q in self.qualifications:
             if q.id == qid:
                 return q

@@ -9,7 +9,7 @@ resolved later, by :mod:`specc.compiler`.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from attrs import define, field, frozen
 from lark import Token, Transformer, v_args
@@ -30,7 +30,7 @@ class _Field:
 @frozen
 class Import:
     path: str
-    alias: Optional[str]
+    alias: str | None
     span: ir.Span
 
 
@@ -40,7 +40,7 @@ class FileDecls:
 
     file: str
     imports: list[Import] = field(factory=list)
-    document: Optional[ir.Document] = None
+    document: ir.Document | None = None
     methods: list[ir.EvidenceMethod] = field(factory=list)
     qualifications: list[ir.Qualification] = field(factory=list)
     groups: list[ir.Group] = field(factory=list)
@@ -91,7 +91,7 @@ class Lower(Transformer):
     def _span(self, meta) -> ir.Span:
         return span_of(meta, self.file)
 
-    def _err(self, code: str, msg: str, where, help: Optional[str] = None) -> None:
+    def _err(self, code: str, msg: str, where, help: str | None = None) -> None:
         sp = where if isinstance(where, ir.Span) else span_of(where, self.file)
         self.diags.append(Diagnostic(code, msg, sp, help=help))
 
@@ -347,7 +347,7 @@ class Lower(Transformer):
         known = {c.ref for o in outcomes for c in o.criteria}
         for e in entries:
             refs, text, demands, reuse, ref_spans = e.value
-            for ref, rspan in zip(refs, ref_spans):
+            for ref, rspan in zip(refs, ref_spans, strict=False):
                 if ref not in known and text is None:
                     continue  # a reuse link on an evidence-guide row: W030 reports the row
                 if ref not in known:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import traceback
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pluggy
@@ -50,7 +51,7 @@ def _styles(hook, what: str, pm=None) -> dict[str, Any]:
     for impl in getattr(pm.hook, hook).get_hookimpls():
         try:
             got = impl.function() or []
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise PluginError(impl.plugin_name, hook, e) from e
         for st in got:
             if st.name in out:
@@ -67,7 +68,7 @@ def form_styles(pm=None) -> dict[str, FormStyle]:
     return _styles("specc_form_styles", "form style", pm)
 
 
-def style_for(styles: dict, spec, requested: Optional[str] = None):
+def style_for(styles: dict, spec, requested: str | None = None):
     """The style named ``requested``, else the one whose bodies include the
     spec's body, else None."""
     if requested:
@@ -86,7 +87,7 @@ def _check_name(name: str) -> None:
         raise ValueError(f"emitter name {name!r} must be lower-case letters, digits and dashes")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("specc")
     pm.add_hookspecs(hookspecs)
@@ -102,14 +103,14 @@ class PluginError(Exception):
         super().__init__(f"plugin `{plugin}` failed in {what}: {type(exc).__name__}: {exc}{where}")
 
 
-def emitters(pm: Optional[pluggy.PluginManager] = None) -> dict[str, Emitter]:
+def emitters(pm: pluggy.PluginManager | None = None) -> dict[str, Emitter]:
     pm = pm or manager()
     out: dict[str, Emitter] = {}
     for impl in pm.hook.specc_register_emitters.get_hookimpls():
         name = impl.plugin_name
         try:
             got = impl.function() or []
-        except Exception as e:  # noqa: BLE001 - reported, never a traceback
+        except Exception as e:
             raise PluginError(name, "specc_register_emitters", e) from e
         for em in got:
             _check_name(em.name)
@@ -119,7 +120,7 @@ def emitters(pm: Optional[pluggy.PluginManager] = None) -> dict[str, Emitter]:
     return dict(sorted(out.items()))
 
 
-def checks(spec, pm: Optional[pluggy.PluginManager] = None) -> list[Diagnostic]:
+def checks(spec, pm: pluggy.PluginManager | None = None) -> list[Diagnostic]:
     pm = pm or manager()
     out: list[Diagnostic] = []
     for impl in pm.hook.specc_checks.get_hookimpls():
@@ -127,17 +128,17 @@ def checks(spec, pm: Optional[pluggy.PluginManager] = None) -> list[Diagnostic]:
             got = impl.function(spec=spec) or []
             for d in got:
                 out.append(d if d.source else Diagnostic(d.code, d.message, d.span, d.help, d.notes, impl.plugin_name))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise PluginError(impl.plugin_name, "specc_checks", e) from e
     return out
 
 
-def default_emitters(spec, pm: Optional[pluggy.PluginManager] = None) -> Optional[list[str]]:
+def default_emitters(spec, pm: pluggy.PluginManager | None = None) -> list[str] | None:
     pm = pm or manager()
     return pm.hook.specc_default_emitters(spec=spec)
 
 
-def plugin_names(pm: Optional[pluggy.PluginManager] = None) -> list[tuple[str, Any]]:
+def plugin_names(pm: pluggy.PluginManager | None = None) -> list[tuple[str, Any]]:
     pm = pm or manager()
     dists = {id(p): d for p, d in pm.list_plugin_distinfo()}
     out = []

@@ -22,7 +22,6 @@ import shutil
 import tempfile
 import unicodedata
 from pathlib import Path, PurePosixPath
-from typing import Union
 
 MANIFEST = ".specc-manifest.json"
 STAGING_PREFIX = ".specc-staging-"
@@ -73,7 +72,7 @@ class Sink:
 
     name = staticmethod(safe_component)
 
-    def write(self, rel: str, data: Union[str, bytes]) -> str:
+    def write(self, rel: str, data: str | bytes) -> str:
         """Write one output file; returns its path relative to the output folder."""
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -95,7 +94,7 @@ class Sink:
 class OutputFolder:
     """An output folder with its manifest."""
 
-    def __init__(self, out_dir: Union[str, Path]):
+    def __init__(self, out_dir: str | Path):
         self.root = Path(out_dir)
         self.manifest_path = self.root / MANIFEST
         self.manifest = self._load()

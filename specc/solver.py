@@ -23,7 +23,7 @@ number of units, so the work grows linearly with units.
 from __future__ import annotations
 
 import itertools
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from attrs import frozen
 
@@ -134,7 +134,7 @@ def solve(p: Problem) -> ir.RouteSummary:
         for i, c in enumerate(cons):
             if u in c.units:
                 start[i] += credits[u]
-    start_key = tuple(min(v, cap) for v, cap in zip(start, caps))
+    start_key = tuple(min(v, cap) for v, cap in zip(start, caps, strict=False))
     mc = sum(credits[u] for u in mand)
     mg = sum(glh[u] for u in mand)
     route0 = None
@@ -192,14 +192,10 @@ def solve(p: Problem) -> ir.RouteSummary:
                 if old is None:
                     nxt[t] = cand
                 else:
-                    if cand[0] < old[0]:
-                        old[0] = cand[0]
-                    if cand[1] > old[1]:
-                        old[1] = cand[1]
-                    if cand[2] < old[2]:
-                        old[2] = cand[2]
-                    if cand[3] > old[3]:
-                        old[3] = cand[3]
+                    old[0] = min(old[0], cand[0])
+                    old[1] = max(old[1], cand[1])
+                    old[2] = min(old[2], cand[2])
+                    old[3] = max(old[3], cand[3])
                     if _better_route(new_cheap, old[4]):
                         old[4] = new_cheap
         # Drop states that have overflowed an exact or at-most bound: once over,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import textwrap
 from pathlib import Path
-from typing import Optional
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -18,14 +18,7 @@ GRAMMAR = Path(__file__).resolve().parent.parent / "grammars" / "specc.lark"
 
 # Rules the formatter prints on a line of their own (block statements included).
 STATEMENTS = frozenset(
-    """import_decl document body_stmt version_stmt published_stmt history change methods_decl
-    qualification number_stmt reference_stmt level_stmt glh_stmt tqt_stmt credits_stmt
-    grading_stmt assessment_stmt registration_stmt age_stmt entry_stmt progression_stmt
-    aim_ref_stmt rules min_total max_total mandatory credits_from remaining group barred
-    glossary term verb unit owner_stmt aim_stmt strategy_stmt evidence_from simulation
-    assessed_under outcome criterion verb_stmt explained demand different reuse guidance
-    evidence_guide row methods note requirements code_stmt requirement range_all
-    range_choose item distinct""".split()
+    ["import_decl", "document", "body_stmt", "version_stmt", "published_stmt", "history", "change", "methods_decl", "qualification", "number_stmt", "reference_stmt", "level_stmt", "glh_stmt", "tqt_stmt", "credits_stmt", "grading_stmt", "assessment_stmt", "registration_stmt", "age_stmt", "entry_stmt", "progression_stmt", "aim_ref_stmt", "rules", "min_total", "max_total", "mandatory", "credits_from", "remaining", "group", "barred", "glossary", "term", "verb", "unit", "owner_stmt", "aim_stmt", "strategy_stmt", "evidence_from", "simulation", "assessed_under", "outcome", "criterion", "verb_stmt", "explained", "demand", "different", "reuse", "guidance", "evidence_guide", "row", "methods", "note", "requirements", "code_stmt", "requirement", "range_all", "range_choose", "item", "distinct"]
 )
 
 # Friendly names for terminals in "expected ..." messages.
@@ -44,7 +37,7 @@ TERMINAL_NAMES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parser(keep_all_tokens: bool = False) -> Lark:
     return Lark(
         GRAMMAR.read_text(encoding="utf-8"),
@@ -120,10 +113,8 @@ def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
     assert isinstance(e, UnexpectedToken)
     tok = e.token
     expected = set(e.expected)
-    try:  # exact for this state (LALR merges lookaheads across contexts)
+    with contextlib.suppress(Exception):  # exact for this state (LALR merges lookaheads)
         expected = set(e.interactive_parser.accepts()) or expected
-    except Exception:  # noqa: BLE001 - fall back to the table's set
-        pass
     if tok.type == "$END":
         lines = text.rstrip("\n").split("\n")
         span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
@@ -146,10 +137,10 @@ def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
     return Diagnostic("E001", f"unexpected `{shown}`", span, help=help_)
 
 
-TOP_LEVEL = re.compile(r"^(import|document|qualification|group|unit|barred|glossary|requirements)\b", re.M)
+TOP_LEVEL = re.compile(r"^(import|document|qualification|group|unit|barred|glossary|requirements)\b", re.MULTILINE)
 
 
-def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Optional[Tree], list[Diagnostic]]:
+def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse a source text.  Returns the tree (None if it has errors) and the
     syntax errors.
 
@@ -167,7 +158,7 @@ def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Optional
         starts.insert(0, 0)
     starts.append(len(text))
     diags: list[Diagnostic] = []
-    for a, b in zip(starts, starts[1:]):
+    for a, b in zip(starts, starts[1:], strict=False):
         chunk = text[a:b]
         if not chunk.strip():
             continue
@@ -186,7 +177,7 @@ def unquote(tok: str) -> str:
     """The value of a STRING or LONG_STRING token."""
     if tok.startswith('"""'):
         body = tok[3:-3]
-        body = re.sub(r"\\(.)", lambda m: m.group(1), body, flags=re.S)
+        body = re.sub(r"\\(.)", lambda m: m.group(1), body, flags=re.DOTALL)
         return normalise_text(body)
     body = tok[1:-1]
 

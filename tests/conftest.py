@@ -14,7 +14,7 @@ SPECS = ROOT / "specs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compiled():
     return {c.spec.document.id: c for c in build.compile_all([SPECS]) if c.spec is not None}
 

@@ -26,7 +26,7 @@ def expectations(root: Path) -> set[tuple[str, str, int, int]]:
     files = sorted(root.parent.glob("*.specc")) if root.name == "root.specc" else [root]
     out = set()
     for f in files:
-        for m in re.finditer(r"^# expect: (\w+) (\d+):(\d+)$", f.read_text(), re.M):
+        for m in re.finditer(r"^# expect: (\w+) (\d+):(\d+)$", f.read_text(), re.MULTILINE):
             out.add((m.group(1), f.name, int(m.group(2)), int(m.group(3))))
     return out
 

@@ -63,7 +63,8 @@ def spec_text(draw):
         if x:
             out.append(x + "\n")
 
-    sp = lambda: draw(ws)  # noqa: E731
+    def sp():
+        return draw(ws)
     c()
     out.append(f'document d{sp()}{quote(draw(words))} {{\n  body b "B"\n')
     c()

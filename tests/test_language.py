@@ -14,7 +14,7 @@ from tests.conftest import compile_text
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 LANGUAGE = README.split("## The language", 1)[1].split("\n## ", 1)[0]
-EXAMPLES = [m.group(1) for m in re.finditer(r"```\n(.*?)```", LANGUAGE, re.S)]
+EXAMPLES = [m.group(1) for m in re.finditer(r"```\n(.*?)```", LANGUAGE, re.DOTALL)]
 
 
 @pytest.mark.parametrize("i", range(len(EXAMPLES)))
@@ -35,7 +35,7 @@ def test_every_keyword_is_documented():
 
 def test_every_code_is_documented():
     for code, (severity, _) in CODES.items():
-        assert re.search(rf"^\| {code} \| {severity} \|", README, re.M), code
+        assert re.search(rf"^\| {code} \| {severity} \|", README, re.MULTILINE), code
 
 
 def test_constructs_reach_the_ir(tmp_path):
