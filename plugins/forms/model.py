@@ -1,0 +1,116 @@
+"""The form model: what a house style builds and every renderer draws.
+
+A :class:`Form` is a titled sequence of blocks.  Blocks are plain value
+objects, so one form renders to HTML (and from it to a fillable PDF with
+WeasyPrint) and to DOCX from the same source.  Every input a centre fills is a
+:class:`Field` with a predictable name such as ``u001.c1_2.d1_2.evidence_ref``
+(unit, criterion, slot, what); PDF form fields carry exactly these names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from attrs import field, frozen
+
+FIELD_KINDS = ("text", "date", "check", "signature", "area")
+
+
+def _name_ok(instance, attribute, value) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value):
+        raise ValueError(f"form field name {value!r} is not a safe dotted name")
+
+
+def name_part(s: str) -> str:
+    """A safe component of a field name from an id or reference: ``1.2`` ->
+    ``1_2``, ``cfa.deal_with`` -> ``cfa_deal_with``."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(s)).strip("_") or "_"
+
+
+@frozen
+class Field:
+    name: str = field(validator=_name_ok)
+    kind: str = "text"
+    label: str = ""  # accessible name / tooltip
+
+
+@frozen
+class Cell:
+    text: str = ""
+    field: Field | None = None
+    strong: bool = False
+    muted: str = ""  # small print under the text (e.g. "may reuse 1.1")
+
+
+@frozen
+class Column:
+    title: str
+    width: float = 1.0  # relative
+
+
+@frozen
+class Table:
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+
+
+@frozen
+class Heading:
+    text: str
+    level: int = 2
+
+
+@frozen
+class Para:
+    text: str
+    style: str = ""  # "", "note", "lead"
+
+
+@frozen
+class Bullets:
+    items: tuple[str, ...]
+
+
+@frozen
+class FieldGrid:
+    """Label / input pairs, two to a row."""
+
+    items: tuple[tuple[str, Field], ...]
+
+
+@frozen
+class Signatures:
+    """Signature and date lines for the people who sign the form."""
+
+    items: tuple[tuple[str, Field, Field], ...]  # (role, signature field, date field)
+
+
+@frozen
+class PageBreak:
+    pass
+
+
+Block = Table | Heading | Para | Bullets | FieldGrid | Signatures | PageBreak
+
+
+@frozen
+class Form:
+    id: str  # file stem, safe for the sink (e.g. "unit-001-evidence-location")
+    title: str
+    body: tuple[Block, ...]
+    subtitle: str = ""
+    group: str = ""  # sub-folder, e.g. "units" or a qualification id
+    landscape: bool = False
+
+    def fields(self) -> list[Field]:
+        out: list[Field] = []
+        for b in self.body:
+            if isinstance(b, Table):
+                out.extend(c.field for row in b.rows for c in row if c.field is not None)
+            elif isinstance(b, FieldGrid):
+                out.extend(f for _, f in b.items)
+            elif isinstance(b, Signatures):
+                for _, s, d in b.items:
+                    out.extend((s, d))
+        return out

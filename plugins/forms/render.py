@@ -1,0 +1,178 @@
+"""Renderers for the form model: HTML with print CSS, fillable PDF, DOCX."""
+
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .model import Bullets, Field, FieldGrid, Form, Heading, PageBreak, Para, Signatures, Table
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # spec text is data: every string is HTML-escaped
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["field"] = html_field
+    return env
+
+
+def html_field(f: Field) -> Markup:
+    """The HTML input for a field; WeasyPrint turns it into a PDF form field
+    of the same name."""
+    name = escape(f.name)
+    label = escape(f.label or f.name)
+    if f.kind == "check":
+        return Markup(f'<input type="checkbox" name="{name}" title="{label}" aria-label="{label}">')
+    if f.kind == "area":
+        return Markup(f'<textarea name="{name}" title="{label}" aria-label="{label}"></textarea>')
+    return Markup(f'<input type="text" name="{name}" title="{label}" aria-label="{label}">')
+
+
+def to_html(form: Form, body_name: str, style: str) -> str:
+    css = (TEMPLATES / "form.css").read_text(encoding="utf-8")
+    return _env().get_template("form.html.j2").render(form=form, css=Markup(css), body_name=body_name, style=style)
+
+
+def to_pdf(html: str) -> bytes:
+    """A4 PDF with embedded fonts and fillable fields (WeasyPrint pdf_forms)."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_forms=True)
+
+
+# ---------------------------------------------------------------- DOCX
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip (DOCX, ODT) with fixed timestamps and order, so the same
+    input gives byte-identical files."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    names = src.namelist()
+    # OOXML/ODF want their content-type / mimetype member first
+    first = [n for n in ("mimetype", "[Content_Types].xml") if n in names]
+    with zipfile.ZipFile(out, "w") as dst:
+        for n in first + sorted(x for x in names if x not in first):
+            info = zipfile.ZipInfo(n, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(n))
+    return out.getvalue()
+
+
+def to_docx(form: Form, body_name: str) -> bytes:
+    import datetime
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    d = docx.Document()
+    sec = d.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    if form.landscape:
+        sec.orientation = WD_ORIENT.LANDSCAPE
+        sec.page_width, sec.page_height = sec.page_height, sec.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sec, side, Mm(15))
+    normal = d.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(9)
+    sec.header.paragraphs[0].text = f"{body_name} — {form.title}" + (f" — {form.subtitle}" if form.subtitle else "")
+
+    cp = d.core_properties
+    cp.title = form.title
+    cp.author = body_name
+    cp.created = cp.modified = datetime.datetime(2000, 1, 1)
+    cp.last_modified_by = "specc"
+    cp.revision = 1
+
+    d.add_heading(form.title, level=1)
+    if form.subtitle:
+        d.add_paragraph(form.subtitle)
+
+    def repeat_header(row) -> None:
+        tr_pr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:tblHeader")
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+    def no_split(row) -> None:
+        tr_pr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:cantSplit")
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+    def blank(f: Field) -> str:
+        return "☐" if f.kind == "check" else ""
+
+    usable = (sec.page_width - sec.left_margin - sec.right_margin)
+    for b in form.body:
+        if isinstance(b, Heading):
+            d.add_heading(b.text, level=min(b.level, 4))
+        elif isinstance(b, Para):
+            p = d.add_paragraph(b.text)
+            if b.style == "note":
+                for r in p.runs:
+                    r.font.size = Pt(7.5)
+        elif isinstance(b, Bullets):
+            for item in b.items:
+                d.add_paragraph(item, style="List Bullet")
+        elif isinstance(b, PageBreak):
+            d.add_page_break()
+        elif isinstance(b, (FieldGrid, Signatures)):
+            rows = [(label, f) for label, f in b.items] if isinstance(b, FieldGrid) else [(role, s) for role, s, _ in b.items]
+            t = d.add_table(rows=0, cols=4 if isinstance(b, Signatures) else 2)
+            t.style = "Table Grid"
+            if isinstance(b, Signatures):
+                for role, s, dt in b.items:
+                    cells = t.add_row().cells
+                    cells[0].text, cells[1].text, cells[2].text, cells[3].text = role, "", "Date", ""
+            else:
+                for label, f in rows:
+                    cells = t.add_row().cells
+                    cells[0].text, cells[1].text = label, blank(f)
+        elif isinstance(b, Table):
+            if b.caption:
+                d.add_paragraph(b.caption).runs[0].bold = True
+            t = d.add_table(rows=1, cols=len(b.columns))
+            t.style = "Table Grid"
+            total = sum(c.width for c in b.columns)
+            hdr = t.rows[0]
+            repeat_header(hdr)
+            for cell, col in zip(hdr.cells, b.columns, strict=True):
+                cell.text = col.title
+                cell.paragraphs[0].runs[0].bold = True
+                cell.width = int(usable * col.width / total)
+            for row in b.rows:
+                r = t.add_row()
+                no_split(r)
+                for cell, c, col in zip(r.cells, row, b.columns, strict=True):
+                    cell.width = int(usable * col.width / total)
+                    text = c.text
+                    if c.field is not None:
+                        text = (text + " " if text else "") + blank(c.field)
+                    cell.text = text
+                    if c.strong and cell.paragraphs[0].runs:
+                        cell.paragraphs[0].runs[0].bold = True
+                    if c.muted:
+                        run = cell.add_paragraph().add_run(c.muted)
+                        run.font.size = Pt(7)
+    buf = io.BytesIO()
+    d.save(buf)
+    return normalise_zip(buf.getvalue())

@@ -1,0 +1,97 @@
+"""Plain-English sentences for structured rules, shared by every emitter that
+prints them (handbooks, achievement summaries, reports).  Body-neutral: house
+styles wrap these sentences in their own layout."""
+
+from __future__ import annotations
+
+from . import ir
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve")
+
+
+def number_word(n: int) -> str:
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def unit_label(spec: ir.Spec, uid: str) -> str:
+    u = spec.unit(uid)
+    return f"unit {u.label}" if u else f"unit {uid}"
+
+
+def sources(spec: ir.Spec, names: tuple[str, ...]) -> str:
+    """``group entry3`` -> its title; a unit -> "unit 001"."""
+    groups = {g.id: g for g in spec.groups}
+    parts = [groups[n].title if n in groups else unit_label(spec, n) for n in names]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def units_list(spec: ir.Spec, uids: tuple[str, ...]) -> str:
+    labels = [spec.unit(u).label if spec.unit(u) else u for u in uids]
+    word = "unit" if len(labels) == 1 else "units"
+    if len(labels) <= 1:
+        return f"{word} {''.join(labels)}"
+    return f"{word} {', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def rule(spec: ir.Spec, r: ir.Rule) -> str:
+    """One rule as a sentence fragment, e.g. "a minimum of 4 credits from
+    Entry 3 units 001-010"."""
+    if isinstance(r, ir.MinTotal):
+        return f"a minimum of {plural(r.credits, 'credit')} in total"
+    if isinstance(r, ir.MaxTotal):
+        return f"no more than {plural(r.credits, 'credit')} in total"
+    if isinstance(r, ir.Mandatory):
+        credits = sum((spec.unit(u).credits or 0) for u in r.units if spec.unit(u))
+        return f"{plural(credits, 'credit')} from the mandatory {units_list(spec, r.units)}"
+    if isinstance(r, ir.CreditsFrom):
+        q = {"at_least": "a minimum of", "at_most": "no more than", "exactly": "exactly"}[r.op]
+        return f"{q} {plural(r.credits, 'credit')} from {sources(spec, r.sources)}"
+    if isinstance(r, ir.Remaining):
+        return f"the remaining credits from {sources(spec, r.sources)}"
+    raise TypeError(r)
+
+
+def rules(spec: ir.Spec, q: ir.Qualification) -> list[str]:
+    """Each rule of a qualification as a sentence fragment, in order (the
+    total first)."""
+    totals = [r for r in q.rules if isinstance(r, (ir.MinTotal, ir.MaxTotal))]
+    rest = [r for r in q.rules if not isinstance(r, (ir.MinTotal, ir.MaxTotal))]
+    return [rule(spec, r) for r in totals + rest]
+
+
+def barred(spec: ir.Spec, b: ir.Barred) -> str:
+    return f"{unit_label(spec, b.a).capitalize()} cannot be taken with {unit_label(spec, b.b)}"
+
+
+def barred_pairs(spec: ir.Spec, units: tuple[str, ...] | None = None) -> list[str]:
+    """Each barred pair once, limited to ``units`` when given."""
+    seen, out = set(), []
+    for b in spec.barred:
+        key = frozenset((b.a, b.b))
+        if key in seen or (units is not None and not (b.a in units and b.b in units)):
+            continue
+        seen.add(key)
+        out.append(barred(spec, b))
+    return out
+
+
+def range_rule(rg: ir.Range) -> str:
+    n = len(rg.items)
+    if rg.choose is None:
+        return f"all {number_word(n)} of the following" if n > 1 else "the following"
+    return f"at least {number_word(rg.choose)} of these {number_word(n)}"
+
+
+def demand(d: ir.Demand) -> str:
+    q = "at least " if d.op == "at_least" else ""
+    s = f"{q}{number_word(d.count)} {d.what}"
+    if d.different:
+        s += f", on different {d.different}"
+    return s
