@@ -1,0 +1,81 @@
+"""Built-in emitter ``forms``: printable and fillable recording forms.
+
+The house style (``specc_form_styles``) builds a list of :mod:`model` forms
+from the spec; this plugin renders each to HTML with a print stylesheet, to an
+A4 PDF with embedded fonts and fillable fields (WeasyPrint, from the same
+HTML), and to DOCX (python-docx) for centres that amend forms in Word.  It also
+writes ``forms/index.json``: every form, its files and its field names.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+
+from specc import plugins
+from specc.hookspecs import hookimpl
+from specc.plugins import Emitter
+
+from . import render as r
+from .generic import render_generic
+
+FORMATS = ("html", "pdf", "docx")
+
+
+def _formats(options: dict) -> tuple[str, ...]:
+    want = tuple(x for x in options.get("formats", ",".join(FORMATS)).split(",") if x)
+    bad = [x for x in want if x not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown form format {bad[0]!r}; use {', '.join(FORMATS)}")
+    return want
+
+
+def _render_one(args):
+    form, body, style, formats = args
+    html = r.to_html(form, body, style)
+    out = {}
+    if "html" in formats:
+        out["html"] = html.encode("utf-8")
+    if "pdf" in formats:
+        out["pdf"] = r.to_pdf(html)
+    if "docx" in formats:
+        out["docx"] = r.to_docx(form, body)
+    return out
+
+
+def emit(spec, sink, options):
+    styles = plugins.form_styles()
+    style = plugins.style_for(styles, spec, options.get("style"))
+    if options.get("style") and style is None:
+        raise ValueError(f"no form style named {options['style']!r} (have: {', '.join(styles)})")
+    forms = style.render(spec, options) if style else render_generic(spec, options)
+    name = style.name if style else "generic"
+    formats = _formats(options)
+    jobs = [(fm, spec.document.body.name, name, formats) for fm in forms]
+    # PDF rendering is CPU-bound: use the cores unless we already run in a worker
+    if len(jobs) > 2 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(min(len(jobs), multiprocessing.cpu_count() or 1)) as pool:
+            rendered = pool.map(_render_one, jobs, chunksize=1)
+    else:
+        rendered = [_render_one(j) for j in jobs]
+    index = []
+    for fm, files in zip(forms, rendered, strict=True):
+        stem = (sink.name(fm.group) + "/" if fm.group else "") + sink.name(fm.id)
+        paths = {}
+        for ext in FORMATS:
+            if ext in files:
+                paths[ext] = sink.write(f"forms/{stem}.{ext}", files[ext])
+        index.append({"id": fm.id, "title": fm.title, "subtitle": fm.subtitle, "group": fm.group, "files": paths, "fields": [f.name for f in fm.fields()]})
+    sink.write("forms/index.json", json.dumps({"style": name, "forms": index}, indent=2, ensure_ascii=False) + "\n")
+
+
+@hookimpl
+def specc_register_emitters():
+    return [
+        Emitter(
+            name="forms",
+            description="Recording forms in the body's house style: fillable PDF, HTML and DOCX",
+            produces="forms/**/*.{pdf,html,docx}, forms/index.json",
+            emit=emit,
+        )
+    ]

@@ -1,0 +1,26 @@
+"""Forms for a body without a house style of its own: an evidence location
+sheet and performance record per unit, range checklists, and an achievement
+summary per qualification."""
+
+from __future__ import annotations
+
+from specc import ir
+
+from . import common as c
+from .model import Heading, PageBreak
+
+
+def render_generic(spec: ir.Spec, options: dict) -> list:
+    forms = [c.form(f"achievement-summary-{q.id}", "Achievement summary", c.achievement_summary(spec, q), subtitle=q.title, group="qualifications") for q in spec.qualifications]
+    for u in spec.units:
+        if "." in u.id:
+            continue
+        body = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(u)]
+        perf = c.performance_record(spec, u)
+        if perf:
+            body += [PageBreak(), Heading("Performance evidence record", 2), *perf]
+        forms.append(c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units"))
+    for rs in spec.requirement_sets:
+        if rs.origin == spec.document.id:
+            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", c.range_checklist(rs), subtitle=rs.title, group="requirements"))
+    return forms

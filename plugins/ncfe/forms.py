@@ -1,0 +1,102 @@
+"""NCFE recording forms: the Learner's Evidence Tracking Log (LETL) per unit,
+the assessment tracking sheet per qualification, and the learner statement
+(authenticity declaration countersigned by the assessor).  Units assessed
+under another body's evidence requirements (``assessed under``) get those
+requirements' range checklists in their pack."""
+
+from __future__ import annotations
+
+from plugins.forms import common as c
+from plugins.forms.model import Cell, Column, FieldGrid, Heading, PageBreak, Para, Table
+from specc import ir, prose
+from specc.hookspecs import hookimpl
+from specc.plugins import FormStyle
+
+LETL_FIELDS = (
+    ("Evidence reference", "evidence_ref", 1.3),
+    ("Portfolio page", "page", 0.9),
+    ("Date", "date", 0.9),
+    ("Assessor initials", "assessor", 0.8),
+)
+
+
+def letl(spec: ir.Spec, u: ir.Unit):
+    uk = c.unit_key(u)
+    body: list = [
+        c.unit_header(u),
+        FieldGrid((("Learner name", c.f(f"{uk}.learner.name")), ("Learner number", c.f(f"{uk}.learner.number")))),
+    ]
+    for o in u.outcomes:
+        body.append(Heading(f"The learner will: {o.number} {o.statement}", 3))
+        rows = tuple(
+            (Cell(cr.ref, strong=True), Cell(cr.statement))
+            + tuple(Cell(field=c.f(f"{uk}.{c.crit_key(cr)}.els.{k}", "date" if k == "date" else "text")) for _, k, _ in LETL_FIELDS)
+            for cr in o.criteria
+        )
+        body.append(Table((Column("AC", 0.5), Column("The learner can:", 3.2)) + tuple(Column(t, w) for t, _, w in LETL_FIELDS), rows))
+    rec = c.performance_record(spec, u)
+    if rec:
+        body += [Heading("Demanded evidence", 2), *rec]
+    for rid in u.assessed_under:
+        rs = spec.requirement_set(rid)
+        if rs is None:
+            continue
+        checklist = c.range_checklist(rs)
+        body += [PageBreak(), Heading(f"Evidence requirements: {rs.title}", 2), Para("These requirements of the standard-setting body apply to this unit.", "note")]
+        body += list(checklist) + [Heading("Evidence source", 3), *c.evidence_source_declaration(f"{uk}.{c.set_key(rs).replace('.', '_')}", rs.environment)]
+    body += [PageBreak(), *learner_statement_blocks(u)]
+    return c.form(f"unit-{u.label}-letl", "Learner's Evidence Tracking Log", tuple(body), subtitle=f"Unit {u.label} {u.title}", group="units", landscape=True)
+
+
+def learner_statement_blocks(u: ir.Unit) -> list:
+    uk = c.unit_key(u)
+    return [
+        Heading("Learner statement", 2),
+        Para(f"I confirm that the evidence in my portfolio for unit {u.label} ({u.title}) is my own work and that I have not copied it from anyone else."),
+        Para("Assessor: I confirm that the learner's work was conducted under the conditions set out in the qualification specification and is the learner's own.", "note"),
+        c.signatures(f"{uk}.statement", ("Learner", "Assessor")),
+    ]
+
+
+def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
+    qk = "q." + c.name_part(q.id)
+    groups = {u: g for g in spec.groups for u in g.units}
+    rows = []
+    for uid in q.units:
+        u = spec.unit(uid)
+        g = groups.get(uid)
+        rows.append(
+            (
+                Cell(u.label, strong=True),
+                Cell(u.title, muted=u.reference or ""),
+                Cell(g.title if g else ""),
+                Cell("" if u.credits is None else str(u.credits)),
+                Cell("Mandatory" if uid in q.mandatory else "Optional"),
+            )
+            + tuple(Cell(field=c.f(f"{qk}.u{c.name_part(uid)}.{k}", "date" if "date" in k else ("check" if k == "iqa" else "text"))) for k in ("date_completed", "assessor", "iqa"))
+        )
+    body = (
+        FieldGrid((("Learner name", c.f(f"{qk}.learner.name")), ("Learner number", c.f(f"{qk}.learner.number")), ("Centre", c.f(f"{qk}.centre")), ("Registration date", c.f(f"{qk}.registration", "date")))),
+        Heading("Rules of combination", 2),
+        Para(f"To be awarded the {q.title}, learners must achieve:"),
+        *[Para("– " + r) for r in prose.rules(spec, q)],
+        Heading("Units", 2),
+        Table(
+            (Column("Unit", 0.5), Column("Title", 3.0), Column("Group", 1.5), Column("Credits", 0.6), Column("Status", 0.9), Column("Date completed", 1.0), Column("Assessor", 0.9), Column("IQA sampled", 0.6)),
+            tuple(rows),
+        ),
+        FieldGrid((("Total credits", c.f(f"{qk}.total_credits")), ("Date all units completed", c.f(f"{qk}.date", "date")))),
+        c.signatures(qk, ("Assessor", "Internal quality assurer")),
+    )
+    return c.form(f"assessment-tracking-sheet-{q.id}", "Assessment tracking sheet", body, subtitle=q.title, group="qualifications", landscape=True)
+
+
+def render(spec: ir.Spec, options: dict) -> list:
+    forms = [tracking_sheet(spec, q) for q in spec.qualifications]
+    forms += [letl(spec, u) for u in spec.units if "." not in u.id]
+    return forms
+
+
+@hookimpl
+def specc_form_styles():
+    return [FormStyle("ncfe", ("ncfe",), "NCFE recording forms (LETL, tracking sheet, learner statement)", render)]
