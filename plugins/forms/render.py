@@ -45,9 +45,19 @@ def to_html(form: Form, body_name: str, style: str) -> str:
 
 
 def to_pdf(html: str) -> bytes:
-    """A4 PDF with embedded fonts and fillable fields (WeasyPrint pdf_forms)."""
+    """A4 PDF with embedded fonts and fillable fields (WeasyPrint pdf_forms).
+
+    Font subsetting (fontTools) stamps the subset's ``head`` table with the
+    time unless SOURCE_DATE_EPOCH is set; it is pinned so the same input gives
+    byte-identical PDFs."""
+    import logging
+    import os
+
     import weasyprint
 
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_forms=True)
 
 

@@ -1,0 +1,171 @@
+"""Recording forms: real PDFs (pypdf), real DOCX (python-docx), fields that
+match the slots the spec demands."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import docx
+import pypdf
+import pytest
+
+from plugins import forms as forms_plugin
+from specc import slots
+from specc.sink import OutputFolder
+from tests.conftest import compile_text
+
+A4 = (595.28, 841.89)
+
+
+@pytest.fixture(scope="session")
+def built(specs, tmp_path_factory):
+    """Every spec's forms, rendered once: {spec id: (out dir, index)}."""
+    root = tmp_path_factory.mktemp("forms")
+    folder = OutputFolder(root)
+    out = {}
+    for sid, spec in specs.items():
+        sink = folder.begin(sid)
+        forms_plugin.emit(spec, sink, {})
+        folder.commit(sink, sid, "x")
+        out[sid] = (root / sid, json.loads((root / sid / "forms" / "index.json").read_text()))
+    return out
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def pdf(path):
+    return pypdf.PdfReader(str(path))
+
+
+def forms_of(built, sid):
+    base, index = built[sid]
+    return [(base.parent / f["files"]["pdf"], f) for f in index["forms"]]
+
+
+def test_every_form_is_a4_with_embedded_fonts(built):
+    seen = 0
+    for sid in built:
+        for path, _f in forms_of(built, sid)[:6]:
+            r = pdf(path)
+            for page in r.pages:
+                w, h = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+                assert (round(w, 1), round(h, 1)) == (round(A4[0], 1), round(A4[1], 1))
+                fonts = page["/Resources"].get("/Font", {})
+                for font in fonts.values():
+                    font = font.get_object()
+                    desc = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                    desc = desc.get_object()
+                    assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+            seen += 1
+    assert seen
+
+
+def test_pdf_fields_are_exactly_the_form_fields(built):
+    for sid in built:
+        for path, f in forms_of(built, sid):
+            got = set((pdf(path).get_fields() or {}).keys())
+            assert got == set(f["fields"]), path
+
+
+def test_unit_forms_have_every_criterion_and_one_slot_per_demanded_item(built, specs):
+    for sid, spec in specs.items():
+        by_id = {f["id"]: (p, f) for p, f in forms_of(built, sid)}
+        for u in spec.units:
+            if "." in u.id:
+                continue
+            match = [k for k in by_id if k.startswith(f"unit-{u.label}")]
+            assert match, (sid, u.id)
+            path, f = by_id[match[0]]
+            text = squash("".join(page.extract_text() for page in pdf(path).pages))
+            for c in u.criteria:
+                assert squash(c.statement) in text, (u.id, c.ref)
+            uk = "u" + re.sub(r"[^A-Za-z0-9_-]+", "_", u.id)
+            slot_fields = {n for n in f["fields"] if re.match(rf"^{re.escape(uk)}\.c[\d_]+\.d\d+_\d+\.", n)}
+            want = set()
+            for c in u.criteria:
+                ck = "c" + c.ref.replace(".", "_")
+                for s in slots.criterion_slots(c):
+                    subs = ["evidence_ref", "date", "assessor"] + (["customer"] if s.different == "customers" else [])
+                    want |= {f"{uk}.{ck}.{s.id}.{x}" for x in subs}
+            assert slot_fields == want, (u.id, sorted(slot_fields ^ want)[:5])
+
+
+def test_range_checklists_list_every_item(built, specs):
+    for sid, spec in specs.items():
+        for rs in spec.requirement_sets:
+            if rs.origin != spec.document.id:
+                continue
+            path, f = next((p, f) for p, f in forms_of(built, sid) if f["id"] == f"range-checklist-{rs.id}")
+            text = squash("".join(page.extract_text() for page in pdf(path).pages))
+            for r in rs.requirements:
+                for rg in r.ranges:
+                    if rg.choose is not None:
+                        assert squash(f"atleast") in text
+                    for item in slots.range_slots(r, rg):
+                        assert f"rs.{re.sub(r'[^A-Za-z0-9_-]+', '_', rs.id)}.{item.id}.evidence_ref" in f["fields"]
+                        assert squash(item.label)[:40] in text
+
+
+def test_docx_holds_the_expected_tables(built, specs):
+    for sid, spec in specs.items():
+        for _path, f in forms_of(built, sid):
+            if not f["id"].startswith("unit-"):
+                continue
+            base, _ = built[sid]
+            d = docx.Document(str(base.parent / f["files"]["docx"]))
+            headers = [t.rows[0].cells[1].text for t in d.tables if len(t.columns) > 2]
+            assert any(h in ("Assessment criterion", "The learner can:") for h in headers)
+            crit_rows = sum(len(t.rows) - 1 for t in d.tables if len(t.columns) > 2 and t.rows[0].cells[1].text in ("Assessment criterion", "The learner can:"))
+            unit = next(u for u in spec.units if f["id"].startswith(f"unit-{u.label}"))
+            assert crit_rows == len(unit.criteria)
+            break
+
+
+def test_outputs_are_byte_identical(tmp_path):
+    comp = compile_text(tmp_path, SPEC)
+    outs = []
+    for i in range(2):
+        folder = OutputFolder(tmp_path / f"o{i}")
+        sink = folder.begin("x")
+        forms_plugin.emit(comp.spec, sink, {"formats": "html,pdf,docx"})
+        folder.commit(sink, "k", "h")
+        outs.append({p.relative_to(tmp_path / f"o{i}"): p.read_bytes() for p in (tmp_path / f"o{i}").rglob("*") if p.is_file() and "manifest" not in p.name})
+    assert outs[0] == outs[1]
+
+
+SPEC = '''
+document d "Demo <script>alert(1)</script>" { body demo "Demo & Co" }
+unit u1 "Unit with <b>markup</b> & \\"quotes\\"" {
+  credits 2
+  glh 10
+  outcome 1 performance "Be able to serve" {
+    criterion 1.1 "serve <img src=x onerror=alert(1)> customers" {
+      demand 2 "positive ways"
+      demand 2 "negative ways"
+      demand 3 "customers" different customers
+    }
+  }
+}
+qualification q "Q" { rules { minimum 2 credits mandatory u1 } }
+'''
+
+
+def test_spec_text_is_escaped_and_slots_are_labelled(tmp_path):
+    comp = compile_text(tmp_path, SPEC)
+    folder = OutputFolder(tmp_path / "o")
+    sink = folder.begin("d")
+    forms_plugin.emit(comp.spec, sink, {"formats": "html,pdf"})
+    folder.commit(sink, "k", "h")
+    html = (tmp_path / "o/d/forms/units/unit-u1.html").read_text()
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<b>markup</b>" not in html
+    r = pdf(tmp_path / "o/d/forms/units/unit-u1.pdf")
+    names = set(r.get_fields())
+    assert {"uu1.c1_1.d1_1.evidence_ref", "uu1.c1_1.d1_2.evidence_ref", "uu1.c1_1.d2_2.date", "uu1.c1_1.d3_3.customer"} <= names
+    text = "".join(p.extract_text() for p in r.pages)
+    for label in ("Positive ways 1", "Positive ways 2", "Negative ways 1", "Negative ways 2", "Customers 3"):
+        assert label in text
