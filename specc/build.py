@@ -54,8 +54,37 @@ def roots(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def compile_all(paths: Sequence[str | Path], with_plugins: bool = True) -> list[Compilation]:
-    checks = (lambda spec: plugins.checks(spec)) if with_plugins else None
-    return [compile_file(r, plugin_checks=checks) for r in roots(paths)]
+    """Compile every spec root under ``paths``.  A .specc file that no spec
+    imports is still parsed (so its errors are reported) and gets W063."""
+    checks = plugins.checks if with_plugins else None
+    comps = [compile_file(r, plugin_checks=checks) for r in roots(paths)]
+    used = {Path(f).resolve() for c in comps for f in c.files} | {Path(c.root).resolve() for c in comps}
+    for f in source_files(paths):
+        if f.resolve() in used:
+            continue
+        comp = orphan(f)
+        comps.append(comp)
+    return comps
+
+
+def orphan(path: Path) -> Compilation:
+    from .compiler import Loader, display_path
+    from .diagnostics import Diagnostic, SourceCache
+    from .ir import Span
+
+    sources = SourceCache()
+    diags: list = []
+    Loader(sources, diags).read(path)
+    name = display_path(path.resolve())
+    diags.append(
+        Diagnostic(
+            "W063",
+            f"`{name}` is not part of any spec: no file with a `document` imports it",
+            Span(name, 1, 1, 1, 2),
+            help="import it from a spec's root file, or add a `document` to make it a root",
+        )
+    )
+    return Compilation(name, None, diags, sources, [name])
 
 
 @define

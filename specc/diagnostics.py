@@ -57,6 +57,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W060": (WARNING, "command verb missing from the glossary"),
     "W061": (WARNING, "version history out of date order"),
     "W062": (WARNING, "the same long text appears in two places"),
+    "W063": (WARNING, "a source file is not part of any spec"),
 }
 
 

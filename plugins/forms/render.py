@@ -145,18 +145,18 @@ def to_docx(form: Form, body_name: str) -> bytes:
                 d.add_paragraph(item, style="List Bullet")
         elif isinstance(b, PageBreak):
             d.add_page_break()
-        elif isinstance(b, (FieldGrid, Signatures)):
-            rows = [(label, f) for label, f in b.items] if isinstance(b, FieldGrid) else [(role, s) for role, s, _ in b.items]
-            t = d.add_table(rows=0, cols=4 if isinstance(b, Signatures) else 2)
+        elif isinstance(b, Signatures):
+            t = d.add_table(rows=0, cols=4)
             t.style = "Table Grid"
-            if isinstance(b, Signatures):
-                for role, s, dt in b.items:
-                    cells = t.add_row().cells
-                    cells[0].text, cells[1].text, cells[2].text, cells[3].text = role, "", "Date", ""
-            else:
-                for label, f in rows:
-                    cells = t.add_row().cells
-                    cells[0].text, cells[1].text = label, blank(f)
+            for role, _sig, _date in b.items:
+                cells = t.add_row().cells
+                cells[0].text, cells[1].text, cells[2].text, cells[3].text = role, "", "Date", ""
+        elif isinstance(b, FieldGrid):
+            t = d.add_table(rows=0, cols=2)
+            t.style = "Table Grid"
+            for label, f in b.items:
+                cells = t.add_row().cells
+                cells[0].text, cells[1].text = label, blank(f)
         elif isinstance(b, Table):
             if b.caption:
                 d.add_paragraph(b.caption).runs[0].bold = True
