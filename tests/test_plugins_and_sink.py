@@ -61,6 +61,8 @@ PLUGIN = textwrap.dedent(
 
     @hookimpl
     def specc_checks(spec):
+        if spec.document.id == "explode":
+            raise KeyError("no such thing")
         if len(spec.units) < 2:
             return [Diagnostic("W901", "demo body wants two units", spec.document.span)]
         return []
@@ -174,3 +176,11 @@ def test_sink_discard_removes_staging(tmp_path):
     sink.write("a.txt", "a")
     folder.discard(sink)
     assert not any(tmp_path.iterdir())
+
+
+def test_failing_plugin_check_is_reported_without_traceback(installed_plugin):
+    tmp, env = installed_plugin
+    (tmp / "spec.specc").write_text(SPEC.replace("document demo", "document explode"))
+    r = specc(env, tmp, "check", "spec.specc")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "plugin `demo` failed in specc_checks: KeyError" in r.stderr
