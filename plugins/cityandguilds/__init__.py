@@ -1,0 +1,1 @@
+"""House style plugins for cityandguilds."""

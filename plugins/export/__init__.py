@@ -1,0 +1,72 @@
+"""Built-in emitters ``portfolio-schema`` and ``validator``: machine-readable
+exports for ePortfolio, MIS and funding systems.
+
+Per qualification of a spec:
+
+* ``schemas/<qualification>.portfolio.schema.json`` -- the JSON Schema (draft
+  2020-12) of a learner's portfolio (:mod:`.portfolio`);
+* ``validators/<qualification>_validator.py`` -- a standalone Python module
+  (standard library only) whose ``validate(portfolio)`` checks everything the
+  schema checks and what a schema cannot: rules of combination, quantified
+  demands, ranges, environment rules, reuse and dates (:mod:`.validator`).
+
+Both are built from one flattened model of the qualification (:mod:`.model`),
+and slot ids come from :mod:`specc.slots`, shared with the printable forms.
+Option ``qualification=ID`` limits either emitter to one qualification.
+"""
+
+from __future__ import annotations
+
+import json
+
+from specc.hookspecs import hookimpl
+from specc.plugins import Emitter
+
+from . import validator
+from .model import qualification_model
+from .portfolio import portfolio_schema
+
+
+def _qualifications(spec, options):
+    want = options.get("qualification")
+    qs = [q for q in spec.qualifications if want in (None, "", q.id)]
+    if want and not qs:
+        raise ValueError(f"no qualification {want!r} in {spec.document.id} (have: {', '.join(q.id for q in spec.qualifications)})")
+    return qs
+
+
+def schema_path(sink, qid: str) -> str:
+    return f"schemas/{sink.name(qid)}.portfolio.schema.json"
+
+
+def validator_path(sink, qid: str) -> str:
+    return f"validators/{sink.name(qid)}_validator.py"
+
+
+def emit_schemas(spec, sink, options):
+    for q in _qualifications(spec, options):
+        schema = portfolio_schema(qualification_model(spec, q))
+        sink.write(schema_path(sink, q.id), json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+
+
+def emit_validators(spec, sink, options):
+    for q in _qualifications(spec, options):
+        sink.write(validator_path(sink, q.id), validator.render(spec, q))
+
+
+@hookimpl
+def specc_register_emitters():
+    return [
+        Emitter(
+            name="portfolio-schema",
+            description="JSON Schema (2020-12) of a learner's portfolio, per qualification",
+            produces="schemas/<qualification>.portfolio.schema.json",
+            emit=emit_schemas,
+        ),
+        Emitter(
+            name="validator",
+            description="Standalone Python portfolio validator (rules, demands, ranges, dates), per qualification",
+            produces="validators/<qualification>_validator.py",
+            emit=emit_validators,
+        ),
+    ]

@@ -1,0 +1,165 @@
+"""What a portfolio is checked against, taken from the IR once.
+
+:func:`qualification_model` flattens one qualification of a compiled spec into
+plain JSON data (dicts, lists, strings, ints, booleans, None).  The portfolio
+schema and the generated validator are both built from it, so they cannot
+disagree about units, criteria, slots or ranges, and the validator embeds it
+as literals (never as code).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from specc import ir, prose, slots
+
+FORMAT = 1
+"""Version of the portfolio format (``portfolio_format`` in a portfolio)."""
+
+EVIDENCE_ENVIRONMENTS = ("workplace", "rwe", "placement", "simulation")
+"""Where an evidence item was produced: the IR's environments plus simulation."""
+
+
+def _sources(envs: list[ir.Environment]) -> list[str] | None:
+    """The environments every rule allows (None: the spec does not restrict)."""
+    allowed: list[str] | None = None
+    for env in envs:
+        if env.sources:
+            allowed = [s for s in (allowed if allowed is not None else ir.ENVIRONMENTS) if s in env.sources]
+    return allowed
+
+
+def _simulation(envs: list[ir.Environment], kind: str) -> bool:
+    """Simulation is allowed for ``kind`` evidence unless a rule forbids it."""
+    return all(env.simulation_allowed(kind) is not False for env in envs)
+
+
+def reuse_sources(u: ir.Unit, c: ir.Criterion) -> list[list[str]]:
+    """``[unit, criterion]`` pairs whose evidence criterion ``c`` may reuse: its
+    own reuse links and those of evidence-guide rows that name it."""
+    out: list[list[str]] = []
+    links = list(c.reuse) + [r for row in u.evidence_guide if c.ref in row.criteria for r in row.reuse]
+    for r in links:
+        for ref in r.criteria:
+            pair = [r.unit or u.id, ref]
+            if pair != [u.id, c.ref] and pair not in out:
+                out.append(pair)
+    return out
+
+
+def _methods_for(u: ir.Unit, c: ir.Criterion) -> list[str]:
+    out: list[str] = []
+    for row in u.evidence_guide:
+        if c.ref in row.criteria:
+            out.extend(m for m in row.methods if m not in out)
+    return out
+
+
+def requirement_set_model(rs: ir.RequirementSet) -> dict[str, Any]:
+    ranges, distinct, different = [], [], []
+    for r in rs.requirements:
+        for rg in r.ranges:
+            ranges.append(
+                {
+                    "requirement": r.number,
+                    "choose": rg.choose,
+                    "required": rg.required,
+                    "text": r.text.plain,
+                    "items": [{"slot": s.id, "letter": s.letter, "text": s.label} for s in slots.range_slots(r, rg)],
+                }
+            )
+        for d in r.distinct:
+            distinct.append(
+                {
+                    "requirement": r.number,
+                    "count": d.count,
+                    "what": d.what,
+                    "slots": [s.id for s in slots.distinct_slot_list(r, d)],
+                }
+            )
+        for what in r.different:
+            different.append({"requirement": r.number, "what": what})
+    return {"title": rs.title, "code": rs.code, "ranges": ranges, "distinct": distinct, "different": different}
+
+
+def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool) -> dict[str, Any]:
+    sets = [spec.requirement_set(x) for x in u.assessed_under]
+    sets = [s for s in sets if s is not None]
+    envs = [u.environment] + [s.environment for s in sets]
+    criteria: dict[str, Any] = {}
+    for o in u.outcomes:
+        for c in o.criteria:
+            demands = []
+            for i, d in enumerate(c.demands, start=1):
+                demands.append(
+                    {
+                        "index": i,
+                        "count": d.count,
+                        "op": d.op,
+                        "what": d.what,
+                        "different": d.different,
+                        "text": prose.demand(d),
+                        "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
+                    }
+                )
+            criteria[c.ref] = {
+                "statement": c.statement,
+                "kind": o.kind,
+                "simulation": _simulation(envs, o.kind),
+                "demands": demands,
+                "reuse": reuse_sources(u, c),
+                "methods": _methods_for(u, c),
+            }
+    return {
+        "title": u.title,
+        "label": u.label,
+        "credits": u.credits or 0,
+        "mandatory": mandatory,
+        "environments": _sources(envs),
+        "criteria": criteria,
+        "requirement_sets": {rs.id: requirement_set_model(rs) for rs in sets},
+    }
+
+
+def _rule_model(spec: ir.Spec, r: ir.Rule) -> dict[str, Any] | None:
+    text = prose.rule(spec, r)
+    if isinstance(r, ir.MinTotal):
+        return {"kind": "min_total", "credits": r.credits, "text": text}
+    if isinstance(r, ir.MaxTotal):
+        return {"kind": "max_total", "credits": r.credits, "text": text}
+    if isinstance(r, ir.Mandatory):
+        return {"kind": "mandatory", "units": list(r.units), "text": text}
+    if isinstance(r, ir.CreditsFrom):
+        return {"kind": "credits_from", "op": r.op, "credits": r.credits, "units": list(r.units), "text": text}
+    return None  # Remaining: it only says which units a route may contain
+
+
+def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
+    allowed = [u for u in q.units if spec.unit(u) is not None]
+    rules = [m for m in (_rule_model(spec, r) for r in q.rules) if m is not None]
+    # the totals first, as the prose and the handbooks put them
+    rules.sort(key=lambda m: 0 if m["kind"] in ("min_total", "max_total") else 1)
+    seen, barred = set(), []
+    for b in spec.barred:
+        key = frozenset((b.a, b.b))
+        if b.a in allowed and b.b in allowed and key not in seen and b.a != b.b:
+            seen.add(key)
+            barred.append({"units": [b.a, b.b], "text": prose.barred(spec, b)})
+    d = spec.document
+    return {
+        "format": FORMAT,
+        "document": {"id": d.id, "title": d.title, "version": d.version, "body": d.body.name},
+        "qualification": {
+            "id": q.id,
+            "title": q.title,
+            "number": q.number,
+            "reference": q.reference,
+            "registration_months": q.registration_months,
+        },
+        "methods": {m.id: m.label for m in spec.methods},
+        "environments": list(EVIDENCE_ENVIRONMENTS),
+        "units": {uid: unit_model(spec, spec.unit(uid), uid in q.mandatory) for uid in allowed},
+        "mandatory": [u for u in q.mandatory if u in allowed],
+        "rules": rules,
+        "barred": barred,
+    }
