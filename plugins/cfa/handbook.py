@@ -1,0 +1,26 @@
+"""CfA evidence requirements: per unit its numbered requirements as
+published, lettered range items under a plain statement of what is required
+(all of them, or at least k of n), distinct counts, permitted methods, and
+where evidence may come from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plugins.handbook import common as h
+from plugins.handbook import rst
+from specc import ir, prose
+from specc.hookspecs import hookimpl
+from specc.plugins import HandbookStyle
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def render(spec: ir.Spec, options: dict) -> str:
+    return rst.render(TEMPLATES, "handbook.rst.j2", spec=spec, doc=spec.document, h=h, sets=h.own_requirement_sets(spec),
+                      labels=h.method_labels(spec), number_word=prose.number_word)
+
+
+@hookimpl
+def specc_handbook_styles():
+    return [HandbookStyle("cfa", ("cfa",), "CfA evidence requirements, unit by unit", render)]

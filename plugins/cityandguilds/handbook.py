@@ -1,0 +1,87 @@
+"""City & Guilds handbook sections, after the 4411 qualification handbook:
+qualifications at a glance, structure (rules of combination as prose, the
+unit table with mandatory/optional per qualification and barred units), the
+TQT table, the glossary, the version history, then a section per unit (Level,
+Credit value, NDAQ number, GLH, Assessment, Endorsement, Aim; the learning
+outcomes; per outcome the assessment criteria and "Criteria explained" with
+the demanded quantities in bold; the evidence guide)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plugins.handbook import common as h
+from plugins.handbook import rst
+from specc import ir, prose
+from specc.hookspecs import hookimpl
+from specc.plugins import HandbookStyle
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def glance(spec: ir.Spec) -> rst.RST:
+    rows = [(q.title, q.number or q.id, q.reference or "", q.glh if q.glh is not None else "", q.tqt if q.tqt is not None else "") for q in spec.qualifications]
+    return rst.table(("Qualification title", "Number", "Regulator reference", "GLH", "TQT"), rows, (46, 12, 16, 12, 14))
+
+
+def unit_table(spec: ir.Spec) -> rst.RST:
+    quals = spec.qualifications
+    head = ("Unit number", "Unit title", "Unit accreditation number", *[q.number or q.id for q in quals], "GLH", "Credit value", "Barred with")
+    rows = []
+    for u in h.own_units(spec):
+        rows.append(
+            (
+                rst.ref(u.label, rst.unit_target(u)),
+                u.title,
+                u.reference or "",
+                *[h.status(q, u, "Mandatory", "Optional", "") for q in quals],
+                u.glh if u.glh is not None else "",
+                u.credits if u.credits is not None else "",
+                ", ".join(spec.unit(b).label if spec.unit(b) else b for b in spec.barred_with(u.id)),
+            )
+        )
+    widths = (8, 30, 12, *[9] * len(quals), 6, 7, 9)
+    return rst.table(head, rows, widths)
+
+
+def tqt_table(spec: ir.Spec) -> rst.RST:
+    rows = [(q.title, q.number or q.id, q.glh if q.glh is not None else "", q.tqt if q.tqt is not None else "") for q in spec.qualifications]
+    return rst.table(("Title and level", "Number", "GLH", "TQT"), rows, (58, 14, 14, 14))
+
+
+def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
+    """"Criteria explained" for one criterion: the text with its demanded
+    quantities in bold, then the structured demands and reuse links."""
+    counts = [d.count for d in c.demands]
+    parts = []
+    for g in c.guidance:
+        parts.append(rst.text(g.text, counts))
+    extra = h.demands_and_reuse(spec, u, c)
+    if extra:
+        parts.append(extra)
+    if not parts:
+        return rst.RST("")
+    return rst.RST(f"{rst.strong(c.ref)}\n\n" + "\n\n".join(parts))
+
+
+def render(spec: ir.Spec, options: dict) -> str:
+    labels = h.method_labels(spec)
+    return rst.render(
+        TEMPLATES,
+        "handbook.rst.j2",
+        spec=spec,
+        doc=spec.document,
+        h=h,
+        glance=glance(spec),
+        unit_table=unit_table(spec),
+        tqt_table=tqt_table(spec),
+        units=h.own_units(spec),
+        explained=explained,
+        labels=labels,
+        number_word=prose.number_word,
+    )
+
+
+@hookimpl
+def specc_handbook_styles():
+    return [HandbookStyle("cityandguilds", ("cityandguilds",), "City & Guilds qualification handbook sections (after 4411)", render)]

@@ -1,0 +1,149 @@
+"""Built-in emitter ``handbook``: handbook sections in the body's house style.
+
+A house style (``specc_handbook_styles``, one per body in
+``plugins/<body>/handbook.py``) turns the spec into reStructuredText; this
+plugin renders that with docutils into
+
+* ``handbook/<document>.rst`` -- the source, for authors to read or reuse;
+* ``handbook/<document>.html`` -- standalone HTML with a table of contents and
+  a print stylesheet (A4);
+* ``handbook/<document>.odt`` -- OpenDocument through docutils' ODF writer, for
+  authors who work in a word processor.
+
+docutils runs with its halt level at *warning*: a generated document that
+docutils would warn about is a bug, and fails the emitter (nothing is kept)
+rather than printing a system message into a handbook.  Output is
+deterministic: the ODT's zip timestamps and document dates are fixed.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docutils.core
+import docutils.utils
+
+from specc import ir, plugins
+from specc.hookspecs import hookimpl
+from specc.plugins import Emitter
+
+from .generic import render_generic
+
+FORMATS = ("rst", "html", "odt")
+CSS = Path(__file__).parent / "templates" / "handbook.css"
+_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+class DocutilsWarning(Exception):
+    """docutils reported a problem (warning or worse) in generated RST."""
+
+
+def _settings(warnings: io.StringIO, **extra) -> dict:
+    return {
+        "halt_level": 2,  # warnings are errors
+        "report_level": 2,
+        "warning_stream": warnings,
+        "_disable_config": True,
+        "output_encoding": "utf-8",
+        "input_encoding": "utf-8",
+        "traceback": True,
+        "datestamp": None,
+        "toc_backlinks": "none",
+        "smart_quotes": False,
+        **extra,
+    }
+
+
+def _publish(source: str, writer: str, **extra) -> bytes:
+    warnings = io.StringIO()
+    try:
+        out = docutils.core.publish_string(source, writer_name=writer, settings_overrides=_settings(warnings, **extra))
+    except docutils.utils.SystemMessage as e:
+        raise DocutilsWarning(f"docutils ({writer}): {e}") from None
+    if warnings.getvalue().strip():
+        raise DocutilsWarning(f"docutils ({writer}): {warnings.getvalue().strip()}")
+    return out
+
+
+def to_html(source: str, title: str | None = None) -> bytes:
+    """Standalone HTML5 with the print stylesheet embedded."""
+    extra = {"stylesheet_path": str(CSS), "embed_stylesheet": True}
+    if title:
+        extra["title"] = title
+    return _publish(source, "html5", **extra)
+
+
+def to_odt(source: str, date: ir.PartialDate | None = None) -> bytes:
+    """ODT with fixed zip timestamps and document dates (byte-identical)."""
+    raw = _publish(source, "odf_odt")
+    stamp = f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00" if date else "2000-01-01T00:00:00"
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as dst:
+        names = src.namelist()
+        order = ["mimetype"] + sorted(n for n in names if n != "mimetype")
+        for name in order:
+            data = src.read(name)
+            if name == "meta.xml":
+                data = _fix_meta(data, stamp)
+            info = zipfile.ZipInfo(name, _FIXED_TIME)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+    return buf.getvalue()
+
+
+def _fix_meta(data: bytes, stamp: str) -> bytes:
+    import re
+
+    text = data.decode("utf-8")
+    text = re.sub(r"(<meta:creation-date>)[^<]*(</meta:creation-date>)", rf"\g<1>{stamp}\g<2>", text)
+    text = re.sub(r"(<dc:date>)[^<]*(</dc:date>)", rf"\g<1>{stamp}\g<2>", text)
+    text = re.sub(r"(<meta:editing-duration>)[^<]*(</meta:editing-duration>)", r"\g<1>PT0S\g<2>", text)
+    return text.encode("utf-8")
+
+
+def _formats(options: dict) -> tuple[str, ...]:
+    want = tuple(x for x in options.get("handbook_formats", ",".join(FORMATS)).split(",") if x)
+    bad = [x for x in want if x not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown handbook format {bad[0]!r}; use {', '.join(FORMATS)}")
+    return want
+
+
+def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
+    """(style name, RST source) for ``spec``: the style named by ``--style``,
+    else the one for the spec's body, else the generic layout."""
+    styles = plugins.handbook_styles()
+    style = plugins.style_for(styles, spec, options.get("style"))
+    if options.get("style") and style is None:
+        raise ValueError(f"no handbook style named {options['style']!r} (have: {', '.join(styles)})")
+    if style is None:
+        return "generic", render_generic(spec, options)
+    return style.name, style.render(spec, options)
+
+
+def emit(spec, sink, options):
+    _, source = rst_for(spec, options)
+    stem = "handbook/" + sink.name(spec.document.id)
+    formats = _formats(options)
+    if "rst" in formats:
+        sink.write(f"{stem}.rst", source)
+    if "html" in formats:
+        sink.write(f"{stem}.html", to_html(source))
+    if "odt" in formats:
+        sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
+
+
+@hookimpl
+def specc_register_emitters():
+    return [
+        Emitter(
+            name="handbook",
+            description="Handbook sections in the body's house style: reStructuredText, HTML (print CSS) and ODT via docutils",
+            produces="handbook/<document>.{rst,html,odt}",
+            emit=emit,
+        )
+    ]

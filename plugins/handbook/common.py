@@ -1,0 +1,141 @@
+"""Handbook pieces every house style composes, driven by the spec and
+body-neutral: the unit table of a set of qualifications, rules of combination
+as prose, glossaries, version history, a unit's outcomes and criteria, its
+evidence guide and assessment guidance, and evidence requirements.  Each
+returns :class:`~plugins.handbook.rst.RST`; a style's template arranges them
+and chooses the words around them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from specc import ir, prose
+from specc.vocab import EVIDENCE_METHODS
+
+from .rst import (
+    RST,
+    bullets,
+    criterion_target,
+    demand,
+    enumerated,
+    escape,
+    field_list,
+    reuse,
+    strong,
+    table,
+    text,
+)
+
+
+def method_labels(spec: ir.Spec) -> dict[str, str]:
+    out = dict(EVIDENCE_METHODS)
+    out.update({m.id: m.label for m in spec.methods})
+    return out
+
+
+def own_units(spec: ir.Spec) -> list[ir.Unit]:
+    return [u for u in spec.units if "." not in u.id]
+
+
+def own_requirement_sets(spec: ir.Spec) -> list[ir.RequirementSet]:
+    return [rs for rs in spec.requirement_sets if rs.origin in (None, spec.document.id)]
+
+
+def status(q: ir.Qualification, u: ir.Unit, mandatory: str = "M", optional: str = "O", absent: str = "") -> str:
+    if u.id in q.mandatory:
+        return mandatory
+    return optional if u.id in q.units else absent
+
+
+def document_fields(spec: ir.Spec) -> RST:
+    d = spec.document
+    return field_list([("Awarding body", d.body.name), ("Version", d.version), ("Published", str(d.published) if d.published else None)])
+
+
+def history_table(spec: ir.Spec) -> RST:
+    rows = [(c.version, str(c.date), text(c.detail), text(c.section) if c.section else "") for c in spec.document.history]
+    return table(("Version", "Date", "Change detail", "Section"), rows, (8, 10, 52, 30))
+
+
+def rules_prose(spec: ir.Spec, q: ir.Qualification, who: str = "learners") -> RST:
+    """"To achieve the … learners must achieve:" and a bullet per rule, then
+    the barred pairs that apply."""
+    name = q.title + (f" ({q.number})" if q.number and q.number not in q.title else "")
+    parts = [RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:"), bullets(prose.rules(spec, q))]
+    barred = prose.barred_pairs(spec, q.units)
+    if barred:
+        parts += [RST("The following combinations of units are barred:"), bullets(barred)]
+    return RST("\n\n".join(parts))
+
+
+def glossary_table(entries: Sequence[ir.GlossaryEntry], head: tuple[str, str] = ("Term", "Definition")) -> RST:
+    return table(head, [(e.term, text(e.definition)) for e in entries], (25, 75))
+
+
+def outcome_list(u: ir.Unit) -> RST:
+    return enumerated([o.statement for o in u.outcomes], start=u.outcomes[0].number if u.outcomes else 1)
+
+
+def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
+    """A paragraph per criterion, ``1.1 statement``, each a cross-reference
+    target (reuse links elsewhere point here)."""
+    out = []
+    for c in o.criteria:
+        out.append(f".. _{criterion_target(u, c.ref)}:\n\n{strong(c.ref)} {escape(c.statement)}")
+    return RST("\n\n".join(out))
+
+
+def demands_and_reuse(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> RST:
+    """What a criterion demands, quantities emphasised, and where its evidence
+    may be reused from."""
+    lines = []
+    if c.demands:
+        lines.append(RST("Evidence demanded: " + "; ".join(demand(d) for d in c.demands) + "."))
+    for r in c.reuse:
+        lines.append(RST("Evidence may be reused from " + reuse(spec, u, r) + "."))
+    return RST("\n\n".join(lines))
+
+
+def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Criteria", "Possible forms of evidence")) -> RST:
+    rows = []
+    for row in u.evidence_guide:
+        cell = []
+        if row.methods:
+            cell.append(RST(strong(", ".join(labels.get(m, m) for m in row.methods))))
+        cell += [text(n) for n in row.notes]
+        cell += [RST("Evidence may be reused from " + reuse(spec, u, r) + ".") for r in row.reuse]
+        rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
+    return table(head, rows, (18, 82))
+
+
+def guidance_table(u: ir.Unit) -> RST:
+    """NCFE-style assessment guidance: each published entry once, with the
+    criteria it names."""
+    entries: dict[int, tuple[list[str], ir.Guidance, list[ir.Demand]]] = {}
+    for c in u.criteria:
+        for g in c.guidance:
+            key = id(g)
+            if key not in entries:
+                entries[key] = ([], g, [])
+            entries[key][0].append(c.ref)
+    rows = []
+    for refs, g, _ in sorted(entries.values(), key=lambda e: (e[1].span.line, e[1].span.col)):
+        rows.append((", ".join(refs), text(g.text)))
+    return table(("Assessment criteria", "Assessment guidance"), rows, (18, 82))
+
+
+def environment(env: ir.Environment) -> str | None:
+    names = {"workplace": "the real workplace", "rwe": "a realistic working environment", "placement": "a work placement"}
+    bits = []
+    if env.sources:
+        srcs = [names.get(s, s) for s in env.sources]
+        bits.append("Evidence may come from " + (srcs[0] if len(srcs) == 1 else ", ".join(srcs[:-1]) + " or " + srcs[-1]) + ".")
+    for rule in env.simulation:
+        mode = getattr(rule, "mode", None) or ("allowed" if rule.allowed else "not allowed")
+        if mode == "exceptional":
+            mode = "allowed only in exceptional circumstances"
+        elif mode == "forbidden":
+            mode = "not allowed"
+        what = f" for {rule.applies_to} evidence" if rule.applies_to else ""
+        bits.append(f"Simulation is {mode}{what}.")
+    return " ".join(bits) or None
