@@ -8,7 +8,11 @@ plugin renders that with docutils into
 * ``handbook/<document>.html`` -- standalone HTML with a table of contents and
   a print stylesheet (A4);
 * ``handbook/<document>.odt`` -- OpenDocument through docutils' ODF writer, for
-  authors who work in a word processor.
+  authors who work in a word processor;
+* ``handbook/sections/<unit>.html`` -- each unit (or set of evidence
+  requirements) alone, for pasting into a handbook or an ePortfolio.  Styles
+  mark those sections with ``.. class:: unit``; the document is parsed once
+  and each section written from the same doctree.
 
 docutils runs with its halt level at *warning*: a generated document that
 docutils would warn about is a bug, and fails the emitter (nothing is kept)
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import docutils.core
 import docutils.utils
+from docutils import nodes
 
 from specc import ir, plugins
 from specc.hookspecs import hookimpl
@@ -59,7 +64,7 @@ def _settings(warnings: io.StringIO, **extra) -> dict:
 def _publish(source: str, writer: str, **extra) -> bytes:
     warnings = io.StringIO()
     try:
-        out = docutils.core.publish_string(source, writer_name=writer, settings_overrides=_settings(warnings, **extra))
+        out = docutils.core.publish_string(source, writer=writer, settings_overrides=_settings(warnings, **extra))
     except docutils.utils.SystemMessage as e:
         raise DocutilsWarning(f"docutils ({writer}): {e}") from None
     if warnings.getvalue().strip():
@@ -67,12 +72,52 @@ def _publish(source: str, writer: str, **extra) -> bytes:
     return out
 
 
-def to_html(source: str, title: str | None = None) -> bytes:
+_HTML = {"stylesheet_path": str(CSS), "embed_stylesheet": True}
+
+
+def to_html(source: str) -> bytes:
     """Standalone HTML5 with the print stylesheet embedded."""
-    extra = {"stylesheet_path": str(CSS), "embed_stylesheet": True}
-    if title:
-        extra["title"] = title
-    return _publish(source, "html5", **extra)
+    return _publish(source, "html5", **_HTML)
+
+
+def doctree(source: str) -> nodes.document:
+    warnings = io.StringIO()
+    try:
+        doc = docutils.core.publish_doctree(source, settings_overrides=_settings(warnings, **_HTML))
+    except docutils.utils.SystemMessage as e:
+        raise DocutilsWarning(f"docutils: {e}") from None
+    if warnings.getvalue().strip():
+        raise DocutilsWarning(f"docutils: {warnings.getvalue().strip()}")
+    return doc
+
+
+def _write_html(doc: nodes.document) -> bytes:
+    warnings = io.StringIO()
+    out = docutils.core.publish_from_doctree(doc, writer="html5", settings_overrides=_settings(warnings, **_HTML))
+    if warnings.getvalue().strip():
+        raise DocutilsWarning(f"docutils (html5): {warnings.getvalue().strip()}")
+    return out
+
+
+def sections(doc: nodes.document, document_html: str) -> list[tuple[str, bytes]]:
+    """(name, standalone HTML) for every section marked ``unit``; links to
+    the rest of the handbook point into ``document_html``."""
+    out = []
+    for sec in doc.findall(nodes.section):
+        if "unit" not in sec["classes"]:
+            continue
+        name = min((i for i in sec["ids"] if i.startswith(("unit-", "requirements-"))), key=len, default=sec["ids"][0])
+        own = {i for n in sec.findall(nodes.Element) for i in n.get("ids", ())}
+        part = docutils.utils.new_document(doc["source"] if "source" in doc else "<handbook>", doc.settings)
+        part["title"] = sec.next_node(nodes.title).astext()
+        copy = sec.deepcopy()
+        for ref in copy.findall(nodes.reference):
+            if ref.get("refid") and ref["refid"] not in own:
+                ref["refuri"] = f"../{document_html}#{ref['refid']}"
+                del ref["refid"]
+        part += copy
+        out.append((name, _write_html(part)))
+    return out
 
 
 def to_odt(source: str, date: ir.PartialDate | None = None) -> bytes:
@@ -132,7 +177,10 @@ def emit(spec, sink, options):
     if "rst" in formats:
         sink.write(f"{stem}.rst", source)
     if "html" in formats:
-        sink.write(f"{stem}.html", to_html(source))
+        tree = doctree(source)
+        sink.write(f"{stem}.html", _write_html(tree))
+        for name, html in sections(tree, sink.name(spec.document.id) + ".html"):
+            sink.write(f"handbook/sections/{sink.name(name)}.html", html)
     if "odt" in formats:
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
 
@@ -143,7 +191,7 @@ def specc_register_emitters():
         Emitter(
             name="handbook",
             description="Handbook sections in the body's house style: reStructuredText, HTML (print CSS) and ODT via docutils",
-            produces="handbook/<document>.{rst,html,odt}",
+            produces="handbook/<document>.{rst,html,odt}, handbook/sections/<unit>.html",
             emit=emit,
         )
     ]

@@ -32,10 +32,10 @@ class RST(str):
 
 
 # backslash first, then the characters that open or close inline markup
-_INLINE = re.compile(r"([\\`*_|\[\]<>:])")
+_INLINE = re.compile(r"([\\`*_|\[\]<>])")
 # a paragraph that starts like a block construct: bullet, enumerator, option,
 # comment/directive, line block, doctest, section adornment, field list
-_BLOCK_START = re.compile(r"^(?:[-+*\u2022\u2023\u2043#|>.=~^\"'(]|\w{1,3}[.)](?:\s|$))")
+_BLOCK_START = re.compile(r"^(?:[-+*\u2022\u2023\u2043#|>.=~^\"'(:]|\w{1,3}[.)](?:\s|$))")
 
 
 def escape(value: object) -> RST:
@@ -44,7 +44,7 @@ def escape(value: object) -> RST:
     if isinstance(value, RST):
         return value
     s = " ".join(str(value).split())
-    s = _INLINE.sub(r"\\\1", s)
+    s = _INLINE.sub(r"\\\1", s).replace("::", ":\\:")  # "::" would start a literal block
     if _BLOCK_START.match(s) and not s.startswith("\\"):
         s = "\\" + s
     return RST(s)
@@ -129,7 +129,7 @@ def target_def(name: str) -> RST:
 
 def ref(label: object, name: str) -> RST:
     """An internal cross-reference to a :func:`target_def` named ``name``."""
-    return RST(f"`{escape(label)} <{name}_>`_")
+    return RST(f"`{escape(label)} <{name}_>`__")
 
 
 def field_list(fields: Sequence[tuple[str, object]]) -> RST:
@@ -214,8 +214,12 @@ def demand(d: ir.Demand) -> RST:
     """"**three** customer service tasks, on different occasions"."""
     q = "at least " if d.op == "at_least" else ""
     s = f"{q}**{prose.number_word(d.count)}** {escape(d.what)}"
-    if d.different:
-        s += f", on different {escape(d.different)}"
+    if d.different == "occasions":
+        s += ", on different occasions"
+    elif d.different == "customers":
+        s += ", with different customers"
+    elif d.different:
+        s += f" (different {escape(d.different)})"
     return RST(s)
 
 
@@ -227,11 +231,12 @@ def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:
     for rg in r.ranges:
         n = len(rg.items)
         if rg.choose is None:
-            lead = f"All {prose.number_word(n)} of the following are required:" if n > 1 else "The following is required:"
+            lead = {1: "The following is required:", 2: "Both of the following are required:"}.get(n, f"All {prose.number_word(n)} of the following are required:")
         else:
             lead = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} are required:"
         blocks.append(strong(lead))
-        blocks.append("\n".join(f"{it.letter}. " + _hang(text(it.text), len(it.letter) + 2) for it in rg.items))
+        # letters as published (a gap or a repeat is the source's): a plain list
+        blocks.append(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}.") + " " + _hang(text(it.text), 2) for it in rg.items))
     for d in r.distinct:
         blocks.append(RST(f"Evidence must show **{prose.number_word(d.count)}** different {escape(d.what)}."))
     if r.methods:
