@@ -221,11 +221,11 @@ class Linker:
         verbs: list[ir.GlossaryEntry] = []
         gtitle = None
         methods: list[ir.EvidenceMethod] = [ir.EvidenceMethod(k, v) for k, v in EVIDENCE_METHODS.items()]
-        docs_by_file = {}
+        docs_by_alias: dict[str | None, str] = {}  # the document of each (aliased) import
         root_file = self.parts[-1][0].file
         for decls, alias in self.parts:
-            origin = decls.document.id if decls.document else None
-            docs_by_file[decls.file] = origin
+            if decls.document:
+                docs_by_alias.setdefault(alias, decls.document.id)
             local = alias is None
             for kind, table, items in (
                 ("unit", units, decls.units),
@@ -251,7 +251,7 @@ class Linker:
                     methods.append(m)
         # which document declares each requirement set
         rsets = {
-            k: (attrs.evolve(v, origin=self._origin(v, docs_by_file)) if v.origin is None else v) for k, v in rsets.items()
+            k: (attrs.evolve(v, origin=self._origin(v, docs_by_alias)) if v.origin is None else v) for k, v in rsets.items()
         }
         self.units, self.groups, self.rsets = units, groups, rsets
 
@@ -282,8 +282,13 @@ class Linker:
         self._check_duplicate_text(spec)
         return spec
 
-    def _origin(self, rs: ir.RequirementSet, docs_by_file) -> str | None:
-        return docs_by_file.get(rs.span.file)
+    def _origin(self, rs: ir.RequirementSet, docs_by_alias: dict) -> str | None:
+        """The document a set belongs to: this spec's for its own sets (in
+        any file it imports without an alias), the imported spec's for a set
+        under an alias (``cfa.x`` -> the document of the ``cfa`` import)."""
+        if "." not in rs.id:
+            return self.document.id
+        return docs_by_alias.get(rs.id.rsplit(".", 1)[0])
 
     def _declare(self, kind: str, table: dict, x) -> None:
         if x.id in table:

@@ -15,7 +15,7 @@ import attrs
 
 from . import ir
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _TAGGED = (ir.MinTotal, ir.MaxTotal, ir.Mandatory, ir.CreditsFrom, ir.Remaining)
 
 

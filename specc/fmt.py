@@ -111,7 +111,7 @@ class Printer:
                 if not inner:
                     parts.append("{}")
                 elif not stmts:
-                    parts.append("{ " + " ".join(self.flat(x) for x in inner).replace(" ,", ",") + " }")
+                    parts.append("{ " + _join(self.flat(x) for x in inner) + " }")
                 else:
                     parts.append("{")
                     self.lines.append(line + self.join(parts, depth))
@@ -127,8 +127,7 @@ class Printer:
         self.lines.append(line + self.join(parts, depth))
 
     def join(self, parts: list[str], depth: int) -> str:
-        s = " ".join(parts)
-        return s.replace(" ,", ",")
+        return _join(parts)
 
     def flat(self, node, depth: int = 0) -> str:
         if isinstance(node, Token):
@@ -138,7 +137,16 @@ class Printer:
             if node.type == "QUANT":
                 return re.sub(r"\s+", " ", str(node))
             return str(node)
-        return " ".join(self.flat(c, depth) for c in node.children).replace(" ,", ",")
+        return _join(self.flat(c, depth) for c in node.children)
+
+
+def _join(parts) -> str:
+    """Tokens separated by one space, but none before a comma token (a comma
+    inside a string is the string's own and is left alone)."""
+    out = ""
+    for p in parts:
+        out += p if (p == "," or not out) else " " + p
+    return out
 
 
 def format_text(text: str, file: str = "<input>") -> tuple[str | None, list[Diagnostic]]:

@@ -156,11 +156,24 @@ environment, a work placement."""
 EVIDENCE_KINDS = ("performance", "knowledge")
 
 
+SIMULATION_MODES = ("allowed", "forbidden", "exceptional")
+"""``simulation allowed|forbidden|exceptional``: ``exceptional`` is allowed,
+but only in exceptional circumstances (with a justification)."""
+
+
 @frozen
 class SimulationRule:
-    allowed: bool
+    allowed: bool  # True for ``allowed`` and ``exceptional``
     applies_to: str | None = None  # "performance", "knowledge" or None for both
+    exceptional: bool = False  # allowed only in exceptional circumstances
     span: Span = _span()
+
+    @property
+    def mode(self) -> str:
+        """``allowed``, ``forbidden`` or ``exceptional``."""
+        if not self.allowed:
+            return "forbidden"
+        return "exceptional" if self.exceptional else "allowed"
 
 
 @frozen
@@ -170,13 +183,25 @@ class Environment:
     sources: tuple[str, ...] = ()
     simulation: tuple[SimulationRule, ...] = ()
 
-    def simulation_allowed(self, kind: str) -> bool | None:
-        """True/False if the spec says, None when it is silent."""
+    def _rule(self, kind: str) -> SimulationRule | None:
         verdict = None
         for rule in self.simulation:
             if rule.applies_to in (None, kind):
-                verdict = rule.allowed
+                verdict = rule
         return verdict
+
+    def simulation_allowed(self, kind: str) -> bool | None:
+        """True/False if the spec says, None when it is silent.  Simulation
+        allowed only in exceptional circumstances counts as allowed (see
+        :meth:`simulation_mode`)."""
+        rule = self._rule(kind)
+        return None if rule is None else rule.allowed
+
+    def simulation_mode(self, kind: str) -> str | None:
+        """``allowed``, ``forbidden`` or ``exceptional`` for ``kind`` evidence;
+        None when the spec is silent.  The last rule that applies wins."""
+        rule = self._rule(kind)
+        return None if rule is None else rule.mode
 
 
 # --------------------------------------------------------------------------- document
@@ -309,6 +334,8 @@ class Qualification:
     credits: int | None = None
     grading: str | None = None
     assessment: Text | None = None
+    strategy: Text | None = None  # the assessment strategy the qualification follows
+    environment: Environment = Environment()  # applies to every unit of the qualification
     registration_months: int | None = None
     age: Text | None = None
     entry: Text | None = None
@@ -401,6 +428,7 @@ class Unit:
     assessed_under: tuple[str, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     evidence_guide: tuple[EvidenceRow, ...] = ()
+    evidence_guide_notes: tuple[Text, ...] = ()  # the guide's lead-in, before its rows
     span: Span = _span()
 
     @property

@@ -120,6 +120,17 @@ class Lower(Transformer):
     def _f(self, name, value, meta) -> _Field:
         return _Field(name, value, self._span(meta))
 
+    def _environment(self, rest: list) -> ir.Environment:
+        """The ``evidence from`` and ``simulation`` statements of a block."""
+        sources: list[str] = []
+        sims: list[ir.SimulationRule] = []
+        for x in rest:
+            if isinstance(x, _Field) and x.name == "evidence_from":
+                sources.extend(x.value)
+            elif isinstance(x, _Field) and x.name == "simulation":
+                sims.append(x.value)
+        return ir.Environment(tuple(sources), tuple(sims))
+
     # ------------------------------------------------------------ top level
     def start(self, meta, items):
         return self.decls
@@ -132,7 +143,7 @@ class Lower(Transformer):
     # ------------------------------------------------------------ document
     def document(self, meta, c):
         ident, title, *items = c
-        f, rest = self._fields(items, "document")
+        f, rest = self._fields(items, "document", repeatable=("method",))
         if "body" not in f:
             self._err("E007", "the document does not say its awarding body", meta, help='add `body ncfe "NCFE"`')
         doc = ir.Document(
@@ -181,7 +192,7 @@ class Lower(Transformer):
     # ------------------------------------------------------------ qualification
     def qualification(self, meta, c):
         ident, title, *items = c
-        f, rest = self._fields(items, "qualification")
+        f, rest = self._fields(items, "qualification", repeatable=("evidence_from", "simulation"))
         q = ir.Qualification(
             id=str(ident),
             title=unquote(str(title)),
@@ -193,6 +204,8 @@ class Lower(Transformer):
             credits=f.get("credits"),
             grading=f.get("grading"),
             assessment=f.get("assessment"),
+            strategy=f.get("strategy"),
+            environment=self._environment(rest),
             registration_months=f.get("registration"),
             age=f.get("age"),
             entry=f.get("entry"),
@@ -304,17 +317,11 @@ class Lower(Transformer):
         f, rest = self._fields(items, "unit", repeatable=("evidence_from", "simulation", "guidance", "assessed_under"))
         outcomes = [x for x in rest if isinstance(x, ir.Outcome)]
         guidance = [x for x in rest if isinstance(x, _Field) and x.name == "guidance"]
-        sources: list[str] = []
-        sims: list[ir.SimulationRule] = []
         under: list[str] = []
         for x in rest:
-            if isinstance(x, _Field) and x.name == "evidence_from":
-                sources.extend(x.value)
-            elif isinstance(x, _Field) and x.name == "simulation":
-                sims.append(x.value)
-            elif isinstance(x, _Field) and x.name == "assessed_under":
+            if isinstance(x, _Field) and x.name == "assessed_under":
                 under.extend(name for name, _ in x.value)
-        egrows = f.get("evidence_guide", ())
+        eg_notes, egrows = f.get("evidence_guide", ((), ()))
         for row in egrows:
             if row.reuse:
                 ref_spans = [row.span] * len(row.criteria)
@@ -332,10 +339,11 @@ class Lower(Transformer):
             aim=f.get("aim"),
             assessment=f.get("assessment"),
             strategy=f.get("strategy"),
-            environment=ir.Environment(tuple(sources), tuple(sims)),
+            environment=self._environment(rest),
             assessed_under=tuple(under),
             outcomes=tuple(outcomes),
-            evidence_guide=f.get("evidence_guide", ()),
+            evidence_guide=egrows,
+            evidence_guide_notes=eg_notes,
             span=self._span(meta),
         )
         self.decls.units.append(u)
@@ -409,13 +417,19 @@ class Lower(Transformer):
 
     def simulation(self, meta, c):
         mode = str(c[0])
-        if mode not in ("allowed", "forbidden"):
-            self._err("E005", f"simulation is `allowed` or `forbidden`, not `{mode}`", c[0], help=did_you_mean(mode, ("allowed", "forbidden")))
+        if mode not in ir.SIMULATION_MODES:
+            self._err(
+                "E005",
+                f"simulation is `allowed`, `forbidden` or `exceptional`, not `{mode}`",
+                c[0],
+                help=did_you_mean(mode, ir.SIMULATION_MODES),
+            )
         kind = str(c[1]) if len(c) > 1 else None
         if kind is not None and kind not in ir.EVIDENCE_KINDS:
             self._err("E014", f"unknown evidence kind `{kind}`", c[1], help=did_you_mean(kind, ir.EVIDENCE_KINDS) or "use performance or knowledge")
             kind = None
-        return self._f("simulation", ir.SimulationRule(mode == "allowed", kind, span=self._span(meta)), meta)
+        rule = ir.SimulationRule(mode in ("allowed", "exceptional"), kind, exceptional=mode == "exceptional", span=self._span(meta))
+        return self._f("simulation", rule, meta)
 
     def assessed_under(self, meta, c):
         return _Field("assessed_under", tuple((str(x), span_of(x, self.file)) for x in c), self._span(meta))
@@ -501,7 +515,9 @@ class Lower(Transformer):
         return _Field("guidance", value, self._span(meta))
 
     def evidence_guide(self, meta, c):
-        return _Field("evidence_guide", tuple(c), self._span(meta))
+        notes = tuple(x.value for x in c if isinstance(x, _Field) and x.name == "note")
+        rows = tuple(x for x in c if isinstance(x, ir.EvidenceRow))
+        return _Field("evidence_guide", (notes, rows), self._span(meta))
 
     def row(self, meta, c):
         refs = tuple(str(x) for x in c if isinstance(x, Token))
@@ -534,18 +550,12 @@ class Lower(Transformer):
     def requirements(self, meta, c):
         ident, title, *items = c
         f, rest = self._fields(items, "requirements", repeatable=("evidence_from", "simulation"))
-        sources, sims = [], []
-        for x in rest:
-            if isinstance(x, _Field) and x.name == "evidence_from":
-                sources.extend(x.value)
-            elif isinstance(x, _Field) and x.name == "simulation":
-                sims.append(x.value)
         reqs = tuple(x for x in rest if isinstance(x, ir.Requirement))
         rs = ir.RequirementSet(
             id=str(ident),
             title=unquote(str(title)),
             code=f.get("code"),
-            environment=ir.Environment(tuple(sources), tuple(sims)),
+            environment=self._environment(rest),
             requirements=reqs,
             span=self._span(meta),
         )

@@ -10,7 +10,8 @@ portfolios and prints the reports.
 
 Portfolios are JSON files (an object, or an array of objects), JSON Lines
 files (``.jsonl`` / ``.ndjson``, one portfolio per line) or ``-`` for JSON
-Lines on standard input.  Exit status: 0 if every portfolio achieves the
+Lines on standard input.  A file or line that is not JSON (or not UTF-8) gets
+a report with finding V100, like any other portfolio that fails.  Exit status: 0 if every portfolio achieves the
 qualification, 1 if any does not (or is not JSON), 2 on bad usage (missing
 files, a spec that does not compile, an unknown qualification).
 """
@@ -70,37 +71,36 @@ def validator_source(spec, qid: str) -> str:
 
 
 # --------------------------------------------------------------------------- reading portfolios
+#
+# A record is (label, bytes, line): a whole JSON file (line=False: an object or
+# an array of them) or one line of a JSON Lines file (line=True).  Records
+# are parsed where they are checked (in the worker processes with --jobs), by
+# the generated module's own `portfolios_in`, so specc validate reads files
+# exactly as the standalone module does.
 
 
-def _from_text(label: str, text: str, lines: bool) -> list[tuple[str, object, str | None]]:
-    if lines:
-        out = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    out.append((f"{label}:{n}", json.loads(line), None))
-                except ValueError as e:
-                    out.append((f"{label}:{n}", None, str(e)))
-        return out
-    try:
-        data = json.loads(text)
-    except ValueError as e:
-        return [(label, None, str(e))]
-    if isinstance(data, list):
-        return [(f"{label}[{i}]", p, None) for i, p in enumerate(data)]
-    return [(label, data, None)]
+def _is_lines(path: str) -> bool:
+    return path == "-" or path.endswith((".jsonl", ".ndjson"))
 
 
-def read_portfolios(paths: list[str]) -> list[tuple[str, object, str | None]]:
-    """(label, portfolio or None, JSON error) for every portfolio in ``paths``."""
+def read_records(paths: list[str]) -> list[tuple[str, bytes, bool]]:
+    """The records of every file in ``paths`` (``-``: JSON Lines on stdin)."""
     out = []
     for p in paths:
         if p == "-":
-            out.extend(_from_text("<stdin>", sys.stdin.read(), lines=True))
-            continue
-        text = Path(p).read_text(encoding="utf-8")
-        out.extend(_from_text(p, text, lines=p.endswith((".jsonl", ".ndjson"))))
+            label, data = "<stdin>", sys.stdin.buffer.read()
+        else:
+            label, data = p, Path(p).read_bytes()
+        if _is_lines(p):
+            out.extend((f"{label}:{n}", line, True) for n, line in _json_lines(data))
+        else:
+            out.append((label, data, False))
     return out
+
+
+def _json_lines(data: bytes) -> list[tuple[int, bytes]]:
+    # the same split as the generated module's json_lines (LF only)
+    return [(n, line) for n, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
 
 
 # --------------------------------------------------------------------------- checking (here or in worker processes)
@@ -113,22 +113,26 @@ def _init_worker(source: str, as_of: str | None) -> None:
     _WORKER["as_of"] = as_of
 
 
-def _check(record) -> dict:
-    label, portfolio, error = record
+def _check(record: tuple[str, bytes, bool]) -> list[dict]:
+    label, data, line = record
     mod = _WORKER["mod"]
-    report = mod.not_json_report(error) if error is not None else mod.validate(portfolio, _WORKER["as_of"])
-    return {"source": label, "report": report}
+    if line:  # as the module's portfolios_in(..., lines=True) does for each line
+        portfolio, error = mod.parse(data)
+        return [mod.check(label, portfolio, error, _WORKER["as_of"])]
+    return [mod.check(lab, portfolio, error, _WORKER["as_of"]) for lab, portfolio, error in mod.portfolios_in(label, data)]
 
 
 def check_all(source: str, records: list, as_of: str | None, jobs: int) -> list[dict]:
+    """The results of every record, in order; in ``jobs`` processes when there
+    are enough records to be worth it."""
     if jobs <= 1 or len(records) < PARALLEL_MIN:
         _init_worker(source, as_of)
-        return [_check(r) for r in records]
+        return [r for rec in records for r in _check(rec)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(256, len(records) // (jobs * 8)))
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(source, as_of)) as pool:
-        return list(pool.imap(_check, records, chunksize=chunk))
+        return [r for batch in pool.imap(_check, records, chunksize=chunk) for r in batch]
 
 
 # --------------------------------------------------------------------------- output
@@ -196,10 +200,12 @@ def cmd_validate(args) -> int:
     except (LookupError, plugins.PluginError) as e:
         return _usage(str(e))
     try:
-        records = read_portfolios(args.portfolios)
-    except (OSError, UnicodeDecodeError) as e:
-        return _usage(f"cannot read portfolios: {e}")
+        records = read_records(args.portfolios)
+    except OSError as e:
+        return _usage(f"cannot read {e.filename or 'the portfolios'}: {e.strerror or e}")
     results = check_all(source, records, args.as_of, jobs)
+    if not results:
+        print(f"specc: warning: no portfolios in {', '.join(args.portfolios)}", file=sys.stderr)
     summ = _summary(results)
     if args.format == "json":
         doc = {"document": spec.document.id, "qualification": qid, "summary": summ, "results": results}

@@ -97,7 +97,10 @@ def spec_text(draw):
                 out.append("\n")
             out.append("}\n")
         if draw(st.booleans()):
-            out.append("evidence guide { row 1.1, 1.2 { methods observation,work_product note " + lit(draw(prose), False) + " } }\n")
+            out.append(f"simulation {draw(st.sampled_from(['allowed', 'forbidden', 'exceptional']))}{draw(st.sampled_from(['', ' for performance']))}\n")
+        if draw(st.booleans()):
+            lead = "".join(f"note {lit(draw(prose), draw(st.booleans()))}{sp()}" for _ in range(draw(st.integers(0, 2))))
+            out.append("evidence guide { " + lead + "row 1.1, 1.2 { methods observation,work_product note " + lit(draw(prose), False) + " } }\n")
         c()
         out.append("}\n")
     if draw(st.booleans()):
@@ -149,3 +152,14 @@ def test_fmt_refuses_broken_input_with_diagnostics():
 def test_specs_are_formatted():
     r = subprocess.run([sys.executable, "-m", "specc", "fmt", "--check", str(ROOT / "specs")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_fmt_leaves_commas_inside_strings_alone():
+    from specc.fmt import format_text
+
+    src = 'unit u "a , b" {\n  aim """\n    www.a.uk , www.b.uk ,\n  """\n  evidence from workplace , rwe\n}\n'
+    out, diags = format_text(src)
+    assert not diags
+    assert '"a , b"' in out and "www.a.uk , www.b.uk ," in out
+    assert "evidence from workplace, rwe" in out
+    assert format_text(out)[0] == out

@@ -229,9 +229,11 @@ def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
     rows = tuple((Cell(ENV_LABELS[s]), Cell(field=f(f"{key}.source.{s}", "check"))) for s in env.sources)
     notes = []
     for kind in ("performance", "knowledge"):
-        allowed = env.simulation_allowed(kind)
-        if allowed is False:
+        mode = env.simulation_mode(kind)
+        if mode == "forbidden":
             notes.append(f"Simulation is not allowed for {kind} evidence.")
+        elif mode == "exceptional":
+            notes.append(f"Simulation may be used for {kind} evidence only in exceptional circumstances.")
     if "rwe" not in env.sources and env.sources:
         notes.append("Evidence from a realistic working environment or a work placement is not permissible.")
     blocks: list = [Para("I confirm that the evidence presented was produced in:")]
