@@ -130,12 +130,8 @@ def environment(env: ir.Environment) -> str | None:
     if env.sources:
         srcs = [names.get(s, s) for s in env.sources]
         bits.append("Evidence may come from " + (srcs[0] if len(srcs) == 1 else ", ".join(srcs[:-1]) + " or " + srcs[-1]) + ".")
+    words = {"allowed": "allowed", "forbidden": "not allowed", "exceptional": "allowed only in exceptional circumstances"}
     for rule in env.simulation:
-        mode = getattr(rule, "mode", None) or ("allowed" if rule.allowed else "not allowed")
-        if mode == "exceptional":
-            mode = "allowed only in exceptional circumstances"
-        elif mode == "forbidden":
-            mode = "not allowed"
         what = f" for {rule.applies_to} evidence" if rule.applies_to else ""
-        bits.append(f"Simulation is {mode}{what}.")
+        bits.append(f"Simulation is {words[rule.mode]}{what}.")
     return " ".join(bits) or None
