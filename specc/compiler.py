@@ -76,15 +76,38 @@ class Loader:
             return None
         self.texts[path] = text
         self.sources.add(name, text)
-        tree, errs = parse(text, name)
-        self.diags.extend(errs)
-        if tree is None:
-            self.cache[path] = None
-            return None
-        decls, uses = lower(tree, name, self.diags)
+        decls, uses, diags = _parse_and_lower(name, text)
+        self.diags.extend(diags)
         self.method_uses.extend(uses)
         self.cache[path] = decls
         return decls
+
+
+_PARSED: dict[tuple[str, str], tuple] = {}
+_PARSED_MAX = 512
+
+
+def _parse_and_lower(name: str, text: str) -> tuple[FileDecls | None, list, list[Diagnostic]]:
+    """Parse and lower one file; the result is kept for the process, so a
+    file that several specs import (the CfA requirements under NCFE) is
+    parsed once per build.  Keyed by name and text: a changed file is
+    parsed again.  FileDecls and diagnostics are not mutated by users."""
+    key = (name, text)
+    hit = _PARSED.get(key)
+    if hit is None:
+        diags: list[Diagnostic] = []
+        tree, errs = parse(text, name)
+        diags.extend(errs)
+        if tree is None:
+            hit = (None, [], diags)
+        else:
+            decls, uses = lower(tree, name, diags)
+            hit = (decls, list(uses), diags)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = hit
+    decls, uses, diags = hit
+    return decls, list(uses), list(diags)
 
 
 def _qualify(decls: FileDecls, alias: str) -> FileDecls:

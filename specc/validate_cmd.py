@@ -22,6 +22,7 @@ import datetime
 import json
 import multiprocessing
 import os
+import re
 import sys
 import types
 from pathlib import Path, PurePosixPath
@@ -161,6 +162,17 @@ def _summary(results: list[dict]) -> dict:
 # --------------------------------------------------------------------------- the command
 
 
+def _is_date(text: str) -> bool:
+    """YYYY-MM-DD and a real date (as the generated module's _is_date)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _usage(msg: str) -> int:
     print(f"specc: error: {msg}", file=sys.stderr)
     return 2
@@ -175,11 +187,8 @@ def cmd_validate(args) -> int:
     if args.jobs < 0:
         return _usage("--jobs must be 0 (one per core) or more")
     jobs = args.jobs or os.cpu_count() or 1
-    if args.as_of is not None:
-        try:
-            datetime.date.fromisoformat(args.as_of)
-        except ValueError:
-            return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
+    if args.as_of is not None and not _is_date(args.as_of):
+        return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
     comps = build.compile_all([args.spec])
     comp = comps[0] if comps else None
     if comp is None or not comp.ok or comp.spec is None:
