@@ -282,7 +282,7 @@ class Linker:
         self.groups = groups_resolved
         barred = self._check_barred(barred)
         self.barred = barred
-        unit_list = [u if "." in u.id else self._check_unit(u) for u in units.values()]
+        unit_list = [self._expand_rows(u, report=False) if "." in u.id else self._check_unit(u) for u in units.values()]
         self.units = {u.id: u for u in unit_list}
         glossary = ir.Glossary(gtitle, tuple(terms), tuple(verbs))
         self._check_verbs(unit_list, glossary)
@@ -365,7 +365,58 @@ class Linker:
         return out
 
     # ------------------------------------------------------------------ units
+    def _expand_rows(self, u: ir.Unit, report: bool = True) -> ir.Unit:
+        """Give each ``row outcome 1, 3`` the criteria of those outcomes
+        (W030 for an outcome the unit does not have)."""
+        if not any(row.outcomes for row in u.evidence_guide):
+            return u
+        rows = []
+        for row in u.evidence_guide:
+            if row.outcomes:
+                refs: list[str] = list(row.criteria)
+                for n in row.outcomes:
+                    o = u.outcome(n)
+                    if o is None:
+                        if report:
+                            self.err(
+                                "W030",
+                                f"the evidence guide of unit {u.label} names outcome {n}, which does not exist",
+                                row.span,
+                                word=str(n),
+                                help=did_you_mean(str(n), [str(x.number) for x in u.outcomes])
+                                or f"unit {u.label} has outcomes {', '.join(str(x.number) for x in u.outcomes) or 'none'}",
+                            )
+                        continue
+                    refs.extend(c.ref for c in o.criteria if c.ref not in refs)
+                row = attrs.evolve(row, criteria=tuple(refs))
+            rows.append(row)
+        return attrs.evolve(u, evidence_guide=tuple(rows))
+
+    def _check_reuse(self, u: ir.Unit, r: ir.Reuse, who: str) -> None:
+        """A reuse link must name a unit and criteria that exist (W032)."""
+        target = u if r.unit is None else self.units.get(r.unit)
+        if target is None:
+            self.err(
+                "W032",
+                f"{who} of unit {u.label} reuses evidence from unit `{r.unit}`, which does not exist",
+                r.span,
+                word=r.unit,
+                help=did_you_mean(r.unit, self.units),
+            )
+            return
+        trefs = {x.ref for x in target.criteria}
+        for ref in r.criteria:
+            if ref not in trefs:
+                self.err(
+                    "W032",
+                    f"reuse link names criterion {ref} of unit {target.label}, which does not exist",
+                    r.span,
+                    word=ref,
+                    help=did_you_mean(ref, trefs),
+                )
+
     def _check_unit(self, u: ir.Unit) -> ir.Unit:
+        u = self._expand_rows(u)
         refs = {c.ref for c in u.criteria}
         # outcome numbering
         self._numbering([(o.number, o.span) for o in u.outcomes], f"unit {u.label}", "outcome")
@@ -384,25 +435,18 @@ class Linker:
         # reuse links
         for c in u.criteria:
             for r in c.reuse:
-                target = u if r.unit is None else self.units.get(r.unit)
-                if target is None:
-                    self.err(
-                        "W032",
-                        f"criterion {c.ref} of unit {u.label} reuses evidence from unit `{r.unit}`, which does not exist",
-                        r.span,
-                        word=r.unit,
-                        help=did_you_mean(r.unit, self.units),
-                    )
-                    continue
-                trefs = {x.ref for x in target.criteria}
-                for ref in r.criteria:
-                    if ref not in trefs:
+                self._check_reuse(u, r, f"criterion {c.ref}")
+        for row in u.evidence_guide:
+            for r in row.reuse:
+                self._check_reuse(u, r, f"the evidence-guide row for {', '.join(row.criteria) or 'no criteria'}")
+                for ref in r.for_criteria:
+                    if ref not in row.criteria:
                         self.err(
                             "W032",
-                            f"reuse link names criterion {ref} of unit {target.label}, which does not exist",
-                            r.span,
+                            f"a reuse link is for criterion {ref}, which its evidence-guide row in unit {u.label} does not name",
+                            self._for_span(r.span),
                             word=ref,
-                            help=did_you_mean(ref, trefs),
+                            help=did_you_mean(ref, row.criteria) or f"the row names {', '.join(row.criteria) or 'no criteria'}",
                         )
         # evidence guide
         covered = set()
@@ -427,6 +471,11 @@ class Linker:
                         help="add it to a `row` of the unit's `evidence guide`",
                     )
         return u
+
+    def _for_span(self, span: ir.Span) -> ir.Span:
+        """A reuse link's span from its `for` keyword on (to underline a `for` criterion)."""
+        at = narrow(span, "for", self.sources)
+        return span if at == span else ir.Span(span.file, at.line, at.col, span.end_line, span.end_col)
 
     def _numbering(self, items: list[tuple[int, ir.Span]], where: str, what: str, prefix: str = "") -> None:
         seen: dict[int, ir.Span] = {}

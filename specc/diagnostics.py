@@ -39,9 +39,9 @@ CODES: dict[str, tuple[str, str]] = {
     "W021": (WARNING, "gap in outcome, criterion or requirement numbering"),
     "W022": (WARNING, "duplicate outcome, criterion or requirement number"),
     # references from descriptive material
-    "W030": (WARNING, "evidence guide names a criterion that does not exist"),
+    "W030": (WARNING, "evidence guide names a criterion or outcome that does not exist"),
     "W031": (WARNING, "guidance names a criterion that does not exist"),
-    "W032": (WARNING, "reuse link names a unit or criterion that does not exist"),
+    "W032": (WARNING, "reuse link names a unit or criterion that does not exist, or is for a criterion its row does not name"),
     "W033": (WARNING, "criterion not covered by any evidence-guide row"),
     # rules of combination
     "E040": (ERROR, "rules of combination cannot be satisfied"),

@@ -166,6 +166,7 @@ class SimulationRule:
     allowed: bool  # True for ``allowed`` and ``exceptional``
     applies_to: str | None = None  # "performance", "knowledge" or None for both
     exceptional: bool = False  # allowed only in exceptional circumstances
+    exception: Text | None = None  # ``except "when ..."``: when the rule does not hold
     span: Span = _span()
 
     @property
@@ -189,6 +190,11 @@ class Environment:
             if rule.applies_to in (None, kind):
                 verdict = rule
         return verdict
+
+    def simulation_rule(self, kind: str) -> SimulationRule | None:
+        """The rule that decides simulation for ``kind`` evidence (the last
+        one that applies), with its ``exception``; None when the spec is silent."""
+        return self._rule(kind)
 
     def simulation_allowed(self, kind: str) -> bool | None:
         """True/False if the spec says, None when it is silent.  Simulation
@@ -364,11 +370,16 @@ class Demand:
 
 @frozen
 class Reuse:
-    """Evidence for this criterion may reuse evidence of another criterion."""
+    """Evidence for this criterion may reuse evidence of another criterion.
+
+    On an evidence-guide row, ``for_criteria`` names the row criteria the link
+    is for (``reuse unit 103 3.1 for 2.1``); empty: every criterion of the row.
+    A criterion's own links have none."""
 
     criteria: tuple[str, ...]
     unit: str | None = None  # None: the same unit
     note: Text | None = None
+    for_criteria: tuple[str, ...] = ()
     span: Span = _span()
 
 
@@ -404,10 +415,15 @@ class Outcome:
 
 @frozen
 class EvidenceRow:
+    """A row of an evidence guide.  ``outcomes``: the whole outcomes the row
+    names (``row outcome 1, 3``); the linker fills ``criteria`` with their
+    criteria."""
+
     criteria: tuple[str, ...]
     methods: tuple[str, ...] = ()
     notes: tuple[Text, ...] = ()
     reuse: tuple[Reuse, ...] = ()
+    outcomes: tuple[int, ...] = ()
     span: Span = _span()
 
 
@@ -440,6 +456,24 @@ class Unit:
             if c.ref == ref:
                 return c
         return None
+
+    def outcome(self, number: int) -> Outcome | None:
+        for o in self.outcomes:
+            if o.number == number:
+                return o
+        return None
+
+    def reuse_for(self, ref: str) -> tuple[Reuse, ...]:
+        """Every reuse link that applies to criterion ``ref``: its own links
+        (and those of guidance entries naming it), then the links of the
+        evidence-guide rows that name it, unless a link is ``for`` other
+        criteria of its row.  The same link given twice counts once."""
+        c = self.criterion(ref)
+        out: list[Reuse] = list(c.reuse) if c is not None else []
+        for row in self.evidence_guide:
+            if ref in row.criteria:
+                out.extend(r for r in row.reuse if not r.for_criteria or ref in r.for_criteria)
+        return tuple(dict.fromkeys(out))
 
     @property
     def label(self) -> str:

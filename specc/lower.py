@@ -322,10 +322,6 @@ class Lower(Transformer):
             if isinstance(x, _Field) and x.name == "assessed_under":
                 under.extend(name for name, _ in x.value)
         eg_notes, egrows = f.get("evidence_guide", ((), ()))
-        for row in egrows:
-            if row.reuse:
-                ref_spans = [row.span] * len(row.criteria)
-                guidance.append(_Field("guidance", (list(row.criteria), None, [], list(row.reuse), ref_spans), row.span))
         outcomes = self._attach_guidance(outcomes, guidance)
         u = ir.Unit(
             id=str(ident),
@@ -356,8 +352,6 @@ class Lower(Transformer):
         for e in entries:
             refs, text, demands, reuse, ref_spans = e.value
             for ref, rspan in zip(refs, ref_spans, strict=False):
-                if ref not in known and text is None:
-                    continue  # a reuse link on an evidence-guide row: W030 reports the row
                 if ref not in known:
                     self._err(
                         "W031",
@@ -416,6 +410,8 @@ class Lower(Transformer):
         return self._f("evidence_from", tuple(out), meta)
 
     def simulation(self, meta, c):
+        c = list(c)
+        exception = self._text(c.pop()) if c[-1].type in ("STRING", "LONG_STRING") else None
         mode = str(c[0])
         if mode not in ir.SIMULATION_MODES:
             self._err(
@@ -428,7 +424,9 @@ class Lower(Transformer):
         if kind is not None and kind not in ir.EVIDENCE_KINDS:
             self._err("E014", f"unknown evidence kind `{kind}`", c[1], help=did_you_mean(kind, ir.EVIDENCE_KINDS) or "use performance or knowledge")
             kind = None
-        rule = ir.SimulationRule(mode in ("allowed", "exceptional"), kind, exceptional=mode == "exceptional", span=self._span(meta))
+        rule = ir.SimulationRule(
+            mode in ("allowed", "exceptional"), kind, exceptional=mode == "exceptional", exception=exception, span=self._span(meta)
+        )
         return self._f("simulation", rule, meta)
 
     def assessed_under(self, meta, c):
@@ -456,7 +454,7 @@ class Lower(Transformer):
         st = unquote(str(statement))
         guidance = tuple(ir.Guidance(x.value, span=x.span) for x in rest if isinstance(x, _Field) and x.name == "explained")
         demands = tuple(x for x in rest if isinstance(x, ir.Demand))
-        reuse = tuple(x for x in rest if isinstance(x, ir.Reuse))
+        reuse = self._no_for(tuple(x for x in rest if isinstance(x, ir.Reuse)), "a criterion")
         return ir.Criterion(
             ref=str(ref),
             statement=st,
@@ -494,11 +492,43 @@ class Lower(Transformer):
         unit = None
         items = list(c)
         note = None
+        for_ = ()
         if items and isinstance(items[-1], Token) and items[-1].type in ("STRING", "LONG_STRING"):
             note = self._text(items.pop())
+        if items and isinstance(items[-1], _Field):
+            clause = items.pop()
+            for_ = clause.value
         if items and items[0].type != "REF":
             unit = str(items.pop(0))
-        return ir.Reuse(tuple(str(x) for x in items), unit, note, span=self._span(meta))
+        r = ir.Reuse(tuple(str(x) for x in items), unit, note, for_, span=self._span(meta))
+        if for_:
+            self._for_spans[id(r)] = clause.span
+        return r
+
+    def reuse_for(self, meta, c):
+        return self._f("for", tuple(str(x) for x in c), meta)
+
+    @property
+    def _for_spans(self) -> dict[int, ir.Span]:
+        """Where each reuse link's ``for`` clause is (keyed by the link's id)."""
+        if not hasattr(self, "_fs"):
+            self._fs: dict[int, ir.Span] = {}
+        return self._fs
+
+    def _no_for(self, links: tuple[ir.Reuse, ...], where: str) -> tuple[ir.Reuse, ...]:
+        """``for`` belongs to row-level links only: report it elsewhere and drop it."""
+        out = []
+        for r in links:
+            if r.for_criteria:
+                self._err(
+                    "E005",
+                    f"a reuse link in {where} cannot say which criteria it is for",
+                    self._for_spans.get(id(r), r.span),
+                    help="`for` names criteria of an evidence-guide `row`; here the link already applies to its criterion: remove the `for` clause",
+                )
+                r = r.__class__(r.criteria, r.unit, r.note, span=r.span)
+            out.append(r)
+        return tuple(out)
 
     def guidance(self, meta, c):
         refs, text, extra = [], None, []
@@ -510,7 +540,7 @@ class Lower(Transformer):
             else:
                 extra.append(x)
         demands = [x for x in extra if isinstance(x, ir.Demand)]
-        reuse = [x for x in extra if isinstance(x, ir.Reuse)]
+        reuse = list(self._no_for(tuple(x for x in extra if isinstance(x, ir.Reuse)), "a guidance entry"))
         value = ([str(r) for r in refs], text, demands, reuse, [span_of(r, self.file) for r in refs])
         return _Field("guidance", value, self._span(meta))
 
@@ -520,7 +550,15 @@ class Lower(Transformer):
         return _Field("evidence_guide", (notes, rows), self._span(meta))
 
     def row(self, meta, c):
-        refs = tuple(str(x) for x in c if isinstance(x, Token))
+        refs = tuple(str(x) for x in c if isinstance(x, Token) and x.type == "REF")
+        outcomes = []
+        for x in c:
+            if isinstance(x, Token) and x.type == "NUMBER":
+                n = _int(x, self.file, self.diags, "an outcome number")
+                if str(x).isdigit() and n < 1:
+                    self._err("E005", f"`{x}` is not an outcome number", x, help="outcomes are numbered from 1")
+                if n > 0:
+                    outcomes.append(n)
         methods: list[str] = []
         notes: list[ir.Text] = []
         for x in c:
@@ -529,7 +567,7 @@ class Lower(Transformer):
             elif isinstance(x, _Field) and x.name == "note":
                 notes.append(x.value)
         reuse = tuple(x for x in c if isinstance(x, ir.Reuse))
-        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, span=self._span(meta))
+        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), span=self._span(meta))
         # keep method spans for the compiler's vocabulary check
         self._method_spans.extend(m for x in c if isinstance(x, _Field) and x.name == "methods" for m in x.value)
         return row

@@ -95,3 +95,12 @@ def demand(d: ir.Demand) -> str:
     if d.different:
         s += f", on different {d.different}"
     return s
+
+
+def exception(text: ir.Text | None) -> str:
+    """A simulation rule's exception as a clause to end its sentence with:
+    ``", except when realistic practices are staged ..."`` ("" for none)."""
+    if text is None:
+        return ""
+    clause = text.plain.strip().rstrip(".").strip()
+    return f", except {clause}" if clause else ""

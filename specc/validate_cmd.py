@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import types
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from . import build, plugins
@@ -109,12 +110,14 @@ def _json_lines(data: bytes) -> list[tuple[int, bytes]]:
 _WORKER: dict = {}
 
 
-def _init_worker(source: str, as_of: str | None) -> None:
+def _init_worker(source: str, as_of: str | None, fmt: str) -> None:
     _WORKER["mod"] = load_module(source)
     _WORKER["as_of"] = as_of
+    _WORKER["format"] = fmt
 
 
-def _check(record: tuple[str, bytes, bool]) -> list[dict]:
+def results_of(record: tuple[str, bytes, bool]) -> list[dict]:
+    """The ``{"source", "report"}`` results of one record."""
     label, data, line = record
     mod = _WORKER["mod"]
     if line:  # as the module's portfolios_in(..., lines=True) does for each line
@@ -123,40 +126,73 @@ def _check(record: tuple[str, bytes, bool]) -> list[dict]:
     return [mod.check(lab, portfolio, error, _WORKER["as_of"]) for lab, portfolio, error in mod.portfolios_in(label, data)]
 
 
-def check_all(source: str, records: list, as_of: str | None, jobs: int) -> list[dict]:
-    """The results of every record, in order; in ``jobs`` processes when there
-    are enough records to be worth it."""
+def _check(record: tuple[str, bytes, bool]) -> list[tuple[bool, str]]:
+    """(achieved, the result printed) for each portfolio of a record; the
+    printing is done here, so that worker processes do it in parallel."""
+    show = _as_json if _WORKER["format"] == "json" else _as_text
+    return [(r["report"]["verdict"] == "achieved", show(r)) for r in results_of(record)]
+
+
+def check_all(source: str, records: list, as_of: str | None, jobs: int, fmt: str = "json") -> Iterator[tuple[bool, str]]:
+    """(achieved, printed result) of every portfolio, in order, as they are
+    checked; in ``jobs`` processes when there are enough records to be worth it."""
     if jobs <= 1 or len(records) < PARALLEL_MIN:
-        _init_worker(source, as_of)
-        return [r for rec in records for r in _check(rec)]
+        _init_worker(source, as_of, fmt)
+        for rec in records:
+            yield from _check(rec)
+        return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    chunk = max(1, min(256, len(records) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(source, as_of)) as pool:
-        return [r for batch in pool.imap(_check, records, chunksize=chunk) for r in batch]
+    chunk = max(1, min(64, len(records) // (jobs * 8)))
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(source, as_of, fmt)) as pool:
+        for batch in pool.imap(_check, records, chunksize=chunk):
+            yield from batch
 
 
 # --------------------------------------------------------------------------- output
+#
+# --format json prints one JSON document, a result per line so that it can be
+# written as results arrive:
+#   {"document": ..., "qualification": ..., "results": [
+#   {"source": ..., "report": {...}},
+#   ...
+#   ], "summary": {"portfolios": N, "achieved": A, "not_achieved": N - A}}
 
 
-def _text(results: list[dict], out) -> None:
-    for r in results:
-        rep = r["report"]
-        who = rep.get("learner", {})
-        name = who.get("name", "")
-        if who.get("uln"):
-            name += f" ({who['uln']})"
-        verdict = "ACHIEVED" if rep["verdict"] == "achieved" else "NOT ACHIEVED"
-        credits = f", {rep['credits']} credits" if "credits" in rep else ""
-        units = f" (units {', '.join(rep['achieved_units'])})" if rep.get("achieved_units") else ""
-        print(f"{r['source']}: {name + ' - ' if name else ''}{rep['qualification']} {verdict}{credits}{units}", file=out)
-        for f in rep["findings"]:
-            print(f"  {f['severity']} {f['code']} {f['path']}: {f['message']}", file=out)
+def _as_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False)
 
 
-def _summary(results: list[dict]) -> dict:
-    ok = sum(1 for r in results if r["report"]["verdict"] == "achieved")
-    return {"portfolios": len(results), "achieved": ok, "not_achieved": len(results) - ok}
+def _as_text(result: dict) -> str:
+    rep = result["report"]
+    who = rep.get("learner", {})
+    name = who.get("name", "")
+    if who.get("uln"):
+        name += f" ({who['uln']})"
+    verdict = "ACHIEVED" if rep["verdict"] == "achieved" else "NOT ACHIEVED"
+    credits = f", {rep['credits']} credits" if "credits" in rep else ""
+    units = f" (units {', '.join(rep['achieved_units'])})" if rep.get("achieved_units") else ""
+    lines = [f"{result['source']}: {name + ' - ' if name else ''}{rep['qualification']} {verdict}{credits}{units}"]
+    lines += [f"  {f['severity']} {f['code']} {f['path']}: {f['message']}" for f in rep["findings"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(stream: Iterable[tuple[bool, str]], fmt: str, head: dict, out) -> dict:
+    """Print the results as they come; returns the summary."""
+    n = ok = 0
+    if fmt == "json":
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "results": [')
+    for achieved, text in stream:
+        if fmt == "json":
+            out.write(("\n" if n == 0 else ",\n") + text)
+        else:
+            out.write(text)
+        n += 1
+        ok += achieved
+    summ = {"portfolios": n, "achieved": ok, "not_achieved": n - ok}
+    if fmt == "json":
+        out.write("\n], \"summary\": " + json.dumps(summ) + "}\n")
+    return summ
 
 
 # --------------------------------------------------------------------------- the command
@@ -212,15 +248,11 @@ def cmd_validate(args) -> int:
         records = read_records(args.portfolios)
     except OSError as e:
         return _usage(f"cannot read {e.filename or 'the portfolios'}: {e.strerror or e}")
-    results = check_all(source, records, args.as_of, jobs)
-    if not results:
+    stream = check_all(source, records, args.as_of, jobs, args.format)
+    summ = write_results(stream, args.format, {"document": spec.document.id, "qualification": qid}, sys.stdout)
+    if not summ["portfolios"]:
         print(f"specc: warning: no portfolios in {', '.join(args.portfolios)}", file=sys.stderr)
-    summ = _summary(results)
-    if args.format == "json":
-        doc = {"document": spec.document.id, "qualification": qid, "summary": summ, "results": results}
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    else:
-        _text(results, sys.stdout)
+    if args.format == "text":
         n = summ["portfolios"]
         print(f"{n} portfolio{'s' if n != 1 else ''} checked against {qid}: {summ['achieved']} achieved, {summ['not_achieved']} not achieved", file=sys.stderr)
     return 0 if summ["not_achieved"] == 0 else 1

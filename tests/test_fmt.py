@@ -97,10 +97,22 @@ def spec_text(draw):
                 out.append("\n")
             out.append("}\n")
         if draw(st.booleans()):
-            out.append(f"simulation {draw(st.sampled_from(['allowed', 'forbidden', 'exceptional']))}{draw(st.sampled_from(['', ' for performance']))}\n")
+            out.append(f"simulation {draw(st.sampled_from(['allowed', 'forbidden', 'exceptional']))}{draw(st.sampled_from(['', ' for performance']))}")
+            if draw(st.booleans()):
+                out.append(f"{sp()}except{sp()}{lit(draw(prose), draw(st.booleans()))}")
+            out.append("\n")
         if draw(st.booleans()):
             lead = "".join(f"note {lit(draw(prose), draw(st.booleans()))}{sp()}" for _ in range(draw(st.integers(0, 2))))
-            out.append("evidence guide { " + lead + "row 1.1, 1.2 { methods observation,work_product note " + lit(draw(prose), False) + " } }\n")
+            head = draw(st.sampled_from(["1.1, 1.2", "outcome 1", "outcome 1 ,2", "outcome 2,1, 3"]))
+            reuse = ""
+            for _ in range(draw(st.integers(0, 2))):
+                reuse += f"{sp()}reuse{draw(st.sampled_from(['', ' unit u0']))} 1.1"
+                reuse += draw(st.sampled_from(["", " for 1.2", " for 1.1 ,1.2", "\nfor 2.1"]))
+                if draw(st.booleans()):
+                    reuse += " " + lit(draw(prose), draw(st.booleans()))
+                x = draw(comment)
+                reuse += f" {x}\n" if x else ""
+            out.append("evidence guide { " + lead + f"row {head} {{ methods observation,work_product note " + lit(draw(prose), False) + reuse + " } }\n")
         c()
         out.append("}\n")
     if draw(st.booleans()):

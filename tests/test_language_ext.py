@@ -1,7 +1,9 @@
 """Language extensions the seed transcription needed: a qualification's
 ``strategy``, ``evidence from`` and ``simulation``; ``simulation exceptional``;
-lead-in ``note``s in an evidence guide.  Each is checked through the grammar,
-the IR (with spans), the formatter, the JSON export and its schema."""
+lead-in ``note``s in an evidence guide; a row-level reuse link ``for`` some of
+the row's criteria; rows naming whole outcomes (``row outcome 1, 3``); a
+simulation rule's ``except`` clause.  Each is checked through the grammar, the
+IR (with spans), the linker, the formatter, the JSON export and its schema."""
 
 from __future__ import annotations
 
@@ -186,12 +188,12 @@ def test_export_carries_the_new_fields_and_matches_the_schema(spec):
     VALIDATOR.validate(data)
     (q,) = data["qualifications"]
     assert q["strategy"] == STRATEGY
-    assert q["environment"] == {"sources": ["workplace", "placement"], "simulation": [{"allowed": True, "applies_to": None, "exceptional": True}]}
+    assert q["environment"] == {"sources": ["workplace", "placement"], "simulation": [{"allowed": True, "applies_to": None, "exceptional": True, "exception": None}]}
     (u,) = data["units"]
     assert u["evidence_guide_notes"][0] == LEAD_IN
     assert u["environment"]["simulation"] == [
-        {"allowed": True, "applies_to": "performance", "exceptional": True},
-        {"allowed": False, "applies_to": "knowledge", "exceptional": False},
+        {"allowed": True, "applies_to": "performance", "exceptional": True, "exception": None},
+        {"allowed": False, "applies_to": "knowledge", "exceptional": False, "exception": None},
     ]
 
 
@@ -282,3 +284,353 @@ def test_a_document_may_declare_several_methods(tmp_path):
     ids = [m.id for m in comp.spec.methods if not m.builtin]
     assert ids == ["photos", "clips"]
     assert comp.spec.document.evidence_methods == ("photos", "clips", "observation")
+
+
+
+# ---------------------------------------------------------------- reuse links `for` row criteria, rows naming outcomes, simulation exceptions
+
+EXCEPTION = "when realistic practices are staged to test emergency procedures"
+
+ROWS = f"""
+document d "D" {{ body b "B" }}
+unit u "U" {{
+  simulation forbidden for performance except "{EXCEPTION}"
+  simulation allowed for knowledge
+  outcome 1 performance "P1" {{
+    criterion 1.1 "a"
+    criterion 1.2 "b" {{
+      reuse 1.1
+    }}
+  }}
+  outcome 2 performance "P2" {{
+    criterion 2.1 "c"
+    criterion 2.2 "d"
+  }}
+  outcome 3 performance "P3" {{
+    criterion 3.1 "e"
+  }}
+  evidence guide {{
+    row 1.2, 2.1, 2.2 {{
+      methods observation
+      reuse unit v 1.1, 1.2 for 2.1 "For 2.1, candidates could refer to unit v."
+      reuse unit v 1.1 for 2.1, 2.2
+      reuse 1.1
+    }}
+    row outcome 1, 3 {{
+      methods witness_testimony
+    }}
+  }}
+}}
+unit v "V" {{
+  outcome 1 knowledge "K" {{
+    criterion 1.1 "x"
+    criterion 1.2 "y"
+  }}
+}}
+"""
+
+
+def line_of(src: str, text: str) -> int:
+    return next(i for i, line in enumerate(src.split("\n"), start=1) if text in line)
+
+
+@pytest.fixture
+def rows(tmp_path):
+    comp = compile_text(tmp_path, ROWS)
+    assert comp.ok and not comp.diagnostics, [str(d) for d in comp.diagnostics]
+    return comp.spec
+
+
+def test_a_row_reuse_link_names_the_criteria_it_is_for(rows):
+    u = rows.unit("u")
+    row = u.evidence_guide[0]
+    first, second, third = row.reuse
+    assert (first.unit, first.criteria, first.for_criteria) == ("v", ("1.1", "1.2"), ("2.1",))
+    assert first.note == ir.Text("For 2.1, candidates could refer to unit v.")
+    assert second.for_criteria == ("2.1", "2.2") and third.for_criteria == ()
+    assert first.span.line == line_of(ROWS, "for 2.1 ")
+    # a criterion's own links have none, and row links stay on the row
+    assert u.criterion("1.2").reuse == (ir.Reuse(("1.1",)),)
+    assert u.criterion("2.1").reuse == ()
+
+
+def test_reuse_for_gathers_own_and_row_links_that_apply(rows):
+    u = rows.unit("u")
+    first, second, third = u.evidence_guide[0].reuse
+    assert u.reuse_for("2.1") == (first, second, third)
+    assert u.reuse_for("2.2") == (second, third)
+    # 1.2's own link and the row's `reuse 1.1` are the same link: it counts once
+    assert u.reuse_for("1.2") == (ir.Reuse(("1.1",)),)
+    assert u.reuse_for("1.1") == () and u.reuse_for("3.1") == () and u.reuse_for("9.9") == ()
+
+
+def test_reuse_for_on_a_hand_built_unit():
+    c = ir.Criterion("1.1", "a", "a", reuse=(ir.Reuse(("1.2",)),))
+    link = ir.Reuse(("2.1",), "w", for_criteria=("1.1",))
+    other = ir.Reuse(("2.2",), "w", for_criteria=("1.2",))
+    u = ir.Unit(
+        "u", "U",
+        outcomes=(ir.Outcome(1, "performance", "P", (c, ir.Criterion("1.2", "b", "b"))),),
+        evidence_guide=(ir.EvidenceRow(("1.1", "1.2"), reuse=(link, other)), ir.EvidenceRow(("1.2",), reuse=(ir.Reuse(("3.1",)),))),
+    )
+    assert u.reuse_for("1.1") == (ir.Reuse(("1.2",)), link)
+    assert u.reuse_for("1.2") == (other, ir.Reuse(("3.1",)))
+
+
+def test_a_for_criterion_the_row_does_not_name_is_w032(tmp_path):
+    src = ROWS.replace("for 2.1, 2.2", "for 2.1, 2.3")
+    comp = compile_text(tmp_path, src)
+    (d,) = [d for d in comp.diagnostics if d.code == "W032"]
+    assert "2.3" in d.message and "row" in d.message and "unit U" not in d.message
+    assert d.help == "did you mean `2.2`?"
+    line = line_of(src, "for 2.1, 2.3")
+    assert (d.span.line, d.span.col) == (line, src.split("\n")[line - 1].index("2.3") + 1)
+    assert comp.spec is not None  # a warning: the spec is still usable
+
+
+def test_a_for_criterion_far_from_any_of_the_row_lists_them(tmp_path):
+    src = ROWS.replace("for 2.1, 2.2", "for 7.7")
+    comp = compile_text(tmp_path, src)
+    (d,) = [d for d in comp.diagnostics if d.code == "W032"]
+    assert "7.7" in d.message and d.help == "the row names 1.2, 2.1, 2.2"
+
+
+def test_a_row_link_to_a_missing_unit_or_criterion_is_w032_once(tmp_path):
+    src = ROWS.replace("reuse unit v 1.1 for 2.1, 2.2", "reuse unit w 1.1 for 2.1, 2.2").replace('reuse unit v 1.1, 1.2 for', 'reuse unit v 1.1, 1.9 for')
+    comp = compile_text(tmp_path, src)
+    ds = [d for d in comp.diagnostics if d.code == "W032"]
+    assert len(ds) == 2
+    unit_d = next(d for d in ds if "`w`" in d.message)
+    assert unit_d.message.startswith("the evidence-guide row for 1.2, 2.1, 2.2 of unit u reuses evidence from unit `w`")
+    assert (unit_d.span.line, unit_d.span.col) == (line_of(src, "unit w"), 18)
+    crit_d = next(d for d in ds if "1.9" in d.message)
+    assert crit_d.span.line == line_of(src, "1.9") and crit_d.help == "did you mean `1.2`?"
+
+
+@pytest.mark.parametrize(
+    "where,src",
+    [
+        ("a criterion", 'criterion 1.1 "a" {\n      reuse 1.2 for 1.1\n    }'),
+        ("a guidance entry", 'criterion 1.1 "a"\n  }\n  guidance 1.1 "g" {\n    reuse 1.2 for 1.1\n  }\n  outcome 2 knowledge "K2" {\n    criterion 2.1 "b"'),
+    ],
+)
+def test_for_outside_a_row_is_e005(tmp_path, where, src):
+    text = 'document d "D" { body b "B" }\nunit u "U" {\n  outcome 1 knowledge "K" {\n    ' + src + '\n    criterion 1.2 "c"\n  }\n}\n'
+    comp = compile_text(tmp_path, text)
+    (d,) = [d for d in comp.diagnostics if d.code == "E005"]
+    assert where in d.message and "row" in (d.help or "")
+    line = line_of(text, "for 1.1")
+    assert (d.span.line, d.span.col) == (line, text.split("\n")[line - 1].index("for") + 1)
+
+
+def test_a_row_may_name_whole_outcomes(rows):
+    u = rows.unit("u")
+    row = u.evidence_guide[1]
+    assert row.outcomes == (1, 3) and row.criteria == ("1.1", "1.2", "3.1")
+    assert row.methods == ("witness_testimony",)
+    assert row.span.line == line_of(ROWS, "row outcome 1, 3")
+    assert u.evidence_guide[0].outcomes == ()
+    # before linking, the row has no criteria of its own
+    from specc.lower import lower
+    from specc.syntax import parse
+
+    tree, _ = parse(ROWS, "x.specc")
+    decls, _ = lower(tree, "x.specc", [])
+    (lowered,) = [x for x in decls.units if x.id == "u"]
+    assert lowered.evidence_guide[1].criteria == () and lowered.evidence_guide[1].outcomes == (1, 3)
+
+
+def test_an_outcome_row_covers_its_criteria(tmp_path):
+    src = ROWS.replace("row outcome 1, 3 {", "row outcome 1 {")
+    comp = compile_text(tmp_path, src)
+    (d,) = comp.diagnostics
+    assert d.code == "W033" and "3.1" in d.message
+
+
+def test_an_unknown_outcome_in_a_row_is_w030(tmp_path):
+    src = ROWS.replace("row outcome 1, 3 {", "row outcome 1, 3, 4 {")
+    comp = compile_text(tmp_path, src)
+    (d,) = comp.diagnostics
+    assert d.code == "W030" and "outcome 4" in d.message and "unit u" in d.message
+    line = line_of(src, "row outcome")
+    assert (d.span.line, d.span.col) == (line, src.split("\n")[line - 1].index("4") + 1)
+    assert d.help == "unit u has outcomes 1, 2, 3"
+    assert comp.spec.unit("u").evidence_guide[1].criteria == ("1.1", "1.2", "3.1")
+
+
+def test_an_outcome_row_with_a_malformed_number_is_e005(tmp_path):
+    comp = compile_text(tmp_path, 'document d "D" { body b "B" }\nunit u "U" {\n  evidence guide {\n    row outcome 1-2 { }\n  }\n}\n')
+    (d,) = [d for d in comp.diagnostics if d.code == "E005"]
+    assert "outcome number" in d.message and (d.span.line, d.span.col) == (4, 17)
+
+
+def test_outcome_rows_of_a_unit_imported_under_an_alias_are_expanded(tmp_path):
+    (tmp_path / "lib.specc").write_text(
+        'unit x "X" {\n  outcome 1 knowledge "K" { criterion 1.1 "a" criterion 1.2 "b" }\n  evidence guide { row outcome 1 { } }\n}\n', encoding="utf-8"
+    )
+    comp = compile_text(tmp_path, 'import "lib.specc" as lib\ndocument d "D" { body b "B" }\n')
+    assert comp.ok and comp.spec.unit("lib.x").evidence_guide[0].criteria == ("1.1", "1.2")
+
+
+def test_a_simulation_rule_may_carry_an_exception(rows):
+    env = rows.unit("u").environment
+    forbidden, allowed = env.simulation
+    assert forbidden.exception == ir.Text(EXCEPTION) and forbidden.mode == "forbidden" and forbidden.applies_to == "performance"
+    assert allowed.exception is None
+    assert forbidden.span.line == line_of(ROWS, "except")
+    assert env.simulation_rule("performance") is forbidden and env.simulation_rule("knowledge") is allowed
+    assert env.simulation_allowed("performance") is False  # the exception does not change the verdict
+    assert ir.Environment().simulation_rule("performance") is None
+
+
+def test_a_long_exception_and_an_exception_everywhere_a_rule_goes(tmp_path):
+    comp = compile_text(
+        tmp_path,
+        'document d "D" { body b "B" }\n'
+        'unit u "U" { credits 1 simulation exceptional except """\n    when the employer\n    agrees\n  """ }\n'
+        'qualification q "Q" { simulation allowed except "for first aid" rules { mandatory u } }\n'
+        'requirements r "R" { simulation forbidden except "in emergency drills" }\n',
+    )
+    assert comp.ok, [str(d) for d in comp.diagnostics]
+    assert comp.spec.unit("u").environment.simulation[0].exception == ir.Text("when the employer\nagrees")
+    assert comp.spec.qualification("q").environment.simulation[0].exception == ir.Text("for first aid")
+    assert comp.spec.requirement_set("r").environment.simulation[0].exception == ir.Text("in emergency drills")
+
+
+def test_forms_and_handbooks_print_the_exception():
+    from plugins.handbook.common import environment
+
+    rule = ir.SimulationRule(False, "performance", exception=ir.Text(EXCEPTION + "."))
+    env = ir.Environment(("workplace",), (rule,))
+    sentence = f"Simulation is not allowed for performance evidence, except {EXCEPTION}."
+    notes = [b.text for b in evidence_source_declaration("k", env) if type(b).__name__ == "Para"]
+    assert sentence in notes
+    assert environment(env) == "Evidence may come from the real workplace. " + sentence
+    exc = ir.Environment((), (ir.SimulationRule(True, None, exceptional=True, exception=ir.Text("with the employer's consent")),))
+    notes = [b.text for b in evidence_source_declaration("k", exc) if type(b).__name__ == "Para"]
+    assert "Simulation may be used for knowledge evidence only in exceptional circumstances, except with the employer's consent." in notes
+    allowed = ir.Environment((), (ir.SimulationRule(True, "knowledge", exception=ir.Text("for safety checks")),))
+    notes = [b.text for b in evidence_source_declaration("k", allowed) if type(b).__name__ == "Para"]
+    assert notes[1:] == ["Simulation may be used for knowledge evidence, except for safety checks."]
+    assert environment(allowed) == "Simulation is allowed for knowledge evidence, except for safety checks."
+
+
+def test_forms_and_handbooks_use_every_reuse_link_that_applies(rows):
+    from plugins.forms.common import reuse_note
+    from plugins.handbook.common import demands_and_reuse, evidence_guide, has_explanation
+
+    u = rows.unit("u")
+    c21, c22 = u.criterion("2.1"), u.criterion("2.2")
+    assert reuse_note(rows, u, c21) == "Evidence may be reused from unit v, criteria 1.1, 1.2; unit v, criterion 1.1; criterion 1.1."
+    assert reuse_note(rows, u, c22) == "Evidence may be reused from unit v, criterion 1.1; criterion 1.1."
+    assert reuse_note(rows, u, u.criterion("3.1")) == ""
+    assert demands_and_reuse(rows, u, c21).count("Evidence may be reused from") == 3
+    assert "For 2.1, candidates" in demands_and_reuse(rows, u, c21)
+    assert demands_and_reuse(rows, u, c22).count("Evidence may be reused from") == 2
+    assert has_explanation(u, c22) and not has_explanation(u, u.criterion("3.1"))
+    guide = evidence_guide(rows, u, {})
+    assert "For 2.1, evidence may be reused from" in guide and "For 2.1 and 2.2, evidence may be reused from" in guide
+
+
+def test_export_and_schema_carry_for_outcomes_and_exception(rows):
+    data = export.spec_data(rows)
+    VALIDATOR.validate(data)
+    u = next(x for x in data["units"] if x["id"] == "u")
+    first_row, outcome_row = u["evidence_guide"]
+    assert [r["for_criteria"] for r in first_row["reuse"]] == [["2.1"], ["2.1", "2.2"], []]
+    assert first_row["outcomes"] == [] and outcome_row["outcomes"] == [1, 3] and outcome_row["criteria"] == ["1.1", "1.2", "3.1"]
+    assert u["environment"]["simulation"][0] == {"allowed": False, "applies_to": "performance", "exceptional": False, "exception": EXCEPTION}
+    assert u["outcomes"][0]["criteria"][1]["reuse"] == [{"criteria": ["1.1"], "unit": None, "note": None, "for_criteria": []}]
+    for path in (("evidence_guide", 0, "reuse", 0, "for_criteria"), ("evidence_guide", 1, "outcomes"), ("environment", "simulation", 0, "exception")):
+        broken = export.spec_data(rows)
+        node = next(x for x in broken["units"] if x["id"] == "u")
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+        assert not VALIDATOR.is_valid(broken), path
+    broken = export.spec_data(rows)
+    next(x for x in broken["units"] if x["id"] == "u")["evidence_guide"][1]["outcomes"] = [0]
+    assert not VALIDATOR.is_valid(broken)
+
+
+def test_fmt_lays_out_for_outcome_rows_and_exceptions():
+    src = (
+        'document d "D" {body b "B"}\n'
+        'unit u "U" { simulation forbidden   for performance   except\n"when staged" # why\n'
+        'outcome 1 knowledge "K" { criterion 1.1 "c" criterion 1.2 "e" }\n'
+        "evidence guide { row   outcome 1 ,2 { methods observation reuse unit v 2.1,2.2   for 1.1 ,1.2 \"For 1.1\" # row link\n"
+        'reuse 1.1\nfor 1.2 } row 1.1,1.2 { } } }\n'
+        'requirements r "R" { simulation exceptional except """\n  one\n    two\n""" }\n'
+    )
+    out, errs = format_text(src)
+    assert not errs
+    assert out == (
+        'document d "D" {\n'
+        '  body b "B"\n'
+        "}\n"
+        "\n"
+        'unit u "U" {\n'
+        '  simulation forbidden for performance except "when staged"\n'
+        "  # why\n"
+        '  outcome 1 knowledge "K" {\n'
+        '    criterion 1.1 "c"\n'
+        '    criterion 1.2 "e"\n'
+        "  }\n"
+        "  evidence guide {\n"
+        "    row outcome 1, 2 {\n"
+        "      methods observation\n"
+        '      reuse unit v 2.1, 2.2 for 1.1, 1.2 "For 1.1"\n'
+        "      # row link\n"
+        "      reuse 1.1 for 1.2\n"
+        "    }\n"
+        "    row 1.1, 1.2 {}\n"
+        "  }\n"
+        "}\n"
+        "\n"
+        'requirements r "R" {\n'
+        '  simulation exceptional except """\n'
+        "    one\n"
+        "      two\n"
+        '  """\n'
+        "}\n"
+    )
+    assert meaning(out) == meaning(src) and comments(out) == comments(src)
+    assert format_text(out)[0] == out
+    out2, _ = format_text(ROWS)
+    assert meaning(out2) == meaning(ROWS) and format_text(out2)[0] == out2
+
+
+def test_the_seed_uses_the_new_forms(specs):
+    cg = specs["cg4411"]
+    u106 = cg.unit("106")
+    (row,) = [r for r in u106.evidence_guide if "2.1" in r.criteria]
+    assert [r.for_criteria for r in row.reuse] == [("2.1",), ("2.2",), ("2.2",), ("2.3",), ("3.1",), ("3.2",)]
+    assert [(r.unit, r.criteria) for r in u106.reuse_for("2.1")] == [("103", ("3.1", "3.2"))]
+    assert [(r.unit, r.criteria) for r in u106.reuse_for("2.2")] == [("103", ("4.1",)), ("110", ("1.4",))]
+    assert u106.reuse_for("1.2") == () and u106.criterion("2.1").reuse == ()
+    u104 = cg.unit("104")
+    (orow,) = [r for r in u104.evidence_guide if r.outcomes]
+    assert orow.outcomes == (1, 3) and orow.criteria == ("1.1", "1.2", "3.1", "3.2", "3.3")
+    assert [(r.unit, r.criteria) for r in u104.reuse_for("1.1")] == [("106", ("2.1",))]
+    assert [r.unit for r in u104.reuse_for("3.2")] == [None, "103", "106"]
+    rs = specs["cfa_cs"].requirement_set("maintain_and_develop_a_healthy_and_safe_customer_service_environment")
+    assert rs.environment.simulation_rule("performance").exception == ir.Text(EXCEPTION)
+
+
+def test_a_malformed_outcome_number_is_reported_once(tmp_path):
+    comp = compile_text(tmp_path, 'document d "D" { body b "B" }\nunit u "U" {\n  outcome 1 knowledge "K" { criterion 1.1 "a" }\n  evidence guide {\n    row outcome 1, 1-2, 0 { }\n  }\n}\n')
+    assert [d.code for d in comp.diagnostics] == ["E005", "E005"]
+    assert comp.spec.unit("u").evidence_guide[0].outcomes == (1,)
+
+
+def test_the_guide_does_not_repeat_a_link_note_its_row_already_prints(tmp_path):
+    from plugins.handbook.common import evidence_guide
+
+    said = "For 1.1, candidates could refer to unit v."
+    src = ROWS.replace("      methods observation\n", f'      methods observation\n      note """\n        Intro.\n\n        {said}\n      """\n').replace(
+        "For 2.1, candidates could refer to unit v.", said
+    )
+    comp = compile_text(tmp_path, src)
+    guide = evidence_guide(comp.spec, comp.spec.unit("u"), {})
+    assert guide.count(said) == 1  # in the note, not again after the link
+    assert "For 2.1, evidence may be reused from" in guide

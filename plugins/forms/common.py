@@ -130,8 +130,10 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
 
 
 def reuse_note(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> str:
+    """Where criterion ``c``'s evidence may be reused from: its own links and
+    those of the evidence-guide rows that apply to it (:meth:`ir.Unit.reuse_for`)."""
     parts = []
-    for r in c.reuse:
+    for r in u.reuse_for(c.ref):
         refs = ", ".join(r.criteria)
         where = f"unit {spec.unit(r.unit).label if spec.unit(r.unit) else r.unit}, " if r.unit else ""
         parts.append(f"{where}criteri{'on' if len(r.criteria) == 1 else 'a'} {refs}")
@@ -229,11 +231,14 @@ def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
     rows = tuple((Cell(ENV_LABELS[s]), Cell(field=f(f"{key}.source.{s}", "check"))) for s in env.sources)
     notes = []
     for kind in ("performance", "knowledge"):
-        mode = env.simulation_mode(kind)
+        rule = env.simulation_rule(kind)
+        mode = rule.mode if rule else None
         if mode == "forbidden":
-            notes.append(f"Simulation is not allowed for {kind} evidence.")
+            notes.append(f"Simulation is not allowed for {kind} evidence{prose.exception(rule.exception)}.")
         elif mode == "exceptional":
-            notes.append(f"Simulation may be used for {kind} evidence only in exceptional circumstances.")
+            notes.append(f"Simulation may be used for {kind} evidence only in exceptional circumstances{prose.exception(rule.exception)}.")
+        elif mode == "allowed" and rule.exception is not None:
+            notes.append(f"Simulation may be used for {kind} evidence{prose.exception(rule.exception)}.")
     if "rwe" not in env.sources and env.sources:
         notes.append("Evidence from a realistic working environment or a work placement is not permissible.")
     blocks: list = [Para("I confirm that the evidence presented was produced in:")]

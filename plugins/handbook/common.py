@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from specc import ir, prose
 from specc.vocab import EVIDENCE_METHODS
 
@@ -87,11 +89,12 @@ def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
 
 def demands_and_reuse(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> RST:
     """What a criterion demands, quantities emphasised, and where its evidence
-    may be reused from."""
+    may be reused from (its own reuse links and those of the evidence-guide
+    rows that apply to it)."""
     lines = []
     if c.demands:
         lines.append(RST("Evidence demanded: " + "; ".join(demand(d) for d in c.demands) + "."))
-    for r in c.reuse:
+    for r in u.reuse_for(c.ref):
         lines.append(RST("Evidence may be reused from " + reuse(spec, u, r) + "."))
     return RST("\n\n".join(lines))
 
@@ -103,9 +106,29 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
         if row.methods:
             cell.append(RST(strong(", ".join(labels.get(m, m) for m in row.methods))))
         cell += [text(n) for n in row.notes]
-        cell += [RST("Evidence may be reused from " + reuse(spec, u, r) + ".") for r in row.reuse]
+        said = [" ".join(n.plain.split()) for n in row.notes]
+        for r in row.reuse:
+            if r.note is not None and any(" ".join(r.note.plain.split()) in n for n in said):
+                r = attrs.evolve(r, note=None)  # the row's own text already says it
+            cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
     return table(head, rows, (18, 82))
+
+
+def row_reuse_lead(r: ir.Reuse) -> str:
+    """"Evidence may be reused from " or, for a link given for some of the
+    row's criteria, "For 2.1, evidence may be reused from "."""
+    if not r.for_criteria:
+        return "Evidence may be reused from "
+    refs = list(r.for_criteria)
+    who = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
+    return f"For {escape(who)}, evidence may be reused from "
+
+
+def has_explanation(u: ir.Unit, c: ir.Criterion) -> bool:
+    """Whether a criterion has anything to explain: guidance, demands or reuse
+    links (its own or its evidence-guide rows')."""
+    return bool(c.guidance or c.demands or u.reuse_for(c.ref))
 
 
 def guidance_table(u: ir.Unit) -> RST:
@@ -133,5 +156,5 @@ def environment(env: ir.Environment) -> str | None:
     words = {"allowed": "allowed", "forbidden": "not allowed", "exceptional": "allowed only in exceptional circumstances"}
     for rule in env.simulation:
         what = f" for {rule.applies_to} evidence" if rule.applies_to else ""
-        bits.append(f"Simulation is {words[rule.mode]}{what}.")
+        bits.append(f"Simulation is {words[rule.mode]}{what}{prose.exception(rule.exception)}.")
     return " ".join(bits) or None
