@@ -89,12 +89,28 @@ def range_rule(rg: ir.Range) -> str:
     return f"at least {number_word(rg.choose)} of these {number_word(n)}"
 
 
-def demand(d: ir.Demand) -> str:
+def demand_parts(d: ir.Demand) -> tuple[str, str, str, str]:
+    """(qualifier, count in words, what, condition) of a demand, for
+    emitters that style the count: ``("at least ", "two", "different
+    occasions", "")`` or ``("", "three", "customer service tasks", ", on
+    different occasions")``."""
     q = "at least " if d.op == "at_least" else ""
-    s = f"{q}{number_word(d.count)} {d.what}"
+    what, cond = d.what, ""
     if d.different:
-        s += f", on different {d.different}"
-    return s
+        if what.split()[-1:] == [d.different]:
+            what = f"different {what}"
+        elif d.different == "occasions":
+            cond = ", on different occasions"
+        elif d.different == "customers":
+            cond = ", with different customers"
+        else:
+            cond = f" (different {d.different})"
+    return q, number_word(d.count), what, cond
+
+
+def demand(d: ir.Demand) -> str:
+    q, n, what, cond = demand_parts(d)
+    return f"{q}{n} {what}{cond}"
 
 
 def exception(text: ir.Text | None) -> str:

@@ -10,10 +10,13 @@ portfolios and prints the reports.
 
 Portfolios are JSON files (an object, or an array of objects), JSON Lines
 files (``.jsonl`` / ``.ndjson``, one portfolio per line) or ``-`` for JSON
-Lines on standard input.  A file or line that is not JSON (or not UTF-8) gets
-a report with finding V100, like any other portfolio that fails.  Exit status: 0 if every portfolio achieves the
-qualification, 1 if any does not (or is not JSON), 2 on bad usage (missing
-files, a spec that does not compile, an unknown qualification).
+Lines on standard input.  A file or line that is not JSON (or not UTF-8)
+gets a report with finding V100, like any other portfolio that fails.  With
+``--jobs N`` files are parsed, checked and printed in N worker processes;
+results are written in input order as they arrive.  Exit status: 0 if every
+portfolio achieves the qualification, 1 if any does not (or is not JSON), 2
+on bad usage (missing files, a spec that does not compile, an unknown
+qualification).
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ def test_rules_of_combination_equal_brute_force(specs, synth):  # noqa: F811
             results = pool.map(_enumerate, work, chunksize=1)
     else:
         results = [_enumerate(w) for w in work]
-    for (_, p, q), (routes, bad, bounds) in zip(jobs, results, strict=True):
+    for (_, _, q), (routes, bad, bounds) in zip(jobs, results, strict=True):
         assert not bad, (q.id, bad)
         summary = q.routes  # the DP solver's, computed at compile time
         assert routes > 0 and summary.satisfiable, q.id

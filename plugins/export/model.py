@@ -35,11 +35,11 @@ def _simulation(envs: list[ir.Environment], kind: str) -> bool:
 
 
 def reuse_sources(u: ir.Unit, c: ir.Criterion) -> list[list[str]]:
-    """``[unit, criterion]`` pairs whose evidence criterion ``c`` may reuse: its
-    own reuse links and those of evidence-guide rows that name it."""
+    """``[unit, criterion]`` pairs whose evidence criterion ``c`` may reuse
+    (:meth:`specc.ir.Unit.reuse_for`: its own links and the evidence-guide
+    row links that apply to it)."""
     out: list[list[str]] = []
-    links = list(c.reuse) + [r for row in u.evidence_guide if c.ref in row.criteria for r in row.reuse]
-    for r in links:
+    for r in u.reuse_for(c.ref):
         for ref in r.criteria:
             pair = [r.unit or u.id, ref]
             if pair != [u.id, c.ref] and pair not in out:

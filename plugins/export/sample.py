@@ -1,6 +1,7 @@
 """Sample portfolios for a qualification: one that achieves it and variants
-that fail in instructive ways.  Used by examples/make_examples.py, the tests
-and the benchmark.  Everything is deterministic (no clock, no randomness)."""
+that fail in instructive ways.  Used by scripts/make_examples.py (through
+:mod:`.examples`), the tests and the benchmark.  Everything is deterministic
+(no clock, no randomness)."""
 
 from __future__ import annotations
 
@@ -178,7 +179,7 @@ def _simulation(model, p):
 
 
 def _environment(model, p):
-    for uid, ref, it in _records(p):
+    for uid, _ref, it in _records(p):
         envs = model["units"][uid]["environments"]
         bad = [e for e in ("rwe", "placement", "workplace") if envs is not None and e not in envs]
         if bad:
@@ -244,7 +245,7 @@ def _barred(model, p):
 
 
 def _schema_errors(model, p):
-    for uid, ref, it in _records(p):
+    for _uid, _ref, it in _records(p):
         it["method"] = "telepathy"
         it["date"] = "2025-02-30"
         del it["assessor"]

@@ -50,6 +50,12 @@ def escape(value: object) -> RST:
     return RST(s)
 
 
+def inline(value: object) -> RST:
+    """A fragment in the middle of a line: markup characters escaped, its
+    edges (spaces included) kept, no block-start check."""
+    return RST(_INLINE.sub(r"\\\1", str(value)).replace("::", ":\\:"))
+
+
 def join(parts: Iterable[str], sep: str = "") -> RST:
     return RST(sep.join(escape(p) for p in parts))
 
@@ -212,15 +218,8 @@ def reuse(spec: ir.Spec, u: ir.Unit, r: ir.Reuse) -> RST:
 
 def demand(d: ir.Demand) -> RST:
     """"**three** customer service tasks, on different occasions"."""
-    q = "at least " if d.op == "at_least" else ""
-    s = f"{q}**{prose.number_word(d.count)}** {escape(d.what)}"
-    if d.different == "occasions":
-        s += ", on different occasions"
-    elif d.different == "customers":
-        s += ", with different customers"
-    elif d.different:
-        s += f" (different {escape(d.different)})"
-    return RST(s)
+    q, n, what, cond = prose.demand_parts(d)
+    return RST(f"{inline(q)}**{n}** {inline(what)}{inline(cond)}")
 
 
 def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:

@@ -1,0 +1,207 @@
+"""``specc validate SPEC PORTFOLIO...``: JSON files (an object or an array),
+JSON Lines files and stdin, ``--jobs``, ``--format json``, ``--as-of``; the
+same reports as the generated module; exit status 0/1/2; a clear message,
+never a traceback, on bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugins.export import sample, validator
+from specc import validate_cmd
+from specc.cli import main
+from tests.test_export_synth import _CACHE, synth  # noqa: F401 - fixture
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def demo(synth):  # noqa: F811
+    """(root file, spec, q1, its module, [(name, portfolio)]: achieving first, then each failure)."""
+    spec = synth["demo"]
+    root = Path(_CACHE["root"]) / "demo" / "demo.specc"
+    q = spec.qualification("q1")
+    mod = validator.module_for(spec, q)
+    from plugins.export.model import qualification_model
+
+    model = qualification_model(spec, q)
+    good = sample.achieving(model, q.routes.cheapest.units)
+    docs = [("achieves", good)] + [(f"fails-{name}", p) for name, _, p in sample.failures(model, good)]
+    return root, spec, q, mod, docs
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def as_json(out: str) -> dict:
+    return json.loads(out)
+
+
+def test_module_is_the_emitters(demo):
+    _, spec, q, _, _ = demo
+    assert validate_cmd.validator_source(spec, q.id) == validator.render(spec, q)
+
+
+def test_json_files_give_the_modules_reports(demo, tmp_path, capsys):
+    root, _, _, mod, docs = demo
+    paths = []
+    for name, doc in docs:
+        p = tmp_path / f"{name}.json"
+        p.write_text(json.dumps(doc), encoding="utf-8")
+        paths.append(str(p))
+    code, out, err = run(["validate", str(root), *paths, "-q", "q1", "--format", "json"], capsys)
+    assert code == 1
+    doc = as_json(out)
+    assert doc["qualification"] == "q1" and doc["document"] == "demo"
+    assert doc["summary"] == {"portfolios": len(docs), "achieved": 1, "not_achieved": len(docs) - 1}
+    assert [r["source"] for r in doc["results"]] == paths
+    for (_, portfolio), result in zip(docs, doc["results"], strict=True):
+        assert result["report"] == mod.validate(portfolio)
+    # the achieving one alone: exit 0
+    code, out, _ = run(["validate", str(root), paths[0], "--format", "json"], capsys)
+    assert code == 0 and as_json(out)["summary"]["achieved"] == 1
+
+
+def test_json_array_and_text_output(demo, tmp_path, capsys):
+    root, _, _, mod, docs = demo
+    p = tmp_path / "batch.json"
+    p.write_text(json.dumps([d for _, d in docs[:3]]), encoding="utf-8")
+    code, out, err = run(["validate", str(root), str(p)], capsys)
+    assert code == 1
+    assert f"{p}[0]: Alex Morgan (1000000000) - q1 ACHIEVED, 6 credits" in out
+    assert f"{p}[1]: " in out and "NOT ACHIEVED" in out
+    first_failure = mod.validate(docs[1][1])["findings"][0]
+    assert f"  error {first_failure['code']} {first_failure['path']}: {first_failure['message']}" in out
+    assert "3 portfolios checked against q1: 1 achieved, 2 not achieved" in err
+
+
+def _batch(docs, n: int) -> list[dict]:
+    return [docs[i % len(docs)][1] for i in range(n)]
+
+
+def test_json_lines_with_jobs_equals_one_process(demo, tmp_path, capsys):
+    root, _, _, mod, docs = demo
+    batch = _batch(docs, validate_cmd.PARALLEL_MIN + 6)
+    p = tmp_path / "batch.jsonl"
+    lines = [json.dumps(d) for d in batch]
+    lines.insert(3, "")  # blank lines are skipped, line numbers kept
+    p.write_text("\r\n".join(lines) + "\n", encoding="utf-8")
+    results = {}
+    for jobs in ("1", "2", "0"):
+        code, out, _ = run(["validate", str(root), str(p), "--jobs", jobs, "--format", "json"], capsys)
+        assert code == 1
+        results[jobs] = as_json(out)["results"]
+    assert results["1"] == results["2"] == results["0"]
+    got = results["1"]
+    assert len(got) == len(batch)
+    assert got[3]["source"] == f"{p}:5"
+    for portfolio, result in zip(batch, got, strict=True):
+        assert result["report"] == mod.validate(portfolio)
+
+
+def test_stdin_and_as_of(demo, capsys, monkeypatch):
+    root, _, _, mod, docs = demo
+    data = "\n".join(json.dumps(d) for _, d in docs[:2]).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code, out, _ = run(["validate", str(root), "-", "--format", "json", "--as-of", "2024-09-05"], capsys)
+    results = as_json(out)["results"]
+    assert [r["source"] for r in results] == ["<stdin>:1", "<stdin>:2"]
+    assert results[0]["report"] == mod.validate(docs[0][1], "2024-09-05")
+    assert results[0]["report"]["as_of"] == "2024-09-05"
+    # evidence after the date of the check does not count
+    assert results[0]["report"]["verdict"] == "not_achieved" and code == 1
+    assert "V223" in {f["code"] for f in results[0]["report"]["findings"]}
+
+
+BAD_INPUTS = {
+    "truncated.json": b'{"qualification": ',
+    "latin1.json": b'{"learner": {"name": "Ren\xe9e"}}',
+    "deep.json": b"[" * 100_000 + b"]" * 100_000,
+    "bom.json": b'\xef\xbb\xbf{"qualification": "q1"}',
+    "mixed.jsonl": b'{"qualification": "q1"}\nnot json\n\n[1, 2]\n\xff\xfe\n{"learner": {"name": "A\xe2\x80\xa8B"}}\r\n',
+    "empty.json": b"",
+    "nan.json": b'{"qualification": NaN, "units": {"u1": {"criteria": {"1.1": {"evidence": [1e999]}}}}}',
+    "nested.json": b'{"units": {"u1": {"criteria": {"1.1": {"evidence": [{"id": "E1", "method": ' + b"[" * 950 + b"]" * 950 + b"}]}}}}}",
+}
+
+
+def test_bad_input_is_reported_not_raised(demo, tmp_path):
+    """Run as a process: every broken file or line gets a report (V100 when it
+    is not JSON), the exit status is 1, and nothing prints a traceback."""
+    root, _, _, mod, _ = demo
+    paths = []
+    for name, data in BAD_INPUTS.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    r = subprocess.run(
+        [sys.executable, "-m", "specc", "validate", str(root), *paths, "--format", "json"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    results = {x["source"]: x["report"] for x in json.loads(r.stdout)["results"]}
+
+    def codes(label):
+        return {f["code"] for f in results[label]["findings"]}
+
+    for name in ("truncated.json", "latin1.json", "deep.json", "bom.json", "empty.json"):
+        assert codes(str(tmp_path / name)) == {"V100"}, name
+    assert "nested too deeply" in results[str(tmp_path / "deep.json")]["findings"][0]["message"]
+    mixed = str(tmp_path / "mixed.jsonl")
+    assert sorted(k for k in results if k.startswith(mixed)) == [f"{mixed}:{n}" for n in (1, 2, 4, 5, 6)]
+    assert codes(f"{mixed}:2") == codes(f"{mixed}:5") == {"V100"}
+    assert "V101" in codes(f"{mixed}:4")  # an array is JSON, but not a portfolio
+    assert "V100" not in codes(f"{mixed}:6")  # U+2028 inside a string does not end a line
+    assert results[f"{mixed}:6"]["learner"] == {"name": "A\u2028B"}
+    assert "V100" not in codes(str(tmp_path / "nan.json"))
+    assert "V104" in codes(str(tmp_path / "nested.json"))  # parsed, and shown in a message without failing
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["validate", "{root}", "{missing}"], "no such file: {missing}"),
+        (["validate", "{missing}", "{good}"], "no such file: {missing}"),
+        (["validate", "{root}", "{good}", "-q", "nope"], "no qualification 'nope'"),
+        (["validate", "{root}", "{good}", "--jobs", "-1"], "--jobs must be 0"),
+        (["validate", "{root}", "{good}", "--as-of", "2025-02-30"], "--as-of must be a date"),
+        (["validate", "{root}", "{good}", "--as-of", "20250101"], "--as-of must be a date"),
+        (["validate", "{broken}", "{good}"], "does not compile"),
+        (["validate", "{cfa}", "{good}"], "declares no qualification"),
+        (["validate", "{root}", "{folder}"], "no such file"),
+    ],
+)
+def test_usage_errors_exit_2(demo, tmp_path, capsys, argv, message):
+    root, _, _, _, docs = demo
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(docs[0][1]), encoding="utf-8")
+    broken = tmp_path / "broken.specc"
+    broken.write_text('document x "X" { body b "B" }\nunit 1 "U" { credits two }\n', encoding="utf-8")
+    names = {
+        "root": str(root),
+        "missing": str(tmp_path / "missing.json"),
+        "good": str(good),
+        "broken": str(broken),
+        "cfa": str(root.parent / "cfa.specc"),
+        "folder": str(tmp_path),
+    }
+    code, out, err = run([a.format(**names) for a in argv], capsys)
+    assert code == 2
+    assert message.format(**names) in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_no_portfolios_is_said(demo, tmp_path, capsys):
+    root = demo[0]
+    p = tmp_path / "empty.jsonl"
+    p.write_text("\n\n", encoding="utf-8")
+    code, out, err = run(["validate", str(root), str(p)], capsys)
+    assert code == 0 and "no portfolios in" in err
