@@ -97,21 +97,31 @@ class EmitResult:
 
 
 @functools.lru_cache(maxsize=1)
-def code_hash() -> str:
-    """sha256 of the compiler core, the grammar and every registered plugin's
-    package, so a changed template, style or plugin invalidates the manifest."""
-    h = hashlib.sha256(__version__.encode())
+def code_files() -> list[Path]:
+    """The files whose change invalidates the manifest: the compiler core,
+    the grammar and every registered plugin's package (templates and
+    stylesheets included)."""
     paths = {Path(__file__).resolve().parent, GRAMMAR.parent}
     for _name, plugin in plugins.manager().list_name_plugin():
         f = getattr(plugin, "__file__", None)
         if f:
             f = Path(f).resolve()
-            paths.add(f.parent if f.name == "__init__.py" else f)
+            # a plugin module inside a package: the whole package (its
+            # templates and stylesheets too); a lone module: itself
+            paths.add(f.parent if (f.parent / "__init__.py").exists() else f)
+    out = []
     for d in sorted(paths):
         files = sorted(d.rglob("*")) if d.is_dir() else [d]
-        for f in files:
-            if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
-                h.update(f.name.encode() + b"\0" + f.read_bytes())
+        out += [f for f in files if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts]
+    return out
+
+
+def code_hash() -> str:
+    """sha256 over :func:`code_files`, so a changed template, style or
+    plugin re-emits."""
+    h = hashlib.sha256(__version__.encode())
+    for f in code_files():
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 

@@ -24,7 +24,7 @@ def tracked() -> set[str]:
 def test_snapshots_are_current_and_complete(tmp_path):
     out = tmp_path / "out"
     r = subprocess.run(
-        [sys.executable, "-m", "specc", "build", "specs", "-o", str(out), "--option", "formats=html", "-q"],
+        [sys.executable, "-m", "specc", "build", "specs", "-o", str(out), "-q"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -184,3 +184,11 @@ def test_failing_plugin_check_is_reported_without_traceback(installed_plugin):
     r = specc(env, tmp, "check", "spec.specc")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "plugin `demo` failed in specc_checks: KeyError" in r.stderr
+
+
+def test_code_hash_covers_style_templates_and_stylesheets():
+    from specc import build
+
+    files = {f.as_posix() for f in build.code_files()}
+    for rel in ("plugins/cityandguilds/templates/handbook.rst.j2", "plugins/handbook/templates/handbook.css", "plugins/forms/templates/form.css", "grammars/specc.lark"):
+        assert any(f.endswith(rel) for f in files), rel
