@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import hashlib
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -197,6 +195,9 @@ def emit_all(
             on_done(results[i])
 
     sinks = {i: folder.begin(jobs[i].prefix) for i in stale}
+    import concurrent.futures
+    import multiprocessing
+
     if workers > 1 and len(stale) > 1 and "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=ctx) as pool:

@@ -340,12 +340,12 @@ class Linker:
         return []
 
     def _check_group(self, g: ir.Group) -> ir.Group:
-        out = []
+        out: dict[str, None] = {}
         for u in g.units:
             if u in out:
                 self.err("E010", f"unit `{u}` is listed twice in group `{g.id}`", g.span, word=u)
                 continue
-            out.extend(self._unit_ref(u, g.span, f"group `{g.id}`"))
+            out.update(dict.fromkeys(self._unit_ref(u, g.span, f"group `{g.id}`")))
         return attrs.evolve(g, units=tuple(out))
 
     def _check_barred(self, barred: list[ir.Barred]) -> list[ir.Barred]:
@@ -575,14 +575,12 @@ class Linker:
         if not q.rules:
             self.err("E044", f"qualification `{q.id}` has no rules of combination", q.span, word=q.id, help="add a `rules { ... }` block")
             return q
-        allowed: list[str] = []
-        mandatory: list[str] = []
+        allowed: dict[str, None] = {}  # ordered sets: membership in O(1)
+        mandatory: dict[str, None] = {}
         rules: list[ir.Rule] = []
 
         def add(us):
-            for x in us:
-                if x not in allowed:
-                    allowed.append(x)
+            allowed.update(dict.fromkeys(us))
 
         unresolved = False
 
@@ -595,22 +593,19 @@ class Linker:
         for r in q.rules:
             if isinstance(r, ir.Mandatory):
                 us = [x for name in r.units for x in resolve(name, r.span)]
-                mandatory.extend(x for x in us if x not in mandatory)
+                mandatory.update(dict.fromkeys(us))
                 add(us)
                 rules.append(r)
             elif isinstance(r, (ir.CreditsFrom, ir.Remaining)):
-                us: list[str] = []
+                found: dict[str, None] = {}
                 for name in r.sources:
-                    for x in resolve(name, r.span, groups=True):
-                        if x not in us:
-                            us.append(x)
-                add(us)
-                rules.append(attrs.evolve(r, units=tuple(us)))
+                    found.update(dict.fromkeys(resolve(name, r.span, groups=True)))
+                add(found)
+                rules.append(attrs.evolve(r, units=tuple(found)))
             else:
                 rules.append(r)
         order = {u: i for i, u in enumerate(self.units)}
-        allowed.sort(key=lambda x: order.get(x, 0))
-        q = attrs.evolve(q, rules=tuple(rules), units=tuple(allowed), mandatory=tuple(mandatory))
+        q = attrs.evolve(q, rules=tuple(rules), units=tuple(sorted(allowed, key=lambda x: order.get(x, 0))), mandatory=tuple(mandatory))
         if unresolved:
             return q  # the unknown names are reported; solving would only echo them
         for b in self.barred:

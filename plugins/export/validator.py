@@ -16,8 +16,6 @@ import types
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from specc import __version__, ir
 
 from .literal import PyLiteral, py
@@ -33,7 +31,9 @@ def _only_literals(value: Any) -> Any:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def _environment():
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=False,  # noqa: S701 - the output is Python, every value goes through `py`

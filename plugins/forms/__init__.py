@@ -10,13 +10,11 @@ writes ``forms/index.json``: every form, its files and its field names.
 from __future__ import annotations
 
 import json
-import multiprocessing
 
 from specc import plugins
 from specc.hookspecs import hookimpl
 from specc.plugins import Emitter
 
-from . import render as r
 from .generic import render_generic
 
 FORMATS = ("html", "pdf", "docx")
@@ -31,6 +29,8 @@ def _formats(options: dict) -> tuple[str, ...]:
 
 
 def _render_one(args):
+    from . import render as r  # WeasyPrint and python-docx load only when forms are built
+
     form, body, style, formats = args
     html = r.to_html(form, body, style)
     out = {}
@@ -53,6 +53,8 @@ def emit(spec, sink, options):
     formats = _formats(options)
     jobs = [(fm, spec.document.body.name, name, formats) for fm in forms]
     # PDF rendering is CPU-bound: use the cores unless we already run in a worker
+    import multiprocessing
+
     if len(jobs) > 2 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(min(len(jobs), multiprocessing.cpu_count() or 1)) as pool:
             rendered = pool.map(_render_one, jobs, chunksize=1)

@@ -26,10 +26,6 @@ import io
 import zipfile
 from pathlib import Path
 
-import docutils.core
-import docutils.utils
-from docutils import nodes
-
 from specc import ir, plugins
 from specc.hookspecs import hookimpl
 from specc.plugins import Emitter
@@ -62,6 +58,9 @@ def _settings(warnings: io.StringIO, **extra) -> dict:
 
 
 def _publish(source: str, writer: str, **extra) -> bytes:
+    import docutils.core
+    import docutils.utils
+
     warnings = io.StringIO()
     try:
         out = docutils.core.publish_string(source, writer=writer, settings_overrides=_settings(warnings, **extra))
@@ -80,7 +79,11 @@ def to_html(source: str) -> bytes:
     return _publish(source, "html5", **_HTML)
 
 
-def doctree(source: str) -> nodes.document:
+def doctree(source: str):
+    """The docutils doctree of ``source`` (warnings are errors)."""
+    import docutils.core
+    import docutils.utils
+
     warnings = io.StringIO()
     try:
         doc = docutils.core.publish_doctree(source, settings_overrides=_settings(warnings, **_HTML))
@@ -91,7 +94,9 @@ def doctree(source: str) -> nodes.document:
     return doc
 
 
-def _write_html(doc: nodes.document) -> bytes:
+def _write_html(doc) -> bytes:
+    import docutils.core
+
     warnings = io.StringIO()
     out = docutils.core.publish_from_doctree(doc, writer="html5", settings_overrides=_settings(warnings, **_HTML))
     if warnings.getvalue().strip():
@@ -99,9 +104,12 @@ def _write_html(doc: nodes.document) -> bytes:
     return out
 
 
-def sections(doc: nodes.document, document_html: str) -> list[tuple[str, bytes]]:
+def sections(doc, document_html: str) -> list[tuple[str, bytes]]:
     """(name, standalone HTML) for every section marked ``unit``; links to
     the rest of the handbook point into ``document_html``."""
+    import docutils.utils
+    from docutils import nodes
+
     out = []
     for sec in doc.findall(nodes.section):
         if "unit" not in sec["classes"]:

@@ -20,8 +20,6 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import jinja2
-
 from specc import ir, prose
 
 
@@ -271,9 +269,11 @@ def _finalize(value: object) -> object:
 
 
 @functools.cache
-def environment(folder: str) -> jinja2.Environment:
+def environment(folder: str):
     """A Jinja2 environment for RST templates in ``folder``: everything printed
     is escaped unless it is :class:`RST`; the builders above are globals."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([folder, str(Path(__file__).parent / "templates")]),
         autoescape=False,  # noqa: S701 - the output is RST; _finalize escapes for RST
