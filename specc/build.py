@@ -159,6 +159,23 @@ def _run(em: plugins.Emitter, spec, sink, options: dict):
     return sink.written, None
 
 
+WORKER_ENV = "SPECC_BUILD_WORKER"
+"""Set in a parallel build's worker processes: an emitter that would start a
+pool of its own should not (the build already uses every core)."""
+
+
+def in_build_worker() -> bool:
+    import os
+
+    return os.environ.get(WORKER_ENV) == "1"
+
+
+def _mark_worker() -> None:
+    import os
+
+    os.environ[WORKER_ENV] = "1"
+
+
 def emit_all(
     jobs: Sequence[Job],
     folder: OutputFolder,
@@ -169,7 +186,8 @@ def emit_all(
 ) -> list[EmitResult]:
     """Run the jobs whose inputs changed since the manifest; with ``workers``
     > 1 and more than one job to run, in a pool of processes (rendering is
-    CPU-bound).  Files are committed by this process, one job at a time."""
+    CPU-bound), heaviest emitters first so the cores finish together.  Files
+    are committed by this process, one job at a time."""
     results: dict[int, EmitResult] = {}
     stale = []
     for i, j in enumerate(jobs):
@@ -200,8 +218,9 @@ def emit_all(
 
     if workers > 1 and len(stale) > 1 and "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=ctx) as pool:
-            futs = {pool.submit(_run, jobs[i].emitter, jobs[i].comp.spec, sinks[i], options): i for i in stale}
+        order = sorted(stale, key=lambda i: -jobs[i].emitter.weight)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=ctx, initializer=_mark_worker) as pool:
+            futs = {pool.submit(_run, jobs[i].emitter, jobs[i].comp.spec, sinks[i], options): i for i in order}
             for fut in concurrent.futures.as_completed(futs):
                 i = futs[fut]
                 try:

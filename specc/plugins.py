@@ -25,6 +25,7 @@ class Emitter:
     emit: Callable[..., None] = field(eq=False, repr=False)
     plugin: str = field(default="", eq=False)
     version: str = "1"  # bump to invalidate manifest entries when output changes
+    weight: int = 1  # rough relative cost; heavier emitters are started first in a parallel build
 
 
 @frozen
@@ -116,7 +117,7 @@ def emitters(pm: pluggy.PluginManager | None = None) -> dict[str, Emitter]:
             _check_name(em.name)
             if em.name in out:
                 raise PluginError(name, "specc_register_emitters", ValueError(f"emitter `{em.name}` is already registered by `{out[em.name].plugin}`"))
-            out[em.name] = Emitter(em.name, em.description, em.produces, em.emit, name, em.version)
+            out[em.name] = Emitter(em.name, em.description, em.produces, em.emit, name, em.version, em.weight)
     return dict(sorted(out.items()))
 
 

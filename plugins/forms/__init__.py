@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from specc import plugins
+from specc import build, plugins
 from specc.hookspecs import hookimpl
 from specc.plugins import Emitter
 
@@ -55,7 +55,7 @@ def emit(spec, sink, options):
     # PDF rendering is CPU-bound: use the cores unless we already run in a worker
     import multiprocessing
 
-    if len(jobs) > 2 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
+    if len(jobs) > 2 and not build.in_build_worker() and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(min(len(jobs), multiprocessing.cpu_count() or 1)) as pool:
             rendered = pool.map(_render_one, jobs, chunksize=1)
     else:
@@ -79,5 +79,6 @@ def specc_register_emitters():
             description="Recording forms in the body's house style: fillable PDF, HTML and DOCX",
             produces="forms/**/*.{pdf,html,docx}, forms/index.json",
             emit=emit,
+            weight=20,
         )
     ]

@@ -201,5 +201,6 @@ def specc_register_emitters():
             description="Handbook sections in the body's house style: reStructuredText, HTML (print CSS) and ODT via docutils",
             produces="handbook/<document>.{rst,html,odt}, handbook/sections/<unit>.html",
             emit=emit,
+            weight=4,
         )
     ]
