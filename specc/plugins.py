@@ -81,6 +81,16 @@ def style_for(styles: dict, spec, requested: str | None = None):
     return None
 
 
+def list_option(options: dict, key: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A comma-separated emitter option (``--option formats=html,pdf``),
+    checked against ``allowed``; all of them when the option is absent."""
+    want = tuple(x for x in options.get(key, ",".join(allowed)).split(",") if x)
+    bad = [x for x in want if x not in allowed]
+    if bad:
+        raise ValueError(f"unknown {what} {bad[0]!r}; use {', '.join(allowed)}")
+    return want
+
+
 def _check_name(name: str) -> None:
     import re
 

@@ -170,3 +170,29 @@ def inputs_hash(files: list[tuple[str, str]], extra: str) -> str:
     return h.hexdigest()
 
 
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(data: bytes, rewrite: dict | None = None) -> bytes:
+    """Rewrite a zip container (DOCX, ODT) with fixed timestamps, permissions
+    and member order, so the same input gives byte-identical files.
+    ``rewrite`` maps a member name to a function of its bytes (e.g. to pin
+    the dates in an ODT's ``meta.xml``)."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    names = src.namelist()
+    # OOXML/ODF want their content-type / mimetype member first (ODF: stored)
+    first = [n for n in ("mimetype", "[Content_Types].xml") if n in names]
+    with zipfile.ZipFile(out, "w") as dst:
+        for n in first + sorted(x for x in names if x not in first):
+            body = src.read(n)
+            if rewrite and n in rewrite:
+                body = rewrite[n](body)
+            info = zipfile.ZipInfo(n, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, body)
+    return out.getvalue()

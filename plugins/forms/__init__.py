@@ -13,7 +13,7 @@ import json
 
 from specc import build, plugins
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter
+from specc.plugins import Emitter, list_option
 
 from .generic import render_generic
 
@@ -21,11 +21,7 @@ FORMATS = ("html", "pdf", "docx")
 
 
 def _formats(options: dict) -> tuple[str, ...]:
-    want = tuple(x for x in options.get("formats", ",".join(FORMATS)).split(",") if x)
-    bad = [x for x in want if x not in FORMATS]
-    if bad:
-        raise ValueError(f"unknown form format {bad[0]!r}; use {', '.join(FORMATS)}")
-    return want
+    return list_option(options, "formats", FORMATS, "form format")
 
 
 def _render_one(args):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import io
-import zipfile
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
+
+from specc.sink import normalise_zip
 
 from .model import Bullets, Field, FieldGrid, Form, Heading, PageBreak, Para, Signatures, Table
 
@@ -62,26 +63,6 @@ def to_pdf(html: str) -> bytes:
 
 
 # ---------------------------------------------------------------- DOCX
-
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip (DOCX, ODT) with fixed timestamps and order, so the same
-    input gives byte-identical files."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    names = src.namelist()
-    # OOXML/ODF want their content-type / mimetype member first
-    first = [n for n in ("mimetype", "[Content_Types].xml") if n in names]
-    with zipfile.ZipFile(out, "w") as dst:
-        for n in first + sorted(x for x in names if x not in first):
-            info = zipfile.ZipInfo(n, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(n))
-    return out.getvalue()
-
 
 def to_docx(form: Form, body_name: str) -> bytes:
     import datetime

@@ -23,18 +23,17 @@ deterministic: the ODT's zip timestamps and document dates are fixed.
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 from specc import ir, plugins
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter
+from specc.plugins import Emitter, list_option
+from specc.sink import normalise_zip
 
 from .generic import render_generic
 
 FORMATS = ("rst", "html", "odt")
 CSS = Path(__file__).parent / "templates" / "handbook.css"
-_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 class DocutilsWarning(Exception):
@@ -130,22 +129,8 @@ def sections(doc, document_html: str) -> list[tuple[str, bytes]]:
 
 def to_odt(source: str, date: ir.PartialDate | None = None) -> bytes:
     """ODT with fixed zip timestamps and document dates (byte-identical)."""
-    raw = _publish(source, "odf_odt")
     stamp = f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00" if date else "2000-01-01T00:00:00"
-    src = zipfile.ZipFile(io.BytesIO(raw))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as dst:
-        names = src.namelist()
-        order = ["mimetype"] + sorted(n for n in names if n != "mimetype")
-        for name in order:
-            data = src.read(name)
-            if name == "meta.xml":
-                data = _fix_meta(data, stamp)
-            info = zipfile.ZipInfo(name, _FIXED_TIME)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, data)
-    return buf.getvalue()
+    return normalise_zip(_publish(source, "odf_odt"), {"meta.xml": lambda data: _fix_meta(data, stamp)})
 
 
 def _fix_meta(data: bytes, stamp: str) -> bytes:
@@ -159,11 +144,7 @@ def _fix_meta(data: bytes, stamp: str) -> bytes:
 
 
 def _formats(options: dict) -> tuple[str, ...]:
-    want = tuple(x for x in options.get("handbook_formats", ",".join(FORMATS)).split(",") if x)
-    bad = [x for x in want if x not in FORMATS]
-    if bad:
-        raise ValueError(f"unknown handbook format {bad[0]!r}; use {', '.join(FORMATS)}")
-    return want
+    return list_option(options, "handbook_formats", FORMATS, "handbook format")
 
 
 def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
