@@ -53,6 +53,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E050": (ERROR, "range asks for more items than it lists (k > n)"),
     "W051": (WARNING, "range item letters out of sequence"),
     "E052": (ERROR, "count must be at least 1"),
+    "E053": (ERROR, "a demand's `of which` count is greater than the demand's count"),
     # glossary, history, text
     "W060": (WARNING, "command verb missing from the glossary"),
     "W061": (WARNING, "version history out of date order"),

@@ -358,13 +358,27 @@ class Qualification:
 
 
 @frozen
+class DemandBy:
+    """``of which at least 2 by observation, witness_testimony``: how many of
+    a demand's items must be evidenced by one of ``methods`` (evidence-method
+    ids).  ``op`` is ``at_least`` unless the source says ``exactly``."""
+
+    count: int
+    methods: tuple[str, ...]
+    op: str = "at_least"  # "at_least" | "exactly"
+    span: Span = _span()
+
+
+@frozen
 class Demand:
-    """A quantified evidence demand: ``demand at least 2 "types of appearance"``."""
+    """A quantified evidence demand: ``demand at least 2 "types of appearance"``,
+    ``demand 4 "customers" of which at least 2 by observation``."""
 
     count: int
     what: str
     op: str = "exactly"  # "exactly" | "at_least"
     different: str | None = None  # "occasions", "customers", ... or None
+    by: DemandBy | None = None  # ``of which ... by METHODS``
     span: Span = _span()
 
 

@@ -474,6 +474,7 @@ class Lower(Transformer):
     def demand(self, meta, c):
         op = "exactly"
         rest = list(c)
+        by = rest.pop() if rest and isinstance(rest[-1], ir.DemandBy) else None
         if rest and rest[0].type == "QUANT":
             op = re.sub(r"\s+", "_", str(rest.pop(0)))
             if op == "at_most":
@@ -483,10 +484,46 @@ class Lower(Transformer):
         if n < 1:
             self._err("E052", "a demand must ask for at least one item", rest[0])
         different = rest[2] if len(rest) > 2 else None
-        return ir.Demand(n, unquote(str(rest[1])), op, different, span=self._span(meta))
+        what = unquote(str(rest[1]))
+        if by is not None and n >= 1 and by.count > n:
+            self._err(
+                "E053",
+                f"`of which {by.count}` is more than the {n} {what} this demand asks for",
+                self._by_count_spans.get(id(by), by.span),
+                help=f"the `of which` count is at most the demand's count ({n})",
+            )
+        return ir.Demand(n, what, op, different, by, span=self._span(meta))
 
     def different(self, meta, c):
         return str(c[0])
+
+    def demand_by(self, meta, c):
+        rest = list(c)
+        op = "at_least"
+        if rest[0].type == "QUANT":
+            q = rest.pop(0)
+            op = re.sub(r"\s+", "_", str(q))
+            if op == "at_most":
+                self._err(
+                    "E005", "`of which` is `at least` N or `exactly` N", q, help="write `at least` or leave the quantifier out (it means at least)"
+                )
+                op = "at_least"
+        count_tok, *names = rest
+        k = _int(count_tok, self.file, self.diags)
+        if k < 1:
+            self._err("E052", "`of which` must ask for at least one item", count_tok)
+        uses = [(str(x), span_of(x, self.file)) for x in names]
+        self._method_spans.extend(uses)  # checked against the vocabulary by the compiler (E013)
+        by = ir.DemandBy(k, tuple(m for m, _ in uses), op, span=self._span(meta))
+        self._by_count_spans[id(by)] = span_of(count_tok, self.file)
+        return by
+
+    @property
+    def _by_count_spans(self) -> dict[int, ir.Span]:
+        """Where the count of each ``of which`` clause is (keyed by the clause's id)."""
+        if not hasattr(self, "_bcs"):
+            self._bcs: dict[int, ir.Span] = {}
+        return self._bcs
 
     def reuse(self, meta, c):
         unit = None

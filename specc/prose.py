@@ -4,7 +4,10 @@ styles wrap these sentences in their own layout."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from . import ir
+from .vocab import EVIDENCE_METHODS
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                 "eleven", "twelve")
@@ -108,9 +111,44 @@ def demand_parts(d: ir.Demand) -> tuple[str, str, str, str]:
     return q, number_word(d.count), what, cond
 
 
-def demand(d: ir.Demand) -> str:
+def method_label(method: str, labels: Mapping[str, str] | None = None) -> str:
+    """An evidence method as words in a sentence: its label (the spec's, else
+    the built-in vocabulary's, else the id) with a capital first letter
+    lowered unless the first word is an acronym: ``observation`` ->
+    "observation of performance"."""
+    label = (labels or {}).get(method) or EVIDENCE_METHODS.get(method) or method.replace("_", " ")
+    first = label.split(" ", 1)[0]
+    if sum(ch.isupper() for ch in first) == 1 and first[:1].isupper():
+        label = label[:1].lower() + label[1:]
+    return label
+
+
+def either(words: list[str]) -> str:
+    """``["a", "b", "c"]`` -> "a, b or c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def demand_by_parts(d: ir.Demand, labels: Mapping[str, str] | None = None) -> tuple[str, str, str] | None:
+    """(qualifier, count in words, methods) of a demand's ``of which ... by``
+    clause, for emitters that style the count: ``("at least ", "two",
+    "observation of performance or witness testimony")``; None without one.
+    ``labels``: method id -> label (the spec's methods)."""
+    if d.by is None:
+        return None
+    q = "exactly " if d.by.op == "exactly" else "at least "
+    return q, number_word(d.by.count), either([method_label(m, labels) for m in d.by.methods])
+
+
+def demand(d: ir.Demand, labels: Mapping[str, str] | None = None) -> str:
+    """"three customer service tasks, on different occasions"; "four
+    customers, of which at least two by observation of performance or
+    witness testimony"."""
     q, n, what, cond = demand_parts(d)
-    return f"{q}{n} {what}{cond}"
+    out = f"{q}{n} {what}{cond}"
+    by = demand_by_parts(d, labels)
+    if by is not None:
+        out += f", of which {by[0]}{by[1]} by {by[2]}"
+    return out
 
 
 def exception(text: ir.Text | None) -> str:

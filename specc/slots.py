@@ -22,6 +22,9 @@ with the unit and criterion (``u001.c1_2.d1_3``) or the set
 criterion (``covers``) and, per requirement set, on the unit's items
 (``ranges``, ``distinct``).
 
+A demand with ``of which ... by METHODS`` gives its slots those ``methods``:
+each slot also records how its item was evidenced (forms add a method field).
+
 Example: ``demand 3 "customer service tasks" different occasions`` as the
 first demand of a criterion gives::
 
@@ -47,6 +50,7 @@ class Slot:
     n: int  # 1-based item number within the demand
     different: str | None = None  # "occasions", "customers", ... from the demand
     required: bool = True  # False for slots beyond an "at least" minimum (none are generated)
+    methods: tuple[str, ...] = ()  # the demand's `of which ... by` methods: the slot records its method
 
 
 @frozen
@@ -98,7 +102,7 @@ def criterion_slots(c: ir.Criterion) -> list[Slot]:
     out = []
     for i, d in enumerate(c.demands, start=1):
         for n in range(1, d.count + 1):
-            out.append(Slot(demand_slot_id(i, n), label(d.what, n), i, n, d.different))
+            out.append(Slot(demand_slot_id(i, n), label(d.what, n), i, n, d.different, methods=d.by.methods if d.by else ()))
     return out
 
 

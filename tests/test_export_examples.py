@@ -23,6 +23,7 @@ SHOWS = {
     "too-few-credits": {"V601", "V604"},
     "same-occasion": {"V304"},
     "demanded-slot-missing": {"V302"},
+    "demanded-method-missing": {"V306"},
     "simulation-not-allowed": {"V211"},
     "environment-not-permitted": {"V212"},
     "outside-registration": {"V221", "V222"},

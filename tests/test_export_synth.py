@@ -3,9 +3,10 @@ validate), written to a temporary folder and compiled once per session:
 
 * ``demo``: every feature a portfolio is checked against -- groups, barred
   pairs, registration period, demands (exactly, at least, different occasions
-  and customers, two demands on one criterion), reuse links (criterion, row,
-  other unit), environment and simulation rules, requirement sets under an
-  alias with all-of and k-of-n ranges, a distinct count and `different`;
+  and customers, two demands on one criterion, `of which ... by` methods),
+  reuse links (criterion, row, other unit), environment and simulation
+  rules, requirement sets under an alias with all-of and k-of-n ranges, a
+  distinct count and `different`;
 * ``cg4411like`` and ``ncfelike``: the rules of combination of City & Guilds
   4411 (four qualifications, 20 units, ten barred pairs) and NCFE 601/3972/9
   (groups A, B and C) as their handbooks print them, with one criterion per
@@ -110,12 +111,15 @@ unit u1 "Unit one" {
       demand at least 2 "customers helped" different customers
     }
     criterion 2.3 "greet customers"
+    criterion 2.4 "answer calls" {
+      demand 4 "calls" of which at least 2 by observation, witness_testimony
+    }
   }
   evidence guide {
     row 1.1, 1.2 {
       methods written_questioning, oral_questioning
     }
-    row 2.1, 2.2, 2.3 {
+    row 2.1, 2.2, 2.3, 2.4 {
       methods observation, witness_testimony
       reuse unit u3 1.1
     }

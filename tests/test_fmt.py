@@ -88,9 +88,14 @@ def spec_text(draw):
                         out.append(f"    explained {lit(draw(prose), True)}\n")
                     if draw(st.booleans()):
                         q = draw(st.sampled_from(["", "at least ", "exactly "]))
-                        out.append(f"demand {q}{draw(st.integers(1, 5))} {quote(draw(words))}")
+                        n = draw(st.integers(1, 5))
+                        out.append(f"demand {q}{n} {quote(draw(words))}")
                         if draw(st.booleans()):
                             out.append(" different occasions")
+                        if draw(st.booleans()):
+                            bq = draw(st.sampled_from(["", "at least ", "at  least ", "exactly "]))
+                            methods = draw(st.lists(st.sampled_from(["observation", "witness_testimony", "work_product"]), min_size=1, max_size=3))
+                            out.append(f"{sp()}of{sp()}which {bq}{draw(st.integers(1, n))}{sp()}by {(draw(st.sampled_from([',', ' ,', ', ']))).join(methods)}")
                         out.append("\n")
                     c()
                     out.append("}")

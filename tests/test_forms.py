@@ -88,7 +88,7 @@ def test_unit_forms_have_every_criterion_and_one_slot_per_demanded_item(built, s
             for c in u.criteria:
                 ck = "c" + c.ref.replace(".", "_")
                 for s in slots.criterion_slots(c):
-                    subs = ["evidence_ref", "date", "assessor"] + (["customer"] if s.different == "customers" else [])
+                    subs = ["evidence_ref", "date", "assessor"] + (["customer"] if s.different == "customers" else []) + (["method"] if s.methods else [])
                     want |= {f"{uk}.{ck}.{s.id}.{x}" for x in subs}
             assert slot_fields == want, (u.id, sorted(slot_fields ^ want)[:5])
 

@@ -7,6 +7,7 @@ IR (with spans), the linker, the formatter, the JSON export and its schema."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -634,3 +635,285 @@ def test_the_guide_does_not_repeat_a_link_note_its_row_already_prints(tmp_path):
     guide = evidence_guide(comp.spec, comp.spec.unit("u"), {})
     assert guide.count(said) == 1  # in the note, not again after the link
     assert "For 2.1, evidence may be reused from" in guide
+
+
+# ---------------------------------------------------------------- demands `of which ... by` evidence methods
+
+BY = """
+document d "D" {
+  body b "B"
+  method photos "Annotated photographs"
+}
+unit u "U" {
+  outcome 1 performance "P" {
+    criterion 1.1 "greet customers" {
+      demand 4 "customers" of which at least 2 by observation, witness_testimony
+    }
+    criterion 1.2 "serve customers" {
+      demand 3 "customers" different customers of which exactly 1 by photos
+      demand 2 "calls"
+    }
+    criterion 1.3 "thank customers" {
+      demand at least 2 "customers" of which 1 by observation
+    }
+  }
+  evidence guide {
+    row 1.1, 1.2, 1.3 {
+      methods observation, witness_testimony, work_product, photos
+    }
+  }
+}
+qualification q "Q" {
+  rules {
+    mandatory u
+  }
+}
+"""
+
+
+@pytest.fixture
+def by_spec(tmp_path):
+    comp = compile_text(tmp_path, BY)
+    assert comp.ok and not comp.diagnostics, [str(d) for d in comp.diagnostics]
+    return comp.spec
+
+
+def test_a_demand_says_how_many_items_by_which_methods(by_spec):
+    u = by_spec.unit("u")
+    (d,) = u.criterion("1.1").demands
+    assert (d.count, d.op, d.what, d.different) == (4, "exactly", "customers", None)
+    assert d.by == ir.DemandBy(2, ("observation", "witness_testimony"), "at_least")
+    assert d.by.span.line == line_of(BY, "of which at least 2") and d.by.span.col == BY.split("\n")[d.by.span.line - 1].index("of which") + 1
+    first, second = u.criterion("1.2").demands
+    assert first.different == "customers" and first.by == ir.DemandBy(1, ("photos",), "exactly")
+    assert second.by is None
+    # a bare count means at least, whatever the demand's own quantifier
+    (third,) = u.criterion("1.3").demands
+    assert third.op == "at_least" and third.by == ir.DemandBy(1, ("observation",), "at_least")
+
+
+def test_prose_handbook_and_model_state_the_methods(by_spec):
+    from plugins.handbook.common import demands_and_reuse
+    from plugins.handbook.rst import demand as rst_demand
+    from specc import prose
+
+    u = by_spec.unit("u")
+    (d,) = u.criterion("1.1").demands
+    assert prose.demand(d) == "four customers, of which at least two by observation of performance or witness testimony"
+    assert prose.demand_parts(d) == ("", "four", "customers", "")
+    assert prose.demand_by_parts(d) == ("at least ", "two", "observation of performance or witness testimony")
+    labels = {m.id: m.label for m in by_spec.methods}
+    first, second = u.criterion("1.2").demands
+    assert prose.demand(first, labels) == "three different customers, of which exactly one by annotated photographs"
+    assert prose.demand(first) == "three different customers, of which exactly one by photos"
+    assert prose.demand_by_parts(second) is None and prose.demand(second) == "two calls"
+    assert rst_demand(d) == "**four** customers, of which at least **two** by observation of performance or witness testimony"
+    assert "of which exactly **one** by annotated photographs" in demands_and_reuse(by_spec, u, u.criterion("1.2"))
+    assert prose.method_label("x", {"x": "RPL evidence"}) == "RPL evidence"
+
+
+def test_the_cityandguilds_explanation_bolds_the_of_which_count(specs):
+    from plugins.cityandguilds.handbook import explained
+
+    u = specs["cg4411"].unit("106")
+    text = explained(specs["cg4411"], u, u.criterion("1.2"))
+    assert "telephone to **four** customers" in text and "At least **two** of these calls" in text
+    assert "Evidence demanded: **four** customers, of which at least **two** by observation of performance or witness testimony." in text
+
+
+def test_forms_give_each_slot_of_such_a_demand_a_method_field(by_spec):
+    from plugins.forms.common import performance_record, slot_fields
+    from plugins.forms.model import Para, Table
+    from specc import slots
+
+    u = by_spec.unit("u")
+    blocks = performance_record(by_spec, u)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    notes = [b.text for b in blocks if isinstance(b, Para)]
+    assert notes[0] == (
+        "Demanded: four customers, of which at least two by observation of performance or witness testimony."
+        " Write in Method how each item was evidenced."
+    )
+    assert "of which exactly one by annotated photographs" in notes[1]
+    greet, serve, thank = tables
+    assert [c.title for c in greet.columns] == ["Slot", "Evidence reference", "Method", "Date", "Assessor initials"]
+    names = [cell.field.name for row in greet.rows for cell in row if cell.field]
+    assert [n for n in names if n.endswith(".method")] == [f"uu.c1_1.d1_{i}.method" for i in range(1, 5)]
+    # on a criterion with another demand, only the slots of the `of which` demand get one
+    assert [c.title for c in serve.columns] == ["Slot", "Evidence reference", "Customer", "Method", "Date", "Assessor initials"]
+    methods = [row[3].field.name if row[3].field else None for row in serve.rows]
+    assert methods == ["uu.c1_2.d1_1.method", "uu.c1_2.d1_2.method", "uu.c1_2.d1_3.method", None, None]
+    s1, *_ = slots.criterion_slots(u.criterion("1.2"))
+    assert s1.methods == ("photos",) and [k for _, k, _ in slot_fields(s1)] == ["evidence_ref", "customer", "method", "date", "assessor"]
+    assert slots.criterion_slots(u.criterion("1.2"))[-1].methods == ()
+
+
+def test_export_and_schema_carry_the_of_which_clause(by_spec):
+    data = export.spec_data(by_spec)
+    VALIDATOR.validate(data)
+    (u,) = data["units"]
+    assert u["outcomes"][0]["criteria"][0]["demands"][0]["by"] == {"count": 2, "methods": ["observation", "witness_testimony"], "op": "at_least"}
+    assert u["outcomes"][0]["criteria"][1]["demands"][1]["by"] is None
+    for change in (
+        lambda d: d.pop("by"),
+        lambda d: d["by"].pop("methods"),
+        lambda d: d["by"].update(methods=[]),
+        lambda d: d["by"].update(op="at_most"),
+        lambda d: d["by"].update(count=0),
+        lambda d: d["by"].update(extra=1),
+    ):
+        broken = export.spec_data(by_spec)
+        change(broken["units"][0]["outcomes"][0]["criteria"][0]["demands"][0])
+        assert not VALIDATOR.is_valid(broken)
+
+
+def test_an_unknown_method_in_of_which_is_e013_with_a_suggestion(tmp_path):
+    src = BY.replace("by observation, witness_testimony", "by observation, witness_testimoni")
+    comp = compile_text(tmp_path, src)
+    (d,) = comp.diagnostics
+    assert d.code == "E013" and "witness_testimoni" in d.message and d.help == "did you mean `witness_testimony`?"
+    line = line_of(src, "witness_testimoni")
+    assert (d.span.line, d.span.col) == (line, src.split("\n")[line - 1].index("witness_testimoni") + 1)
+
+
+@pytest.mark.parametrize(
+    "old,new,code,at",
+    [
+        ("of which at least 2 by", "of which at least 5 by", "E053", "5 by"),
+        ("of which exactly 1 by photos", "of which exactly 4 by photos", "E053", "4 by"),
+        ("of which at least 2 by", "of which 0 by", "E052", "0 by"),
+        ("of which at least 2 by", "of which at most 2 by", "E005", "at most"),
+    ],
+)
+def test_of_which_counts_are_checked(tmp_path, old, new, code, at):
+    src = BY.replace(old, new)
+    comp = compile_text(tmp_path, src)
+    (d,) = comp.diagnostics
+    assert d.code == code, [str(x) for x in comp.diagnostics]
+    line = line_of(src, new)
+    assert (d.span.line, d.span.col) == (line, src.split("\n")[line - 1].index(at) + 1)
+    if code == "E053":
+        assert "more than the" in d.message and d.help.startswith("the `of which` count is at most")
+
+
+def test_an_of_which_count_equal_to_the_demand_is_fine(tmp_path):
+    comp = compile_text(tmp_path, BY.replace("of which at least 2 by", "of which 4 by"))
+    assert comp.ok and not comp.diagnostics
+
+
+def test_fmt_lays_out_of_which():
+    src = (
+        'document d "D" {body b "B"}\n'
+        'unit u "U" { outcome 1 performance "P" { criterion 1.1 "c" {\n'
+        'demand   4 "customers"   different customers of\n  which   at   least 2 by observation ,witness_testimony # why\n'
+        'demand 2 "calls" of which exactly 1 by work_product } } }\n'
+    )
+    out, errs = format_text(src)
+    assert not errs
+    assert out == (
+        'document d "D" {\n'
+        '  body b "B"\n'
+        "}\n"
+        "\n"
+        'unit u "U" {\n'
+        '  outcome 1 performance "P" {\n'
+        '    criterion 1.1 "c" {\n'
+        '      demand 4 "customers" different customers of which at least 2 by observation, witness_testimony\n'
+        "      # why\n"
+        '      demand 2 "calls" of which exactly 1 by work_product\n'
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert meaning(out) == meaning(src) and comments(out) == comments(src)
+    assert format_text(out)[0] == out
+    out2, _ = format_text(BY)
+    assert meaning(out2) == meaning(BY) and format_text(out2)[0] == out2
+
+
+def test_the_seed_says_two_of_the_four_calls_are_observed(specs):
+    c = specs["cg4411"].unit("106").criterion("1.2")
+    (d,) = c.demands
+    assert (d.count, d.what, d.op) == (4, "customers", "exactly")
+    assert d.by == ir.DemandBy(2, ("observation", "witness_testimony"), "at_least")
+
+
+def _validator(spec):
+    from plugins.export import sample, validator
+    from plugins.export.model import qualification_model
+
+    q = spec.qualification("q")
+    model = qualification_model(spec, q)
+    return model, validator.module_for(spec, q), sample.achieving(model, ["u"])
+
+
+def test_the_validator_counts_items_by_the_methods(by_spec):
+    model, mod, good = _validator(by_spec)
+    by = model["units"]["u"]["criteria"]["1.1"]["demands"][0]["by"]
+    assert by == {"count": 2, "op": "at_least", "methods": ["observation", "witness_testimony"], "text": "at least two by observation of performance or witness testimony"}
+    assert "V306" in mod.CODES
+    report = mod.validate(good)
+    assert report["verdict"] == "achieved" and report["findings"] == [], report["findings"]
+    # the sample meets `exactly 1 by photos` with one item and no more
+    assert [it["method"] for it in good["units"]["u"]["criteria"]["1.2"]["evidence"]] == ["photos", "observation", "observation"]
+
+    def findings(doc):
+        r = mod.validate(doc)
+        return [(f["code"], f["path"], f["message"]) for f in r["findings"] if f["code"] < "V600"], r["units"]["u"]["criteria"]
+
+    # only one of the four customers observed
+    doc = copy.deepcopy(good)
+    for it in doc["units"]["u"]["criteria"]["1.1"]["evidence"][1:]:
+        it["method"] = "work_product"
+    got, verdicts = findings(doc)
+    assert got == [
+        (
+            "V306",
+            "$['units']['u']['criteria']['1.1']",
+            "criterion 1.1 of unit u demands four customers, of which at least two by observation of performance or witness testimony;"
+            " 1 of its items is evidenced by one of these methods (`method` observation or witness_testimony)",
+        )
+    ]
+    assert verdicts["1.1"] == "not_met"
+    # witness testimony counts as well
+    doc["units"]["u"]["criteria"]["1.1"]["evidence"][2]["method"] = "witness_testimony"
+    assert findings(doc)[0] == []
+    # one observed item covering two customers is one observed item
+    doc = copy.deepcopy(good)
+    ev = doc["units"]["u"]["criteria"]["1.1"]["evidence"]
+    ev[0]["covers"] = ["d1_1", "d1_2"]
+    for it in ev[1:]:
+        it["method"] = "work_product"
+    got, _ = findings(doc)
+    assert [c for c, _, _ in got] == ["V306"]
+    # `exactly`: a second item by photos is one too many
+    doc = copy.deepcopy(good)
+    doc["units"]["u"]["criteria"]["1.2"]["evidence"][1]["method"] = "photos"
+    got, verdicts = findings(doc)
+    assert [(c, m.split("; ")[1]) for c, _, m in got] == [("V306", "2 of its items are evidenced by one of these methods (`method` photos)")]
+    assert verdicts["1.2"] == "not_met"
+    # an `at least` demand's further items count too
+    doc = copy.deepcopy(good)
+    ev = doc["units"]["u"]["criteria"]["1.3"]["evidence"]
+    for it in ev:
+        it["method"] = "work_product"
+    assert [c for c, _, _ in findings(doc)[0]] == ["V306"]
+    ev.append(dict(ev[1], id="E99", covers=["d1_3"], method="observation"))
+    assert findings(doc)[0] == []
+
+
+def test_a_reused_item_counts_with_its_records_method(tmp_path):
+    src = BY.replace('demand 4 "customers" of which', 'reuse 1.3\n      demand 4 "customers" of which')
+    comp = compile_text(tmp_path, src)
+    assert comp.ok and not comp.diagnostics, [str(d) for d in comp.diagnostics]
+    _, mod, good = _validator(comp.spec)
+    ev = good["units"]["u"]["criteria"]["1.1"]["evidence"]
+    for it in ev:
+        it["method"] = "work_product"
+    observed = good["units"]["u"]["criteria"]["1.3"]["evidence"][0]
+    assert observed["method"] == "observation"
+    ev[0] = {"id": observed["id"], "reused_from": {"criterion": "1.3"}, "covers": ["d1_1"]}
+    assert [f["code"] for f in mod.validate(good)["findings"]] == ["V306", "V603"]
+    ev[1] = {"id": observed["id"], "reused_from": {"criterion": "1.3"}, "covers": ["d1_2"]}
+    # the same item twice is still one observed item
+    assert [f["code"] for f in mod.validate(good)["findings"]] == ["V303", "V306", "V603"]

@@ -52,7 +52,7 @@ def tqt_table(spec: ir.Spec) -> rst.RST:
 def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
     """"Criteria explained" for one criterion: the text with its demanded
     quantities in bold, then the structured demands and reuse links."""
-    counts = [d.count for d in c.demands]
+    counts = [d.count for d in c.demands] + [d.by.count for d in c.demands if d.by is not None]
     parts = []
     for g in c.guidance:
         parts.append(rst.text(g.text, counts))

@@ -55,6 +55,15 @@ def _methods_for(u: ir.Unit, c: ir.Criterion) -> list[str]:
     return out
 
 
+def _by_model(d: ir.Demand, labels: dict[str, str]) -> dict[str, Any] | None:
+    """A demand's ``of which ... by`` clause: how many of its items must be
+    evidenced by one of ``methods`` (None: any method will do)."""
+    if d.by is None:
+        return None
+    parts = prose.demand_by_parts(d, labels)
+    return {"count": d.by.count, "op": d.by.op, "methods": list(d.by.methods), "text": f"{parts[0]}{parts[1]} by {parts[2]}"}
+
+
 def requirement_set_model(rs: ir.RequirementSet) -> dict[str, Any]:
     ranges, distinct, different = [], [], []
     for r in rs.requirements:
@@ -87,6 +96,7 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool) -> dict[str, Any]:
     sets = [s for s in sets if s is not None]
     envs = [u.environment] + [s.environment for s in sets]
     criteria: dict[str, Any] = {}
+    labels = {m.id: m.label for m in spec.methods}
     for o in u.outcomes:
         for c in o.criteria:
             demands = []
@@ -98,7 +108,8 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool) -> dict[str, Any]:
                         "op": d.op,
                         "what": d.what,
                         "different": d.different,
-                        "text": prose.demand(d),
+                        "by": _by_model(d, labels),
+                        "text": prose.demand(d, labels),
                         "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
                     }
                 )

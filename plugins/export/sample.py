@@ -26,14 +26,36 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
-def _method(model: dict, crit: dict) -> str:
-    for m in crit["methods"]:
-        if m in model["methods"] and m not in ("simulation", "rpl"):
-            return m
-    for m in (("observation",) if crit["kind"] == "performance" else ("written_questioning", "oral_questioning")) + tuple(model["methods"]):
-        if m in model["methods"] and m not in ("simulation", "rpl"):
-            return m
+def _method(model: dict, crit: dict, must: Iterable[Iterable[str]] = (), avoid: Iterable[str] = ()) -> str:
+    """An evidence method for an item of ``crit``: one of the criterion's
+    evidence-guide methods where possible, one of each of ``must`` (the
+    methods of the ``of which ... by`` clauses the item counts for) and none
+    of ``avoid`` (those of ``exactly`` clauses it must not count for)."""
+    must = [set(ms) for ms in must]
+    avoid = set(avoid)
+    default = ("observation",) if crit["kind"] == "performance" else ("written_questioning", "oral_questioning")
+    for fits in (lambda m: all(m in ms for ms in must) and m not in avoid, lambda m: True):
+        for m in tuple(crit["methods"]) + default + tuple(model["methods"]):
+            if m in model["methods"] and m not in ("simulation", "rpl") and fits(m):
+                return m
     raise ValueError("the specification has no evidence methods")
+
+
+def _by_constraints(crit: dict, k: int) -> tuple[list[list[str]], list[str]]:
+    """For the ``k``-th item (0-based) of a criterion, which covers item k of
+    each demand: the method sets it must be in (``of which`` clauses it counts
+    for) and the methods it must avoid (``exactly`` clauses already met)."""
+    must: list[list[str]] = []
+    avoid: list[str] = []
+    for d in crit["demands"]:
+        by = d.get("by")
+        if by is None or k >= d["count"]:
+            continue
+        if k < by["count"]:
+            must.append(by["methods"])
+        elif by["op"] == "exactly":
+            avoid.extend(by["methods"])
+    return must, avoid
 
 
 class Builder:
@@ -53,14 +75,16 @@ class Builder:
         self.last = max(self.last, day)
         return f"E{self.n}", day.isoformat()
 
-    def item(self, uid: str, ref: str, covers: list[str]) -> dict:
+    def item(self, uid: str, ref: str, covers: list[str], k: int = 0) -> dict:
+        """An evidence record for criterion ``ref``, the ``k``-th (0-based) of
+        the criterion, covering ``covers``."""
         unit = self.model["units"][uid]
         crit = unit["criteria"][ref]
         envs = unit["environments"]
         ident, day = self._next()
         out = {
             "id": ident,
-            "method": _method(self.model, crit),
+            "method": _method(self.model, crit, *_by_constraints(crit, k)),
             "date": day,
             "environment": envs[0] if envs else "workplace",
             "location": f"Portfolio section {unit['label']}, page {self.n}",
@@ -76,7 +100,7 @@ class Builder:
         criteria: dict = {}
         for ref, crit in unit["criteria"].items():
             need = max([1] + [d["count"] for d in crit["demands"]])
-            items = [self.item(uid, ref, [d["slots"][k] for d in crit["demands"] if k < d["count"]]) for k in range(need)]
+            items = [self.item(uid, ref, [d["slots"][k] for d in crit["demands"] if k < d["count"]], k) for k in range(need)]
             criteria[ref] = {"evidence": items}
         if reuse:
             for ref, crit in unit["criteria"].items():
@@ -170,6 +194,30 @@ def _slot_missing(model, p):
     return None
 
 
+def _by_method_missing(model, p):
+    for uid, u in p["units"].items():
+        for ref, c in u["criteria"].items():
+            crit = model["units"][uid]["criteria"][ref]
+            for d in crit["demands"]:
+                by = d.get("by")
+                if by is None:
+                    continue
+                other = next(
+                    (m for m in tuple(crit["methods"]) + tuple(model["methods"]) if m in model["methods"] and m not in by["methods"] and m not in ("simulation", "rpl")),
+                    None,
+                )
+                items = [it for it in c["evidence"] if "reused_from" not in it and set(it.get("covers", ())) & set(d["slots"])]
+                if other is None or not items:
+                    continue
+                for it in items:
+                    it["method"] = other
+                return (
+                    f"Criterion {ref} of unit {model['units'][uid]['label']} demands {d['text']}, "
+                    f"but all its evidence is by {model['methods'][other].lower()}."
+                )
+    return None
+
+
 def _simulation(model, p):
     for uid, ref, it in _records(p):
         if not model["units"][uid]["criteria"][ref]["simulation"]:
@@ -258,6 +306,7 @@ FAILURES: tuple[tuple[str, Callable], ...] = (
     ("too-few-credits", _too_few_credits),
     ("same-occasion", _same_occasion),
     ("demanded-slot-missing", _slot_missing),
+    ("demanded-method-missing", _by_method_missing),
     ("simulation-not-allowed", _simulation),
     ("environment-not-permitted", _environment),
     ("outside-registration", _outside_registration),

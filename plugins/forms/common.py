@@ -3,7 +3,7 @@ the spec (a row per criterion, a slot per demanded item, a line per range
 item).  Field names follow one scheme, so a filled PDF can be read back by
 machine::
 
-    u<unit>.c<crit>.<slot>.<what>     e.g. u001.c1_2.d1_3.evidence_ref
+    u<unit>.c<crit>.<slot>.<what>     e.g. u001.c1_2.d1_3.evidence_ref, u106.c1_2.d1_1.method
     u<unit>.c<crit>.els.<what>        evidence location sheet
     rs.<set>.r<n><letter>.<what>      range checklist item
     q.<qualification>.u<unit>.<what>  achievement summary
@@ -93,10 +93,15 @@ def evidence_location_sheet(u: ir.Unit, what: tuple[tuple[str, str, float], ...]
 SLOT_FIELDS = (("Evidence reference", "evidence_ref", 1.4), ("Date", "date", 0.9), ("Assessor initials", "assessor", 0.8))
 
 
+CUSTOMER_FIELD = ("Customer", "customer", 1.2)
+METHOD_FIELD = ("Method", "method", 1.2)
+
+
 def slot_fields(slot: slots.Slot) -> tuple[tuple[str, str, float], ...]:
     """What a performance-record slot asks for; "different customers" adds a
-    customer column."""
-    extra = (("Customer", "customer", 1.2),) if slot.different == "customers" else ()
+    customer column, a demand's ``of which ... by`` a method column (how the
+    item was evidenced)."""
+    extra = ((CUSTOMER_FIELD,) if slot.different == "customers" else ()) + ((METHOD_FIELD,) if slot.methods else ())
     return SLOT_FIELDS[:1] + extra + SLOT_FIELDS[1:]
 
 
@@ -105,22 +110,25 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
     a slot may reuse evidence of another criterion.  ``kind`` limits it to
     performance or knowledge outcomes."""
     blocks: list = []
+    labels = {m.id: m.label for m in spec.methods}
     for c in (c for o in u.outcomes if kind in (None, o.kind) for c in o.criteria):
         cslots = slots.criterion_slots(c)
         if not cslots:
             continue
         reuse = reuse_note(spec, u, c)
-        demands = "; ".join(prose.demand(d) for d in c.demands)
+        demands = "; ".join(prose.demand(d, labels) for d in c.demands)
+        how = " Write in Method how each item was evidenced." if any(d.by for d in c.demands) else ""
         blocks.append(Heading(f"{c.ref} {c.statement}", 3))
-        blocks.append(Para(f"Demanded: {demands}." + (f" {reuse}" if reuse else ""), "note"))
+        blocks.append(Para(f"Demanded: {demands}." + how + (f" {reuse}" if reuse else ""), "note"))
         has_customer = any(s.different == "customers" for s in cslots)
-        fields = SLOT_FIELDS[:1] + ((("Customer", "customer", 1.2),) if has_customer else ()) + SLOT_FIELDS[1:]
+        has_method = any(s.methods for s in cslots)
+        fields = SLOT_FIELDS[:1] + ((CUSTOMER_FIELD,) if has_customer else ()) + ((METHOD_FIELD,) if has_method else ()) + SLOT_FIELDS[1:]
         cols = (Column("Slot", 1.6),) + tuple(Column("Date of occasion" if (k == "date" and any(s.different == "occasions" for s in cslots)) else t, w) for t, k, w in fields)
         rows = []
         for s in cslots:
             cells = [Cell(s.label, strong=True)]
             for _, k, _ in fields:
-                if k == "customer" and s.different != "customers":
+                if (k == "customer" and s.different != "customers") or (k == "method" and not s.methods):
                     cells.append(Cell(""))
                 else:
                     cells.append(Cell(field=f(f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}", "date" if k == "date" else "text", f"{c.ref} {s.label}: {k}")))

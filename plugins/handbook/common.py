@@ -93,7 +93,8 @@ def demands_and_reuse(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> RST:
     rows that apply to it)."""
     lines = []
     if c.demands:
-        lines.append(RST("Evidence demanded: " + "; ".join(demand(d) for d in c.demands) + "."))
+        labels = method_labels(spec)
+        lines.append(RST("Evidence demanded: " + "; ".join(demand(d, labels) for d in c.demands) + "."))
     for r in u.reuse_for(c.ref):
         lines.append(RST("Evidence may be reused from " + reuse(spec, u, r) + "."))
     return RST("\n\n".join(lines))

@@ -214,10 +214,17 @@ def reuse(spec: ir.Spec, u: ir.Unit, r: ir.Reuse) -> RST:
     return RST(s)
 
 
-def demand(d: ir.Demand) -> RST:
-    """"**three** customer service tasks, on different occasions"."""
+def demand(d: ir.Demand, labels: dict[str, str] | None = None) -> RST:
+    """"**three** customer service tasks, on different occasions"; "**four**
+    customers, of which at least **two** by observation of performance or
+    witness testimony" (``labels``: method id -> label)."""
     q, n, what, cond = prose.demand_parts(d)
-    return RST(f"{inline(q)}**{n}** {inline(what)}{inline(cond)}")
+    out = f"{inline(q)}**{n}** {inline(what)}{inline(cond)}"
+    by = prose.demand_by_parts(d, labels)
+    if by is not None:
+        bq, bn, methods = by
+        out += f", of which {inline(bq)}**{bn}** by {inline(methods)}"
+    return RST(out)
 
 
 def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:

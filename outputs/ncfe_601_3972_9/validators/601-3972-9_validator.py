@@ -170,6 +170,7 @@ UNITS = {
                         'op': 'at_least',
                         'what': 'examples from their sector',
                         'different': None,
+                        'by': None,
                         'text': 'at least two examples from their sector',
                         'slots': ['d1_1', 'd1_2'],
                     },
@@ -2151,6 +2152,7 @@ UNITS = {
                         'op': 'exactly',
                         'what': 'health and safety laws',
                         'different': None,
+                        'by': None,
                         'text': 'two health and safety laws',
                         'slots': ['d1_1', 'd1_2'],
                     },
@@ -2513,6 +2515,7 @@ CODES = {
     "V303": "not enough different evidence items for a demand",
     "V304": "a demand's evidence is not from different occasions",
     "V305": "a demand's evidence is not from different customers",
+    "V306": "fewer of a demand's items evidenced by the methods it names than it requires (more, for `exactly`)",
     "V401": "range items without evidence",
     "V402": "fewer range items covered than required",
     "V403": "fewer different things shown than required",
@@ -3147,7 +3150,9 @@ def _greedy_matching(options):
     return len(taken)
 
 
-def _check_demand(uid, ref, demand, evidence, path, out):
+def _demand_slots(demand, evidence):
+    """The demand's slots, and for an ``at least`` demand the further items
+    of it that evidence covers."""
     slots = list(demand["slots"])
     if demand["op"] == "at_least":
         extra = re.compile(f"^d{demand['index']}_[1-9][0-9]*$")
@@ -3155,6 +3160,11 @@ def _check_demand(uid, ref, demand, evidence, path, out):
             for slot in ev.covers:
                 if slot not in slots and extra.search(slot):
                     slots.append(slot)
+    return slots
+
+
+def _check_demand(uid, ref, demand, evidence, path, out):
+    slots = _demand_slots(demand, evidence)
     # options[i]: the different values (dates, customers or items) that
     # evidence covering slot i could count with
     index = {slot: i for i, slot in enumerate(slots)}
@@ -3192,6 +3202,33 @@ def _check_demand(uid, ref, demand, evidence, path, out):
     return False
 
 
+def _check_demand_by(uid, ref, demand, evidence, path, out):
+    """A demand's ``of which ... by`` clause: how many of its items are
+    evidenced, each by a different item, by one of the methods it names."""
+    by = demand["by"]
+    if by is None:
+        return True
+    methods = by["methods"]
+    slots = _demand_slots(demand, evidence)
+    index = {slot: i for i, slot in enumerate(slots)}
+    options = [set() for _ in slots]
+    for ev in evidence:
+        if ev.method in methods:
+            for slot in ev.covers:
+                i = index.get(slot)
+                if i is not None:
+                    options[i].add(ev.id)
+    need = by["count"]
+    if by["op"] == "at_least" and _greedy_matching(options) >= need:
+        return True
+    got = largest_matching(options)
+    if got == need or (got > need and by["op"] == "at_least"):
+        return True
+    verb = "is" if got == 1 else "are"
+    out.add("V306", path, f"criterion {ref} of {unit_name(uid)} demands {demand['text']}; {got} of its items {verb} evidenced by one of these methods (`method` {' or '.join(methods)})")
+    return False
+
+
 def _check_criterion_evidence(uid, ref, evidence, recorded, out):
     path = ("units", uid, "criteria", ref)
     crit = UNITS[uid]["criteria"][ref]
@@ -3204,6 +3241,7 @@ def _check_criterion_evidence(uid, ref, evidence, recorded, out):
     met = True
     for demand in crit["demands"]:
         met = _check_demand(uid, ref, demand, evidence, path, out) and met
+        met = _check_demand_by(uid, ref, demand, evidence, path, out) and met
     return met
 
 
