@@ -17,6 +17,14 @@ def number_word(n: int) -> str:
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
 
 
+GRADING = {"pass_fail": "Pass/fail", "pass_only": "Pass only (no grades are awarded)", "graded": "Graded"}
+
+
+def grading(g: str | None) -> str | None:
+    """A qualification's ``grading`` value in words."""
+    return None if g is None else GRADING.get(g, g.replace("_", " "))
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 

@@ -308,3 +308,13 @@ def test_odt_normalised(tmp_path):
     z = zipfile.ZipFile(io.BytesIO(raw))
     assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert b"2000-01-01T00:00:00" in z.read("meta.xml")
+
+
+def test_qualification_facts_read_as_words(specs, built):
+    spec = by_body(specs, "ncfe")
+    _, tree = built[spec.document.id]
+    facts = {squash(dt.text_content()).rstrip(":"): squash(dd.text_content()) for dt, dd in zip(tree.xpath("//dl/dt"), tree.xpath("//dl/dd"), strict=False)}
+    q = spec.qualifications[0]
+    assert facts["Grading"] == "Pass only (no grades are awarded)"
+    assert facts["Guided learning hours (GLH)"] == str(q.glh) and facts["Total qualification time (TQT)"] == str(q.tqt)
+    assert "exceptional circumstances" in facts["Evidence"]
