@@ -23,4 +23,4 @@ shot() {  # shot HTML NAME
 }
 shot outputs/cg4411/handbook/sections/unit-101.html handbook-cityandguilds-unit-101
 shot "$(ls outputs/ncfe*/handbook/sections/unit-09.html | head -1)" handbook-ncfe-unit-09
-shot "$(ls outputs/cfa*/handbook/sections/requirements-recognise-diversity-when-delivering-customer-service.html | head -1)" handbook-cfa-recognise-diversity
+shot "$(ls outputs/cfa*/handbook/sections/requirements-recognise_diversity_when_delivering_customer_service.html | head -1)" handbook-cfa-recognise-diversity

@@ -150,10 +150,15 @@ def plan(comp: Compilation, emitters: Sequence[plugins.Emitter], options: dict) 
     return out
 
 
+OPTION_ERROR = "invalid option for emitter "
+
+
 def _run(em: plugins.Emitter, spec, sink, options: dict):
     """Run one emitter (here or in a worker); returns (written, error)."""
     try:
         em.emit(spec, sink, dict(options))
+    except plugins.OptionError as e:
+        return None, f"{OPTION_ERROR}`{em.name}`: {e}"
     except Exception as e:  # noqa: BLE001 - reported with plugin and emitter names
         return None, str(plugins.PluginError(em.plugin, f"emitter `{em.name}`", e))
     return sink.written, None

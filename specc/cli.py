@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, build, export, plugins
-from .diagnostics import Diagnostic, render, summary, to_json
+from .diagnostics import Diagnostic, did_you_mean, render, summary, to_json
 
 DEFAULT_SPECS = "specs"
 DEFAULT_OUT = "outputs"
@@ -118,6 +118,7 @@ def cmd_fmt(args) -> int:
 def cmd_plugins(args) -> int:
     try:
         ems = plugins.emitters()
+        styles = [("handbook", st) for st in plugins.handbook_styles().values()] + [("forms", st) for st in plugins.form_styles().values()]
     except plugins.PluginError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -125,21 +126,30 @@ def cmd_plugins(args) -> int:
         data = {
             "plugins": [{"name": n, "distribution": d} for n, d in plugins.plugin_names()],
             "emitters": [
-                {"name": e.name, "description": e.description, "produces": e.produces, "plugin": e.plugin} for e in ems.values()
+                {"name": e.name, "description": e.description, "produces": e.produces, "options": list(e.options), "plugin": e.plugin}
+                for e in ems.values()
             ],
+            "styles": [{"name": st.name, "for": kind, "bodies": list(st.bodies), "description": st.description, "plugin": st.plugin} for kind, st in styles],
         }
         print(json.dumps(data, indent=2))
         return 0
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    # a fixed width when piped, so columns are not cut to 80 characters
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     t = Table(title="emitters", title_justify="left")
-    for col in ("name", "description", "produces", "plugin"):
+    for col in ("name", "description", "produces", "options", "plugin"):
         t.add_column(col)
     for e in ems.values():
-        t.add_row(e.name, e.description, e.produces, e.plugin)
+        t.add_row(e.name, e.description, e.produces, ", ".join(e.options), e.plugin)
     console.print(t)
+    t3 = Table(title="house styles (--style NAME; the default follows the spec's body)", title_justify="left")
+    for col in ("name", "for", "bodies", "description", "plugin"):
+        t3.add_column(col)
+    for kind, st in styles:
+        t3.add_row(st.name, kind, ", ".join(st.bodies), st.description, st.plugin)
+    console.print(t3)
     t2 = Table(title="plugins", title_justify="left")
     t2.add_column("name")
     t2.add_column("distribution")
@@ -164,8 +174,6 @@ def cmd_build(args) -> int:
         wanted = [x for part in args.emit for x in part.split(",") if x]
         unknown = [w for w in wanted if w not in registry]
         if unknown:
-            from .diagnostics import did_you_mean
-
             hint = did_you_mean(unknown[0], registry) or f"available: {', '.join(registry)}"
             return _usage_error(f"unknown emitter `{unknown[0]}` ({hint})")
     try:
@@ -187,6 +195,16 @@ def cmd_build(args) -> int:
         options[k] = v
     if args.style:
         options["style"] = args.style
+        styles = sorted(set(plugins.handbook_styles()) | set(plugins.form_styles()))
+        if args.style not in styles:
+            hint = did_you_mean(args.style, styles)
+            return _usage_error(f"unknown style `{args.style}`" + (f" ({hint})" if hint else "") + f"; styles: {', '.join(styles)}")
+    selected = [registry[n] for n in (wanted or list(registry)) if n in registry]
+    known = sorted({"style"} | {k for em in selected for k in em.options})
+    for k in options:
+        if k not in known:
+            hint = did_you_mean(k, known)
+            return _usage_error(f"no emitter reads option `{k}`" + (f" ({hint})" if hint else "") + f"; options: {', '.join(known)}")
     jobs = []
     for c in good:
         names = wanted or plugins.default_emitters(c.spec) or list(registry)
@@ -213,6 +231,8 @@ def cmd_build(args) -> int:
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         print(f"error: {r.error}; no outputs of `{r.emitter}` for `{r.spec}` were written", file=sys.stderr)
+    if failed and all(r.error.startswith(build.OPTION_ERROR) for r in failed):
+        return 2  # the user's options, not a plugin, are at fault
     written = sum(len(r.outputs) for r in results if r.status == "written")
     unchanged = sum(1 for r in results if r.status == "unchanged")
     if not args.quiet:

@@ -26,6 +26,7 @@ class Emitter:
     plugin: str = field(default="", eq=False)
     version: str = "1"  # bump to invalidate manifest entries when output changes
     weight: int = 1  # rough relative cost; heavier emitters are started first in a parallel build
+    options: tuple[str, ...] = ()  # the ``--option KEY=VALUE`` keys it reads (``specc build`` refuses others)
 
 
 @frozen
@@ -81,13 +82,18 @@ def style_for(styles: dict, spec, requested: str | None = None):
     return None
 
 
+class OptionError(ValueError):
+    """An emitter option (``--option``, ``--style``) the emitter cannot use:
+    reported as a usage error (exit 2), not as a plugin failure."""
+
+
 def list_option(options: dict, key: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
     """A comma-separated emitter option (``--option formats=html,pdf``),
     checked against ``allowed``; all of them when the option is absent."""
     want = tuple(x for x in options.get(key, ",".join(allowed)).split(",") if x)
     bad = [x for x in want if x not in allowed]
     if bad:
-        raise ValueError(f"unknown {what} {bad[0]!r}; use {', '.join(allowed)}")
+        raise OptionError(f"unknown {what} {bad[0]!r}; use {', '.join(allowed)}")
     return want
 
 
@@ -127,7 +133,7 @@ def emitters(pm: pluggy.PluginManager | None = None) -> dict[str, Emitter]:
             _check_name(em.name)
             if em.name in out:
                 raise PluginError(name, "specc_register_emitters", ValueError(f"emitter `{em.name}` is already registered by `{out[em.name].plugin}`"))
-            out[em.name] = Emitter(em.name, em.description, em.produces, em.emit, name, em.version, em.weight)
+            out[em.name] = attrs.evolve(em, plugin=name)
     return dict(sorted(out.items()))
 
 

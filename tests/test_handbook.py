@@ -119,6 +119,13 @@ def test_units_assessed_under_requirements_show_them(specs, built):
                         assert squash(it.text.plain) in text
 
 
+def test_quantities_are_bold_but_references_are_not(built):
+    for sid, (folder, _) in built.items():
+        source = (folder / f"{sid}.rst").read_text(encoding="utf-8")
+        assert not re.search(r"\*\*\d+\*\*[.,]\d", source), sid
+    assert rst.quantities(rst.escape("For 3.2 use three, or 3 of 3.1; 2,000 and two."), [3, 2]) == "For 3.2 use **three**, or **3** of 3.1; 2,000 and **two**."
+
+
 def test_reuse_links_are_cross_references(specs, built):
     spec = by_body(specs, "cityandguilds")
     _, tree = built[spec.document.id]
@@ -158,7 +165,7 @@ def test_section_files_stand_alone(specs, built):
     spec = by_body(specs, "cityandguilds")
     folder, _ = built[spec.document.id]
     files = sorted(p.name for p in (folder / "sections").glob("*.html"))
-    assert files == sorted(f"unit-{u.id}.html" for u in spec.units)
+    assert files == sorted(f"unit-{u.label}.html" for u in spec.units)
     page = lhtml.fromstring((folder / "sections" / "unit-104.html").read_bytes())
     assert "Unit 104" in page.findtext(".//title")
     # links to other units point into the whole handbook

@@ -13,7 +13,7 @@ import json
 
 from specc import build, plugins
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter, list_option
+from specc.plugins import Emitter, OptionError, list_option
 
 from .generic import render_generic
 
@@ -43,7 +43,7 @@ def emit(spec, sink, options):
     styles = plugins.form_styles()
     style = plugins.style_for(styles, spec, options.get("style"))
     if options.get("style") and style is None:
-        raise ValueError(f"no form style named {options['style']!r} (have: {', '.join(styles)})")
+        raise OptionError(f"no form style named {options['style']!r} (have: {', '.join(styles)})")
     forms = style.render(spec, options) if style else render_generic(spec, options)
     name = style.name if style else "generic"
     formats = _formats(options)
@@ -76,5 +76,6 @@ def specc_register_emitters():
             produces="forms/**/*.{pdf,html,docx}, forms/index.json",
             emit=emit,
             weight=20,
+            options=("formats", "style"),
         )
     ]

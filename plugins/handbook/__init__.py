@@ -27,7 +27,7 @@ from pathlib import Path
 
 from specc import ir, plugins
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter, list_option
+from specc.plugins import Emitter, OptionError, list_option
 from specc.sink import normalise_zip
 
 from .generic import render_generic
@@ -103,17 +103,33 @@ def _write_html(doc) -> bytes:
     return out
 
 
-def sections(doc, document_html: str) -> list[tuple[str, bytes]]:
+def section_names(spec: ir.Spec) -> dict[str, str]:
+    """docutils id of each unit's (requirement set's) section target -> the
+    file name its section is written to, named as the forms name theirs
+    (``unit-<number>``, ``requirements-<id>``)."""
+    from docutils import nodes
+
+    from . import rst
+
+    out = {nodes.make_id(rst.unit_target(u)): f"unit-{u.label}" for u in spec.units}
+    out.update({nodes.make_id(f"requirements-{rs.id}"): f"requirements-{rs.id}" for rs in spec.requirement_sets})
+    return out
+
+
+def sections(doc, document_html: str, names: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
     """(name, standalone HTML) for every section marked ``unit``; links to
-    the rest of the handbook point into ``document_html``."""
+    the rest of the handbook point into ``document_html``.  ``names`` maps a
+    section's target id to its file name (default: the id)."""
     import docutils.utils
     from docutils import nodes
 
+    names = names or {}
     out = []
     for sec in doc.findall(nodes.section):
         if "unit" not in sec["classes"]:
             continue
-        name = min((i for i in sec["ids"] if i.startswith(("unit-", "requirements-"))), key=len, default=sec["ids"][0])
+        name = next((names[i] for i in sec["ids"] if i in names), None)
+        name = name or min((i for i in sec["ids"] if i.startswith(("unit-", "requirements-"))), key=len, default=sec["ids"][0])
         own = {i for n in sec.findall(nodes.Element) for i in n.get("ids", ())}
         part = docutils.utils.new_document(doc["source"] if "source" in doc else "<handbook>", doc.settings)
         part["title"] = sec.next_node(nodes.title).astext()
@@ -153,7 +169,7 @@ def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
     styles = plugins.handbook_styles()
     style = plugins.style_for(styles, spec, options.get("style"))
     if options.get("style") and style is None:
-        raise ValueError(f"no handbook style named {options['style']!r} (have: {', '.join(styles)})")
+        raise OptionError(f"no handbook style named {options['style']!r} (have: {', '.join(styles)})")
     if style is None:
         return "generic", render_generic(spec, options)
     return style.name, style.render(spec, options)
@@ -168,7 +184,7 @@ def emit(spec, sink, options):
     if "html" in formats:
         tree = doctree(source)
         sink.write(f"{stem}.html", _write_html(tree))
-        for name, html in sections(tree, sink.name(spec.document.id) + ".html"):
+        for name, html in sections(tree, sink.name(spec.document.id) + ".html", section_names(spec)):
             sink.write(f"handbook/sections/{sink.name(name)}.html", html)
     if "odt" in formats:
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
@@ -183,5 +199,6 @@ def specc_register_emitters():
             produces="handbook/<document>.{rst,html,odt}, handbook/sections/<unit>.html",
             emit=emit,
             weight=4,
+            options=("handbook_formats", "style"),
         )
     ]

@@ -88,7 +88,8 @@ def quantities(s: RST, counts: Iterable[int]) -> RST:
     words = sorted({w for n in counts for w in (prose.number_word(n), str(n))}, key=len, reverse=True)
     if not words:
         return s
-    pat = re.compile(r"(?<![^\s(\"'])(" + "|".join(re.escape(w) for w in words) + r")(?=[\s.,;:!?)\"']|$)", re.IGNORECASE)
+    # a whole word: not part of "3.1" (a criterion reference) or "2,000"
+    pat = re.compile(r"(?<![^\s(\"'])(" + "|".join(re.escape(w) for w in words) + r")(?=[\s;:!?)\"']|[.,](?!\d)|$)", re.IGNORECASE)
     return RST(pat.sub(r"**\1**", s))
 
 

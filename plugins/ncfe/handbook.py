@@ -31,10 +31,10 @@ def mandatory_in(spec: ir.Spec, u: ir.Unit) -> str:
     """"This unit is mandatory" / "optional", over the spec's qualifications."""
     quals = [q for q in spec.qualifications if u.id in q.units]
     if quals and all(u.id in q.mandatory for q in quals):
-        return "This unit is mandatory"
+        return "This unit is mandatory."
     if quals and not any(u.id in q.mandatory for q in quals):
-        return "This unit is optional"
-    return "; ".join(f"{'Mandatory' if u.id in q.mandatory else 'Optional'} in {q.number or q.id}" for q in quals)
+        return "This unit is optional."
+    return "; ".join(f"{'Mandatory' if u.id in q.mandatory else 'Optional'} in {q.number or q.id}" for q in quals) + "."
 
 
 def render(spec: ir.Spec, options: dict) -> str:

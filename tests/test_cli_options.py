@@ -1,0 +1,55 @@
+"""`specc build` options: a misspelt option or style is a usage error (exit
+2, with a suggestion), a bad option value is reported as the user's mistake,
+not a plugin crash; `specc plugins` lists emitters, their options and the
+house styles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "specs" / "cfa" / "cfa.specc"
+
+
+def specc(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "specc", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--style", "ncf"], "unknown style `ncf` (did you mean `ncfe`?)"),
+        (["--option", "handbok_formats=rst"], "no emitter reads option `handbok_formats` (did you mean `handbook_formats`?)"),
+        (["--emit", "handbook", "--option", "handbook_formats=pdf"], "invalid option for emitter `handbook`: unknown handbook format 'pdf'"),
+        (["--emit", "forms", "--option", "formats=odt"], "invalid option for emitter `forms`: unknown form format 'odt'"),
+    ],
+)
+def test_option_mistakes_are_usage_errors(tmp_path, args, message):
+    r = specc("build", str(SPEC), "-o", str(tmp_path / "out"), "-q", *args)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr and "plugin `" not in r.stderr
+    assert not list((tmp_path / "out").rglob("*.html"))
+
+
+def test_style_override_builds(tmp_path):
+    r = specc("build", str(SPEC), "-o", str(tmp_path / "out"), "-q", "--emit", "handbook", "--style", "ncfe", "--option", "handbook_formats=rst")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "cfa_cs" / "handbook" / "cfa_cs.rst").is_file()
+
+
+def test_plugins_lists_emitters_options_and_styles():
+    r = specc("plugins", "--format", "json")
+    assert r.returncode == 0
+    data = json.loads(r.stdout)
+    ems = {e["name"]: e for e in data["emitters"]}
+    assert ems["handbook"]["options"] == ["handbook_formats", "style"]
+    styles = {(s["name"], s["for"]) for s in data["styles"]}
+    assert {("cityandguilds", "handbook"), ("ncfe", "forms"), ("cfa", "handbook")} <= styles
+    text = specc("plugins").stdout
+    assert "house styles" in text and "handbook_formats" in text
