@@ -168,3 +168,13 @@ def test_spec_text_is_escaped_and_slots_are_labelled(tmp_path):
     text = "".join(p.extract_text() for p in r.pages)
     for label in ("Positive ways 1", "Positive ways 2", "Negative ways 1", "Negative ways 2", "Customers 3"):
         assert label in text
+
+
+def test_readme_field_name_examples_exist(built):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Field names are\npredictable", 1)[1].split("```", 2)[1]
+    names = [line.split()[0] for line in block.strip().splitlines()]
+    fields = {n for sid in built for f in built[sid][1]["forms"] for n in f["fields"]}
+    assert names and all(n in fields for n in names), [n for n in names if n not in fields]
