@@ -25,6 +25,19 @@ def grading(g: str | None) -> str | None:
     return None if g is None else GRADING.get(g, g.replace("_", " "))
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def date(d: ir.PartialDate | None) -> str | None:
+    """``2025-08`` -> "August 2025" (as handbooks print dates)."""
+    if d is None:
+        return None
+    if d.month is None:
+        return str(d.year)
+    s = f"{MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {s}" if d.day else s
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 

@@ -51,11 +51,11 @@ def status(q: ir.Qualification, u: ir.Unit, mandatory: str = "M", optional: str 
 
 def document_fields(spec: ir.Spec) -> RST:
     d = spec.document
-    return field_list([("Awarding body", d.body.name), ("Version", d.version), ("Published", str(d.published) if d.published else None)])
+    return field_list([("Awarding body", d.body.name), ("Version", d.version), ("Published", prose.date(d.published))])
 
 
 def history_table(spec: ir.Spec) -> RST:
-    rows = [(c.version, str(c.date), text(c.detail), text(c.section) if c.section else "") for c in spec.document.history]
+    rows = [(c.version, prose.date(c.date), text(c.detail), text(c.section) if c.section else "") for c in spec.document.history]
     return table(("Version", "Date", "Change detail", "Section"), rows, (8, 10, 52, 30))
 
 
