@@ -70,9 +70,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_ir(args) -> int:
-    if not Path(args.path).is_file():
-        return _usage_error(f"no such file: {args.path}")
-    comps = build.compile_all([args.path])
+    from .validate_cmd import spec_root
+
+    try:
+        root = spec_root(args.path)
+    except ValueError as e:
+        return _usage_error(str(e))
+    comps = build.compile_all([root])
     comp = comps[0]
     if not comp.ok:
         return _report(comps, args.format)

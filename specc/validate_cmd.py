@@ -10,8 +10,13 @@ portfolios and prints the reports.
 
 Portfolios are JSON files (an object, or an array of objects), JSON Lines
 files (``.jsonl`` / ``.ndjson``, one portfolio per line) or ``-`` for JSON
-Lines on standard input.  A file or line that is not JSON (or not UTF-8)
-gets a report with finding V100, like any other portfolio that fails.  With
+Lines on standard input.  Each portfolio is checked against the
+qualification its own ``qualification`` field names (a validator module per
+qualification, generated once when first needed); ``-q ID`` checks every
+portfolio against one.  A portfolio naming a qualification the spec does not
+have gets a V104 finding that lists the spec's qualifications.  A file or
+line that is not JSON (or not UTF-8) gets a report with finding V100, like
+any other portfolio that fails.  With
 ``--jobs N`` files are parsed, checked and printed in N worker processes;
 results are written in input order as they arrive.  Exit status: 0 if every
 portfolio achieves the qualification, 1 if any does not (or is not JSON), 2
@@ -22,6 +27,7 @@ qualification).
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import multiprocessing
 import os
@@ -75,6 +81,24 @@ def validator_source(spec, qid: str) -> str:
     return sink.files[files[0]].decode("utf-8")
 
 
+def spec_root(path: str) -> Path:
+    """The spec root a command was given: ``path`` itself when it is a file;
+    for a folder, the one spec root in it (a .specc file with a ``document``,
+    as :func:`specc.build.roots` finds them).  ValueError says why not."""
+    p = Path(path)
+    if p.is_file():
+        return p
+    if not p.is_dir():
+        raise ValueError(f"no such file: {path}")
+    found = [f for f in build.source_files([p]) if build.is_root(f)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValueError(f"{path} is a folder with no spec root in it (a .specc file with a `document`); name the spec's root file")
+    names = ", ".join(str(f) for f in found)
+    raise ValueError(f"{path} is a folder with {len(found)} spec roots ({names}); name one of them")
+
+
 # --------------------------------------------------------------------------- reading portfolios
 #
 # A record is (label, bytes, line): a whole JSON file (line=False: an object or
@@ -113,41 +137,105 @@ def _json_lines(data: bytes) -> list[tuple[int, bytes]]:
 _WORKER: dict = {}
 
 
-def _init_worker(source: str, as_of: str | None, fmt: str) -> None:
-    _WORKER["mod"] = load_module(source)
-    _WORKER["as_of"] = as_of
-    _WORKER["format"] = fmt
+class Sources(dict):
+    """qualification id -> its validator module's source, generated from
+    ``spec`` when first asked for (worker processes get a plain dict)."""
+
+    def __init__(self, spec, *args):
+        super().__init__(*args)
+        self.spec = spec
+
+    def __missing__(self, qid: str) -> str:
+        self[qid] = validator_source(self.spec, qid)
+        return self[qid]
+
+
+def _init_worker(sources: dict, default: str, forced: bool, quals: list[str], document: str, as_of: str | None, fmt: str) -> None:
+    """``sources``: qualification id -> module source; ``default``: the
+    qualification of portfolios that name none (or one the spec lacks), and
+    of every portfolio when ``forced`` (``-q``); ``quals``: the spec's."""
+    _WORKER.update(sources=sources, modules={}, default=default, forced=forced, quals=quals, document=document, as_of=as_of, format=fmt)
+
+
+def module(qid: str) -> types.ModuleType:
+    """The validator module of a qualification (loaded once per process)."""
+    mods = _WORKER["modules"]
+    if qid not in mods:
+        mods[qid] = load_module(_WORKER["sources"][qid], "specc_validator_" + re.sub(r"\W", "_", qid))
+    return mods[qid]
+
+
+def _unknown_qualification(report: dict, named) -> dict:
+    """Say in the report of a portfolio naming a qualification the spec does
+    not have (checked against the default one) which the spec has."""
+    have = ", ".join(_WORKER["quals"])
+    message = (
+        f"{json.dumps(named, ensure_ascii=False)} is not a qualification of {_WORKER['document']} (it has {have}); "
+        f"checked against {report['qualification']}"
+    )
+    for f in report["findings"]:
+        if f["code"] == "V104" and f["path"] == "$['qualification']":
+            f["message"] = message
+    return report
+
+
+def check_one(label: str, portfolio, error, as_of) -> dict:
+    """The ``{"source", "report"}`` result of one parsed portfolio, checked
+    against the qualification it names (or the forced / default one)."""
+    default = _WORKER["default"]
+    if error is not None or _WORKER["forced"] or not isinstance(portfolio, dict) or "qualification" not in portfolio:
+        return module(default).check(label, portfolio, error, as_of)
+    named = portfolio["qualification"]
+    if isinstance(named, str) and named in _WORKER["quals"]:
+        return module(named).check(label, portfolio, None, as_of)
+    result = module(default).check(label, portfolio, None, as_of)
+    _unknown_qualification(result["report"], named)
+    return result
 
 
 def results_of(record: tuple[str, bytes, bool]) -> list[dict]:
     """The ``{"source", "report"}`` results of one record."""
     label, data, line = record
-    mod = _WORKER["mod"]
+    mod = module(_WORKER["default"])  # parsing is the same in every module
+    as_of = _WORKER["as_of"]
     if line:  # as the module's portfolios_in(..., lines=True) does for each line
         portfolio, error = mod.parse(data)
-        return [mod.check(label, portfolio, error, _WORKER["as_of"])]
-    return [mod.check(lab, portfolio, error, _WORKER["as_of"]) for lab, portfolio, error in mod.portfolios_in(label, data)]
+        return [check_one(label, portfolio, error, as_of)]
+    return [check_one(lab, portfolio, error, as_of) for lab, portfolio, error in mod.portfolios_in(label, data)]
 
 
-def _check(record: tuple[str, bytes, bool]) -> list[tuple[bool, str]]:
-    """(achieved, the result printed) for each portfolio of a record; the
-    printing is done here, so that worker processes do it in parallel."""
+def _check(record: tuple[str, bytes, bool]) -> list[tuple[bool, str, str]]:
+    """(achieved, the result printed, the qualification checked) for each
+    portfolio of a record; the printing is done here, so that worker
+    processes do it in parallel."""
     show = _as_json if _WORKER["format"] == "json" else _as_text
-    return [(r["report"]["verdict"] == "achieved", show(r)) for r in results_of(record)]
+    return [(r["report"]["verdict"] == "achieved", show(r), r["report"]["qualification"]) for r in results_of(record)]
 
 
-def check_all(source: str, records: list, as_of: str | None, jobs: int, fmt: str = "json") -> Iterator[tuple[bool, str]]:
-    """(achieved, printed result) of every portfolio, in order, as they are
-    checked; in ``jobs`` processes when there are enough records to be worth it."""
+def check_all(
+    spec, records: list, as_of: str | None, jobs: int, fmt: str = "json", qualification: str | None = None
+) -> Iterator[tuple[bool, str, str]]:
+    """(achieved, printed result, qualification) of every portfolio, in
+    order, as they are checked; in ``jobs`` processes when there are enough
+    records to be worth it.  Each portfolio is checked against the
+    qualification it names, or every one against ``qualification`` if given."""
+    quals = [q.id for q in spec.qualifications]
+    default = qualification or quals[0]
+    sources = Sources(spec)
+    sources[default]  # noqa: B018 - made first: an emitter error is raised before any output
+    head = (default, qualification is not None, quals, spec.document.id, as_of, fmt)
     if jobs <= 1 or len(records) < PARALLEL_MIN:
-        _init_worker(source, as_of, fmt)
+        _init_worker(sources, *head)
         for rec in records:
             yield from _check(rec)
         return
+    # the workers get every qualification's source (which ones the
+    # portfolios name is known only once they are parsed, there)
+    every = {qid: sources[qid] for qid in ([default] if qualification else quals)}
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(64, len(records) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(source, as_of, fmt)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(every, *head)) as pool:
         for batch in pool.imap(_check, records, chunksize=chunk):
             yield from batch
 
@@ -180,12 +268,16 @@ def _as_text(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results(stream: Iterable[tuple[bool, str]], fmt: str, head: dict, out) -> dict:
-    """Print the results as they come; returns the summary."""
+def write_results(stream: Iterable[tuple[bool, str, str]], fmt: str, head: dict, out) -> tuple[dict, list[str]]:
+    """Print the results as they come; returns the summary and the
+    qualifications checked against (in the order first met)."""
     n = ok = 0
+    used: list[str] = []
     if fmt == "json":
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "results": [')
-    for achieved, text in stream:
+    for achieved, text, qid in stream:
+        if qid not in used:
+            used.append(qid)
         if fmt == "json":
             out.write(("\n" if n == 0 else ",\n") + text)
         else:
@@ -195,7 +287,7 @@ def write_results(stream: Iterable[tuple[bool, str]], fmt: str, head: dict, out)
     summ = {"portfolios": n, "achieved": ok, "not_achieved": n - ok}
     if fmt == "json":
         out.write("\n], \"summary\": " + json.dumps(summ) + "}\n")
-    return summ
+    return summ, used
 
 
 # --------------------------------------------------------------------------- the command
@@ -218,8 +310,10 @@ def _usage(msg: str) -> int:
 
 
 def cmd_validate(args) -> int:
-    if not Path(args.spec).is_file():
-        return _usage(f"no such file: {args.spec}")
+    try:
+        root = spec_root(args.spec)
+    except ValueError as e:
+        return _usage(str(e))
     missing = [p for p in args.portfolios if p != "-" and not Path(p).is_file()]
     if missing:
         return _usage(f"no such file: {missing[0]}")
@@ -228,7 +322,7 @@ def cmd_validate(args) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     if args.as_of is not None and not _is_date(args.as_of):
         return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
-    comps = build.compile_all([args.spec])
+    comps = build.compile_all([root])
     comp = comps[0] if comps else None
     if comp is None or not comp.ok or comp.spec is None:
         diags = comp.diagnostics if comp else []
@@ -240,24 +334,27 @@ def cmd_validate(args) -> int:
     spec = comp.spec
     if not spec.qualifications:
         return _usage(f"{args.spec} declares no qualification")
-    qid = args.qualification or spec.qualifications[0].id
-    if spec.qualification(qid) is None:
-        return _usage(f"no qualification {qid!r} in {args.spec} (have: {', '.join(q.id for q in spec.qualifications)})")
-    try:
-        source = validator_source(spec, qid)
-    except (LookupError, plugins.PluginError) as e:
-        return _usage(str(e))
+    qid = args.qualification
+    if qid is not None and spec.qualification(qid) is None:
+        return _usage(f"no qualification {qid!r} in {root} (have: {', '.join(q.id for q in spec.qualifications)})")
     try:
         records = read_records(args.portfolios)
     except OSError as e:
         return _usage(f"cannot read {e.filename or 'the portfolios'}: {e.strerror or e}")
-    stream = check_all(source, records, args.as_of, jobs, args.format)
-    summ = write_results(stream, args.format, {"document": spec.document.id, "qualification": qid}, sys.stdout)
+    try:
+        stream = check_all(spec, records, args.as_of, jobs, args.format, qid)
+        first = next(stream, None)  # the first module is made here: its errors are usage errors, before any output
+    except (LookupError, plugins.PluginError) as e:
+        return _usage(str(e))
+    if first is not None:
+        stream = itertools.chain([first], stream)
+    summ, used = write_results(stream, args.format, {"document": spec.document.id, "qualification": qid}, sys.stdout)
     if not summ["portfolios"]:
         print(f"specc: warning: no portfolios in {', '.join(args.portfolios)}", file=sys.stderr)
     if args.format == "text":
         n = summ["portfolios"]
-        print(f"{n} portfolio{'s' if n != 1 else ''} checked against {qid}: {summ['achieved']} achieved, {summ['not_achieved']} not achieved", file=sys.stderr)
+        against = ", ".join(used) or qid or spec.qualifications[0].id
+        print(f"{n} portfolio{'s' if n != 1 else ''} checked against {against}: {summ['achieved']} achieved, {summ['not_achieved']} not achieved", file=sys.stderr)
     return 0 if summ["not_achieved"] == 0 else 1
 
 
@@ -268,9 +365,11 @@ def add_parser(subparsers) -> None:
         description="Check portfolios against a qualification with the generated validator. "
         "Exit 0 if every portfolio achieves it, 1 if any does not, 2 on bad usage.",
     )
-    v.add_argument("spec", metavar="SPEC", help="the spec's root .specc file")
+    v.add_argument("spec", metavar="SPEC", help="the spec's root .specc file (or a folder holding one spec root)")
     v.add_argument("portfolios", nargs="+", metavar="PORTFOLIO", help="JSON or JSON Lines (.jsonl, .ndjson) files; - reads JSON Lines from stdin")
-    v.add_argument("-q", "--qualification", metavar="ID", help="the qualification (default: the spec's first)")
+    v.add_argument(
+        "-q", "--qualification", metavar="ID", help="check every portfolio against this qualification (default: the one each portfolio names)"
+    )
     v.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes for large batches (0: one per core; default 1)")
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date of the check (default: each portfolio's as_of, else today)")

@@ -191,3 +191,83 @@ def test_modules_run_alike_on_other_pythons(synth, tmp_path):  # noqa: F811
         assert r.returncode == 1, (exe, r.stderr)
         outs[exe] = r.stdout
     assert len(set(outs.values())) == 1, list(outs)
+
+
+# ---------------------------------------------------------------------- the README's sample and small API points
+
+
+def _readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("## Machine-readable export", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_sample_portfolio_is_valid(specs):
+    """The portfolio the README shows has its schema's shape, and every item
+    in it counts (it is a portfolio in progress, as the README says)."""
+    import re
+
+    section = _readme_section()
+    block = section.split("**A portfolio**", 1)[1]
+    sample_doc = json.loads(re.search(r"```json\n(.*?)\n```", block, flags=re.S).group(1))
+    spec = specs["cg4411"]
+    q = spec.qualification(sample_doc["qualification"])
+    mod = validator.module_for(spec, q)
+    assert mod.check_structure(sample_doc) == []
+    report = mod.validate(sample_doc)
+    assert report["valid"] is True
+    assert "`valid: true`" in block.split("**The portfolio schema**", 1)[0]
+    # nothing wrong with the evidence it has: only criteria without evidence, and the rules
+    assert {f["code"] for f in report["findings"]} <= {"V301", "V601", "V602", "V603", "V604"}
+    for uid in sample_doc["units"]:
+        for ref in sample_doc["units"][uid]["criteria"]:
+            assert report["units"][uid]["criteria"][ref] == "met", (uid, ref)
+
+
+def test_check_combination_takes_a_string_as_one_unit(synth):  # noqa: F811
+    spec = synth["cg4411like"]
+    mod = validator.module_for(spec, spec.qualification("4411-30"))
+    assert mod.check_combination("001") == mod.check_combination(["001"])
+    assert not any("\"0\"" in f["message"] for f in mod.check_combination("001"))
+
+
+def test_a_bad_as_of_is_a_clear_value_error(synth):  # noqa: F811
+    import datetime
+
+    spec = synth["demo"]
+    q = spec.qualification("q1")
+    mod = validator.module_for(spec, q)
+    good = sample.achieving(qualification_model(spec, q), q.routes.cheapest.units)
+    for bad in ("2025-02-30", "20250101", 20250101):
+        with pytest.raises(ValueError, match="as_of must be a date") as e:
+            mod.validate(good, bad)
+        assert repr(bad) in str(e.value)
+    assert mod.validate(good, datetime.date(2025, 6, 30)) == mod.validate(good, "2025-06-30")
+
+
+def test_messages_name_slots_by_label_and_start_lowercase(synth):  # noqa: F811
+    spec = synth["demo"]
+    q = spec.qualification("q1")
+    mod = validator.module_for(spec, q)
+    model = qualification_model(spec, q)
+    good = sample.achieving(model, q.routes.cheapest.units)
+    # criterion 2.1 of u1 demands three customer service tasks: leave the third uncovered
+    p = json.loads(json.dumps(good))
+    for item in p["units"]["u1"]["criteria"]["2.1"]["evidence"]:
+        item["covers"] = [s for s in item["covers"] if s != "d1_3"]
+    (v302,) = [f for f in mod.validate(p)["findings"] if f["code"] == "V302"]
+    assert v302["message"].endswith("no evidence covers Customer service tasks 3 (d1_3)")
+    for _, _, doc in sample.failures(model, good):
+        for f in mod.validate(doc)["findings"]:
+            assert not f["message"][:1].isupper(), f
+    barred = next(doc for name, _, doc in sample.failures(model, good) if name == "barred-units")
+    (v605,) = [f for f in mod.validate(barred)["findings"] if f["code"] == "V605"]
+    assert v605["message"].startswith("unit u3 and unit u4 are both achieved")
+
+
+def test_script_help_exits_0(synth, tmp_path):  # noqa: F811
+    spec = synth["demo"]
+    module = tmp_path / "q1_validator.py"
+    module.write_text(validator.render(spec, spec.qualification("q1")), encoding="utf-8")
+    for flag in ("--help", "-h"):
+        r = subprocess.run([sys.executable, "-I", "-S", str(module), flag], capture_output=True, text=True)
+        assert r.returncode == 0 and r.stdout.startswith("usage: ") and r.stderr == "", flag

@@ -205,3 +205,92 @@ def test_no_portfolios_is_said(demo, tmp_path, capsys):
     p.write_text("\n\n", encoding="utf-8")
     code, out, err = run(["validate", str(root), str(p)], capsys)
     assert code == 0 and "no portfolios in" in err
+
+
+# ---------------------------------------------------------------------- each portfolio against its own qualification
+
+CG = ROOT / "specs" / "cityandguilds"
+CG_ROOT = CG / "4411.specc"
+CG_EXAMPLES = ROOT / "examples" / "cg4411"
+
+
+def test_each_portfolio_is_checked_against_its_qualification(capsys):
+    """Not the spec's first qualification (4411-30): the one each portfolio names."""
+    p01, p30 = str(CG_EXAMPLES / "4411-01" / "achieves.json"), str(CG_EXAMPLES / "4411-30" / "achieves.json")
+    code, out, err = run(["validate", str(CG_ROOT), p01], capsys)
+    assert code == 0, out
+    assert f"{p01}: Alex Morgan (1000000000) - 4411-01 ACHIEVED" in out and "V104" not in out
+    code, out, err = run(["validate", str(CG_ROOT), p01, p30, "--format", "json"], capsys)
+    assert code == 0
+    doc = as_json(out)
+    assert doc["qualification"] is None
+    assert [r["report"]["qualification"] for r in doc["results"]] == ["4411-01", "4411-30"]
+    assert [r["report"]["verdict"] for r in doc["results"]] == ["achieved", "achieved"]
+    code, out, err = run(["validate", str(CG_ROOT), p01, p30], capsys)
+    assert "2 portfolios checked against 4411-01, 4411-30: 2 achieved" in err
+    # -q still forces one
+    code, out, err = run(["validate", str(CG_ROOT), p01, "-q", "4411-30", "--format", "json"], capsys)
+    assert code == 1
+    (result,) = as_json(out)["results"]
+    assert result["report"]["qualification"] == "4411-30"
+    assert any(f["code"] == "V104" and "not \"4411-01\"" in f["message"] for f in result["report"]["findings"])
+
+
+def test_unknown_qualification_names_the_specs(tmp_path, capsys):
+    doc = json.loads((CG_EXAMPLES / "4411-01" / "achieves.json").read_text(encoding="utf-8"))
+    doc["qualification"] = "4411-99"
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(["validate", str(CG_ROOT), str(p), "--format", "json"], capsys)
+    assert code == 1
+    (result,) = as_json(out)["results"]
+    (finding,) = [f for f in result["report"]["findings"] if f["path"] == "$['qualification']"]
+    assert finding["code"] == "V104"
+    assert finding["message"].startswith('"4411-99" is not a qualification of cg4411 (it has 4411-30, 4411-33, 4411-01, 4411-11)')
+
+
+def test_jobs_check_each_qualification(demo, tmp_path, capsys):
+    """--jobs: the workers get every qualification's module."""
+    root, spec, _, mod1, docs = demo
+    from plugins.export.model import qualification_model
+
+    q2 = spec.qualification("q2")
+    mod2 = validator.module_for(spec, q2)
+    good2 = sample.achieving(qualification_model(spec, q2), q2.routes.cheapest.units)
+    batch = [docs[0][1] if i % 2 else good2 for i in range(validate_cmd.PARALLEL_MIN + 4)]
+    p = tmp_path / "mixed.jsonl"
+    p.write_text("".join(json.dumps(d) + "\n" for d in batch), encoding="utf-8")
+    results = {}
+    for jobs in ("1", "2"):
+        code, out, _ = run(["validate", str(root), str(p), "--jobs", jobs, "--format", "json"], capsys)
+        assert code == 0
+        results[jobs] = as_json(out)["results"]
+    assert results["1"] == results["2"]
+    for portfolio, result in zip(batch, results["2"], strict=True):
+        mod = mod1 if portfolio["qualification"] == "q1" else mod2
+        assert result["report"] == mod.validate(portfolio)
+
+
+# ---------------------------------------------------------------------- a folder as SPEC
+
+
+def test_a_folder_with_one_spec_root(capsys):
+    p01 = str(CG_EXAMPLES / "4411-01" / "achieves.json")
+    code, out, err = run(["validate", str(CG), p01], capsys)
+    assert code == 0 and "4411-01 ACHIEVED" in out, err
+    code, out, err = run(["ir", str(CG)], capsys)
+    assert code == 0 and json.loads(out)["document"]["id"] == "cg4411"
+
+
+@pytest.mark.parametrize("command", ["validate", "ir"])
+def test_a_folder_with_several_or_no_roots(command, tmp_path, capsys):
+    good = str(CG_EXAMPLES / "4411-01" / "achieves.json")
+    extra = [good] if command == "validate" else []
+    code, out, err = run([command, str(ROOT / "specs"), *extra], capsys)
+    assert code == 2 and out == ""
+    assert "3 spec roots" in err
+    for name in ("cfa/cfa.specc", "cityandguilds/4411.specc", "ncfe/ncfe.specc"):
+        assert str(ROOT / "specs" / name) in err
+    (tmp_path / "part.specc").write_text('unit 1 "U" { credits 1 }\n', encoding="utf-8")
+    code, out, err = run([command, str(tmp_path), *extra], capsys)
+    assert code == 2 and "no spec root" in err

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter
+from specc.plugins import Emitter, OptionError
 
 from . import validator
 from .model import qualification_model
@@ -31,7 +31,7 @@ def _qualifications(spec, options):
     want = options.get("qualification")
     qs = [q for q in spec.qualifications if want in (None, "", q.id)]
     if want and not qs:
-        raise ValueError(f"no qualification {want!r} in {spec.document.id} (have: {', '.join(q.id for q in spec.qualifications)})")
+        raise OptionError(f"no qualification {want!r} in {spec.document.id} (have: {', '.join(q.id for q in spec.qualifications)})")
     return qs
 
 
@@ -62,11 +62,13 @@ def specc_register_emitters():
             description="JSON Schema (2020-12) of a learner's portfolio, per qualification",
             produces="schemas/<qualification>.portfolio.schema.json",
             emit=emit_schemas,
+            options=("qualification",),
         ),
         Emitter(
             name="validator",
             description="Standalone Python portfolio validator (rules, demands, ranges, dates), per qualification",
             produces="validators/<qualification>_validator.py",
             emit=emit_validators,
+            options=("qualification",),
         ),
     ]

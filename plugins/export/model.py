@@ -20,18 +20,43 @@ EVIDENCE_ENVIRONMENTS = ("workplace", "rwe", "placement", "simulation")
 """Where an evidence item was produced: the IR's environments plus simulation."""
 
 
-def _sources(envs: list[ir.Environment]) -> list[str] | None:
-    """The environments every rule allows (None: the spec does not restrict)."""
+def _sources(qualification: ir.Environment, envs: list[ir.Environment]) -> list[str] | None:
+    """The environments evidence of a unit may come from (None: the spec does
+    not restrict).  ``envs`` are the unit's and its requirement sets'
+    environments: each ``evidence from`` among them narrows the list; the
+    qualification's applies where they are all silent, and narrows theirs
+    too, unless nothing would be left (then the unit's own statements win)."""
     allowed: list[str] | None = None
     for env in envs:
         if env.sources:
             allowed = [s for s in (allowed if allowed is not None else ir.ENVIRONMENTS) if s in env.sources]
+    if qualification.sources:
+        if allowed is None:
+            return [s for s in ir.ENVIRONMENTS if s in qualification.sources]
+        narrowed = [s for s in allowed if s in qualification.sources]
+        if narrowed:
+            return narrowed
     return allowed
 
 
-def _simulation(envs: list[ir.Environment], kind: str) -> bool:
-    """Simulation is allowed for ``kind`` evidence unless a rule forbids it."""
-    return all(env.simulation_allowed(kind) is not False for env in envs)
+SIMULATION_DEFAULT = "allowed"
+"""Simulation is allowed unless the spec says otherwise."""
+
+
+def _simulation(qualification: ir.Environment, envs: list[ir.Environment], kind: str) -> str:
+    """``allowed``, ``exceptional`` or ``forbidden``: whether simulated ``kind``
+    evidence counts.  The most specific statement wins: the unit's and its
+    requirement sets' rules (forbidden if any forbids it, exceptional if any
+    allows it only in exceptional circumstances) override the
+    qualification's; when all are silent, :data:`SIMULATION_DEFAULT`."""
+    modes = [m for m in (env.simulation_mode(kind) for env in envs) if m is not None]
+    if not modes:
+        mode = qualification.simulation_mode(kind)
+        return mode if mode is not None else SIMULATION_DEFAULT
+    for mode in ("forbidden", "exceptional"):
+        if mode in modes:
+            return mode
+    return "allowed"
 
 
 def reuse_sources(u: ir.Unit, c: ir.Criterion) -> list[list[str]]:
@@ -91,7 +116,12 @@ def requirement_set_model(rs: ir.RequirementSet) -> dict[str, Any]:
     return {"title": rs.title, "code": rs.code, "ranges": ranges, "distinct": distinct, "different": different}
 
 
-def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool) -> dict[str, Any]:
+NO_ENVIRONMENT = ir.Environment()
+
+
+def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Environment = NO_ENVIRONMENT) -> dict[str, Any]:
+    """One unit of a qualification (``qualification``: the qualification's
+    environment, which applies where the unit and its requirement sets are silent)."""
     sets = [spec.requirement_set(x) for x in u.assessed_under]
     sets = [s for s in sets if s is not None]
     envs = [u.environment] + [s.environment for s in sets]
@@ -111,12 +141,13 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool) -> dict[str, Any]:
                         "by": _by_model(d, labels),
                         "text": prose.demand(d, labels),
                         "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
+                        "labels": {s.id: s.label for s in slots.criterion_slots(c) if s.demand == i},
                     }
                 )
             criteria[c.ref] = {
                 "statement": c.statement,
                 "kind": o.kind,
-                "simulation": _simulation(envs, o.kind),
+                "simulation": _simulation(qualification, envs, o.kind),
                 "demands": demands,
                 "reuse": reuse_sources(u, c),
                 "methods": _methods_for(u, c),
@@ -126,7 +157,7 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool) -> dict[str, Any]:
         "label": u.label,
         "credits": u.credits or 0,
         "mandatory": mandatory,
-        "environments": _sources(envs),
+        "environments": _sources(qualification, envs),
         "criteria": criteria,
         "requirement_sets": {rs.id: requirement_set_model(rs) for rs in sets},
     }
@@ -169,7 +200,7 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
         },
         "methods": {m.id: m.label for m in spec.methods},
         "environments": list(EVIDENCE_ENVIRONMENTS),
-        "units": {uid: unit_model(spec, spec.unit(uid), uid in q.mandatory) for uid in allowed},
+        "units": {uid: unit_model(spec, spec.unit(uid), uid in q.mandatory, q.environment) for uid in allowed},
         "mandatory": [u for u in q.mandatory if u in allowed],
         "rules": rules,
         "barred": barred,

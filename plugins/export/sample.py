@@ -220,7 +220,7 @@ def _by_method_missing(model, p):
 
 def _simulation(model, p):
     for uid, ref, it in _records(p):
-        if not model["units"][uid]["criteria"][ref]["simulation"]:
+        if model["units"][uid]["criteria"][ref]["simulation"] == "forbidden":
             it["environment"] = "simulation"
             return f"Evidence {it['id']} for criterion {ref} of unit {model['units'][uid]['label']} comes from a simulation, which the unit does not allow."
     return None
