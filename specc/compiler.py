@@ -66,12 +66,19 @@ class Loader:
             return self.cache[path]
         name = display_path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            data = path.read_bytes()
+        except OSError as e:
+            reason = e.strerror or str(e)
             self.diags.append(
                 Diagnostic("E003", f"cannot read `{name}`: {reason}", span, help="check the path; imports are relative to the importing file")
             )
+            self.cache[path] = None
+            return None
+        try:
+            text = data.decode("utf-8-sig")  # a byte-order mark is not part of the text
+        except UnicodeDecodeError as e:
+            self.diags.append(_not_utf8(name, data, e))
+            self.sources.add(name, data.decode("utf-8-sig", errors="replace"))  # to show the line
             self.cache[path] = None
             return None
         self.texts[path] = text
@@ -81,6 +88,21 @@ class Loader:
         self.method_uses.extend(uses)
         self.cache[path] = decls
         return decls
+
+
+def _not_utf8(name: str, data: bytes, e: UnicodeDecodeError) -> Diagnostic:
+    """E003 at the first byte that is not UTF-8 (line and column in characters)."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    good = data[bom : e.start].decode("utf-8", errors="replace")
+    line = good.count("\n") + 1
+    col = len(good) - (good.rfind("\n") + 1) + 1
+    return Diagnostic(
+        "E003",
+        f"`{name}` is not UTF-8 text",
+        ir.Span(name, line, col, line, col + 1),
+        help="save the file as UTF-8",
+        notes=(f"byte 0x{data[e.start]:02x} at offset {e.start} is not valid UTF-8",),
+    )
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}
@@ -172,7 +194,8 @@ def compile_file(path: str | Path, plugin_checks: Callable[[ir.Spec], Iterable[D
             )
         )
         return _finish(comp)
-    linker = Linker(root_decls.document, parts, diags, sources)
+    documented = {d.file for d in loader.cache.values() if d is not None and d.document is not None}
+    linker = Linker(root_decls.document, parts, diags, sources, documented)
     spec = linker.link()
     for u, sp in loader.method_uses:
         if u not in linker.method_ids:
@@ -221,8 +244,9 @@ def narrow(span: ir.Span, word: str, sources: SourceCache) -> ir.Span:
 class Linker:
     """Merges declarations, resolves references and runs the semantic checks."""
 
-    def __init__(self, document: ir.Document, parts, diags: list[Diagnostic], sources: SourceCache):
+    def __init__(self, document: ir.Document, parts, diags: list[Diagnostic], sources: SourceCache, documented: set[str] = frozenset()):
         self.document = document
+        self.documented = documented  # files (display names) that declare a document
         self.parts = parts
         self.diags = diags
         self.sources = sources
@@ -245,10 +269,13 @@ class Linker:
         gtitle = None
         methods: list[ir.EvidenceMethod] = [ir.EvidenceMethod(k, v) for k, v in EVIDENCE_METHODS.items()]
         docs_by_alias: dict[str | None, str] = {}  # the document of each (aliased) import
+        spec_aliases: set[str] = set()  # aliases whose import is a spec root (has a document)
         root_file = self.parts[-1][0].file
         for decls, alias in self.parts:
             if decls.document:
                 docs_by_alias.setdefault(alias, decls.document.id)
+            if alias is not None and decls.file in self.documented:
+                spec_aliases.add(alias)
             local = alias is None
             for kind, table, items in (
                 ("unit", units, decls.units),
@@ -287,7 +314,11 @@ class Linker:
         glossary = ir.Glossary(gtitle, tuple(terms), tuple(verbs))
         self._check_verbs(unit_list, glossary)
         for rs in rsets.values():
-            if "." not in rs.id:  # sets imported under an alias are checked in their own spec
+            # a set imported under an alias from a spec root (a file with its
+            # own document), directly or through its imports, is checked in
+            # that spec; one from a plain part is checked here
+            alias = rs.id.rsplit(".", 1)[0] if "." in rs.id else ""
+            if not any(".".join(alias.split(".")[:i]) in spec_aliases for i in range(1, alias.count(".") + 2)):
                 self._check_requirements(rs)
         self._check_history()
         qual_list = [self._check_qualification(q) for q in quals.values()]
@@ -436,10 +467,26 @@ class Linker:
         for c in u.criteria:
             for r in c.reuse:
                 self._check_reuse(u, r, f"criterion {c.ref}")
+                if r.unit in (None, u.id) and c.ref in r.criteria:
+                    self.err(
+                        "W032",
+                        f"criterion {c.ref} of unit {u.label} reuses its own evidence",
+                        r.span,
+                        word=c.ref,
+                        help="a reuse link names another criterion whose evidence may count here; name that criterion or remove the link",
+                    )
         for row in u.evidence_guide:
             for r in row.reuse:
                 self._check_reuse(u, r, f"the evidence-guide row for {', '.join(row.criteria) or 'no criteria'}")
                 for ref in r.for_criteria:
+                    if r.unit in (None, u.id) and ref in r.criteria:
+                        self.err(
+                            "W032",
+                            f"a reuse link in unit {u.label} makes criterion {ref} reuse its own evidence",
+                            self._for_span(r.span),
+                            word=ref,
+                            help="`for` names the criteria that may reuse the evidence of the others; drop it from one side",
+                        )
                     if ref not in row.criteria:
                         self.err(
                             "W032",

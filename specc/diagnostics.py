@@ -22,8 +22,8 @@ WARNING = "warning"
 CODES: dict[str, tuple[str, str]] = {
     # syntax and files
     "E001": (ERROR, "syntax error: unexpected token"),
-    "E002": (ERROR, "syntax error: unexpected character"),
-    "E003": (ERROR, "cannot read a source file or an imported file"),
+    "E002": (ERROR, "syntax error: unexpected character, unterminated string or decimal for a whole number"),
+    "E003": (ERROR, "cannot read a source file or an imported file, or it is not UTF-8"),
     "E004": (ERROR, "import cycle"),
     "E005": (ERROR, "a value has the wrong form (number, date, level, keyword)"),
     "E006": (ERROR, "a field is given twice"),
@@ -41,7 +41,7 @@ CODES: dict[str, tuple[str, str]] = {
     # references from descriptive material
     "W030": (WARNING, "evidence guide names a criterion or outcome that does not exist"),
     "W031": (WARNING, "guidance names a criterion that does not exist"),
-    "W032": (WARNING, "reuse link names a unit or criterion that does not exist, or is for a criterion its row does not name"),
+    "W032": (WARNING, "reuse link names a unit or criterion that does not exist or itself, or is for a criterion its row does not name"),
     "W033": (WARNING, "criterion not covered by any evidence-guide row"),
     # rules of combination
     "E040": (ERROR, "rules of combination cannot be satisfied"),

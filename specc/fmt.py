@@ -2,20 +2,25 @@
 
 Prints the concrete syntax tree one statement a line, two spaces an indent
 level, text blocks re-indented under their statement, single blank lines kept
-where the author had them, and every comment kept on a line of its own just
-before the statement that followed it.  The output parses to the same IR as
-the input, and formatting twice changes nothing.
+where the author had them.  A comment on a line of its own stays on a line of
+its own just before the statement that followed it; a trailing comment (after
+code on its line) stays at the end of the line that code is printed on, two
+spaces after it.  (When several source lines with trailing comments join into
+one printed line, all but the last go on lines of their own just above it.)
+A UTF-8 byte-order mark is dropped.  The output parses to the same IR as the
+input, and formatting twice changes nothing.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
 from lark import Lark, Token, Tree
 
 from .diagnostics import Diagnostic
-from .syntax import GRAMMAR, STATEMENTS, long_quote, parse, unquote
+from .syntax import GRAMMAR, STATEMENTS, long_quote, parse, strip_bom, unquote
 
 INDENT = "  "
 
@@ -56,11 +61,51 @@ def _last_line(node) -> int:
     return node.meta.end_line
 
 
+def _split_comments(tree: Tree, comments: list[Token]) -> tuple[list[Token], dict[int, Token]]:
+    """Own-line comments, and trailing ones by the start offset of the token
+    they follow on their line."""
+    tokens = sorted((t for t in tree.scan_values(lambda v: isinstance(v, Token))), key=lambda t: t.end_pos)
+    ends = [t.end_pos for t in tokens]
+    own: list[Token] = []
+    trailing: dict[int, Token] = {}
+    for c in comments:
+        i = bisect.bisect_right(ends, c.start_pos) - 1
+        if i >= 0 and tokens[i].end_line == c.line:
+            trailing[tokens[i].start_pos] = c
+        else:
+            own.append(c)
+    return own, trailing
+
+
 class Printer:
-    def __init__(self, comments: list[Token]):
+    def __init__(self, comments: list[Token], trailing: dict[int, Token] | None = None):
         self.comments = sorted(comments, key=lambda t: (t.line, t.column))
         self.ci = 0
         self.lines: list[str] = []
+        self.trailing = trailing or {}
+        self.pending: list[Token] = []  # trailing comments of the line being built
+
+    def note(self, tok: Token) -> None:
+        """``tok`` is printed on the line being built: take its trailing comment."""
+        c = self.trailing.get(tok.start_pos)
+        if c is not None:
+            self.pending.append(c)
+
+    def emit(self, text: str, indent: str) -> None:
+        """Append a printed line with the trailing comment of its last source
+        line; the others (and own-line comments among its source lines) go
+        on lines of their own just above it, in source order."""
+        if self.pending:
+            last = self.pending[-1]
+            above = list(self.pending[:-1])
+            while self.ci < len(self.comments) and self.comments[self.ci].line < last.line:
+                above.append(self.comments[self.ci])
+                self.ci += 1
+            for c in sorted(above, key=lambda t: t.start_pos):
+                self.lines.append(indent + str(c).rstrip())
+            text += "  " + str(last).rstrip()
+            self.pending = []
+        self.lines.append(text)
 
     def flush_comments(self, before_line: int | None, indent: str) -> bool:
         """Emit comments that stand before ``before_line``; return whether any."""
@@ -107,37 +152,42 @@ class Printer:
                     inner.append(children[j])
                     j += 1
                 close = children[j]
+                self.note(ch)
                 stmts = [x for x in inner if isinstance(x, Tree) and x.data in STATEMENTS]
                 if not inner:
+                    self.note(close)
                     parts.append("{}")
                 elif not stmts:
-                    parts.append("{ " + _join(self.flat(x) for x in inner) + " }")
+                    parts.append("{ " + _join([self.flat(x) for x in inner]) + " }")
+                    self.note(close)
                 else:
                     parts.append("{")
-                    self.lines.append(line + self.join(parts, depth))
+                    self.emit(line + self.join(parts, depth), indent)
                     parts = []
                     self.statements(stmts, depth + 1)
                     self.flush_comments(close.line, indent + INDENT)
                     line = indent
+                    self.note(close)
                     parts.append("}")
                 i = j + 1
                 continue
             parts.append(self.flat(ch, depth))
             i += 1
-        self.lines.append(line + self.join(parts, depth))
+        self.emit(line + self.join(parts, depth), indent)
 
     def join(self, parts: list[str], depth: int) -> str:
         return _join(parts)
 
     def flat(self, node, depth: int = 0) -> str:
         if isinstance(node, Token):
+            self.note(node)
             if node.type == "LONG_STRING":
                 value = unquote(str(node))
                 return long_quote(value, INDENT * (depth + 1), INDENT * depth)
             if node.type == "QUANT":
                 return re.sub(r"\s+", " ", str(node))
             return str(node)
-        return _join(self.flat(c, depth) for c in node.children)
+        return _join([self.flat(c, depth) for c in node.children])
 
 
 def _join(parts) -> str:
@@ -151,13 +201,15 @@ def _join(parts) -> str:
 
 def format_text(text: str, file: str = "<input>") -> tuple[str | None, list[Diagnostic]]:
     """Format a source text; returns (None, syntax errors) if it does not parse."""
+    text = strip_bom(text)
     _tree, diags = parse(text, file)
     if diags:
         return None, diags
     p, comments = _cst_parser()
     comments.items = []
     tree = p.parse(text)
-    printer = Printer(comments.items)
+    own, trailing = _split_comments(tree, comments.items)
+    printer = Printer(own, trailing)
     printer.statements(list(tree.children), 0, top=True)
     printer.flush_comments(None, "")
     out = "\n".join(printer.lines).rstrip("\n") + "\n"

@@ -84,14 +84,110 @@ def _describe_expected(expected: set[str]) -> str:
     return ", ".join(names)
 
 
+# The lexer's string terminals (grammars/specc.lark), to find an unterminated one.
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LONG_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""')
+_COMMENT = re.compile(r"#[^\n]*")
+SMART_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb"
+
+
+def unterminated_string(text: str) -> tuple[int, bool] | None:
+    """The offset of the first string (or, flag True, long text) that is
+    never closed, scanning as the lexer does (comments skipped); None if all are."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = _COMMENT.match(text, i).end()
+        elif c == '"':
+            if text.startswith('"""', i):
+                m = _LONG_STRING.match(text, i)
+                if m is None:
+                    return i, True
+            else:
+                m = _STRING.match(text, i)
+                if m is None:
+                    return i, False
+            i = m.end()
+        else:
+            i += 1
+    return None
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _unterminated_diag(text: str, file: str, error_pos: int) -> Diagnostic | None:
+    """E002 for an unclosed string at or before where parsing failed."""
+    found = unterminated_string(text)
+    if found is None or found[0] > error_pos:
+        return None
+    pos, long = found
+    line, col = _line_col(text, pos)
+    if long:
+        return Diagnostic(
+            "E002",
+            'unterminated long text `"""`',
+            Span(file, line, col, line, col + 3),
+            help='close it with `"""` (the closing quotes usually stand on a line of their own)',
+        )
+    return Diagnostic(
+        "E002",
+        "unterminated string",
+        Span(file, line, col, line, col + 1),
+        help='close it with `"` on the same line, or use `"""..."""` for text over several lines',
+    )
+
+
+def _whole_number_diag(text: str, file: str, pos: int, line: int, col: int) -> Diagnostic | None:
+    """`credits 1.5`: a number with a decimal point where a whole number is expected."""
+    if not (text.startswith(".", pos) and text[pos + 1 : pos + 2].isdigit()):
+        return None
+    before = re.search(r"(?:^|[^\w.])(\d+)$", text[:pos])
+    if before is None:
+        return None
+    start = pos - len(before.group(1))
+    frac = re.match(r"\.\d+", text[pos:])
+    end_col = col + frac.end()
+    kw = re.search(r"(?<![\w.])([a-z_]+)[ \t]+$", text[:start])
+    kws = set(keywords().values())
+    if kw and kw.group(1) in kws:
+        msg = f"`{kw.group(1)}` takes a whole number"
+    else:
+        msg = "a whole number is expected here"
+    number = text[start : pos + frac.end()]
+    return Diagnostic(
+        "E002",
+        msg,
+        Span(file, line, col - (pos - start), line, end_col),
+        help=f"`{number}` has a decimal point: counts, credits, hours and levels are whole numbers",
+    )
+
+
 def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
     kw = keywords()
+    pos = getattr(e, "pos_in_stream", None)
+    if pos is None:
+        pos = len(text)
+        tok = getattr(e, "token", None)
+        if isinstance(tok, Token) and tok.type != "$END" and tok.start_pos is not None:
+            pos = tok.start_pos
+    unterminated = _unterminated_diag(text, file, pos)
+    if unterminated is not None:
+        return unterminated
     if isinstance(e, UnexpectedCharacters):
         ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
         span = Span(file, e.line, e.column, e.line, e.column + 1)
+        whole = _whole_number_diag(text, file, e.pos_in_stream, e.line, e.column)
+        if whole is not None:
+            return whole
         help_ = None
         if ch == "'":
             help_ = 'strings use double quotes: "..."'
+        elif ch and ch in SMART_QUOTES:
+            help_ = 'use straight quotes `"`'
         elif ch in "/" and text[e.pos_in_stream : e.pos_in_stream + 2] == "//":
             help_ = "comments start with `#`"
         allowed = getattr(e, "allowed", None) or set()
@@ -137,6 +233,11 @@ def _syntax_diag(e: UnexpectedInput, file: str, text: str) -> Diagnostic:
     return Diagnostic("E001", f"unexpected `{shown}`", span, help=help_)
 
 
+def strip_bom(text: str) -> str:
+    """A UTF-8 byte-order mark at the start is not part of the text (utf-8-sig)."""
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 TOP_LEVEL = re.compile(r"^(import|document|qualification|group|unit|barred|glossary|requirements)\b", re.MULTILINE)
 
 
@@ -149,6 +250,7 @@ def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Tree | N
     and each piece is parsed on its own, padded with newlines so that lines and
     columns stay true; the first error of each piece is reported."""
     p = parser(keep_all_tokens)
+    text = strip_bom(text)
     try:
         return p.parse(text), []
     except UnexpectedInput as e:

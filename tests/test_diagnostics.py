@@ -13,6 +13,7 @@ import pytest
 from specc import build
 from specc.compiler import compile_file
 from specc.diagnostics import CODES, SourceCache, render
+from tests.conftest import compile_text
 
 FIX = Path(__file__).parent / "fixtures" / "diagnostics"
 
@@ -93,3 +94,121 @@ def test_source_cache_handles_missing_lines():
     sc = SourceCache()
     sc.add("a", "one\ntwo")
     assert sc.line("a", 2) == "two" and sc.line("a", 3) is None and sc.line("b", 1) is None
+
+
+# ---------------------------------------------------------------- reading and lexing
+
+DOC = 'document d "D" {\n  body demo "Demo"\n}\n'
+
+
+def only(comp, code):
+    ds = [d for d in comp.diagnostics if d.code == code]
+    assert len(ds) == 1, [render(d, comp.sources) for d in comp.diagnostics]
+    return ds[0]
+
+
+def test_a_byte_order_mark_is_accepted_and_spans_are_unchanged(tmp_path):
+    p = tmp_path / "bom.specc"
+    p.write_bytes(b"\xef\xbb\xbf" + (DOC + "barred u1 with u2\n").encode("utf-8"))
+    comp = compile_file(p)
+    assert not any(d.code in ("E001", "E002") for d in comp.diagnostics)
+    d = comp.diagnostics[0]
+    assert d.code == "E011" and (d.span.line, d.span.col) == (4, 8)
+    assert render(d, comp.sources).split("\n")[3].endswith("| barred u1 with u2")
+    p.write_bytes(b'\xef\xbb\xbfdocument d "D" {\n  body demo "Demo"\n}\n')
+    assert compile_file(p).ok
+
+
+def test_a_file_that_is_not_utf8_is_e003_at_the_first_bad_byte(tmp_path):
+    p = tmp_path / "x.specc"
+    p.write_bytes('# pounds\ndocument d "D" {\n  body demo "£"\n}\n'.encode("latin-1"))
+    comp = compile_file(p)
+    d = only(comp, "E003")
+    assert d.message == f"`{d.span.file}` is not UTF-8 text" and d.span.file.endswith("x.specc")
+    assert (d.span.line, d.span.col) == (3, 14) and d.help == "save the file as UTF-8"
+    assert "imports are relative" not in render(d, comp.sources)
+    assert render(d, comp.sources).split("\n")[3].endswith('|   body demo "\ufffd"')
+
+
+def test_an_imported_file_that_is_not_utf8_is_e003_in_that_file(tmp_path):
+    (tmp_path / "part.specc").write_bytes(b'unit u1 "caf\xe9" {\n}\n')
+    (tmp_path / "root.specc").write_text('import "part.specc"\n' + DOC, encoding="utf-8")
+    d = only(compile_file(tmp_path / "root.specc"), "E003")
+    assert d.span.file.endswith("part.specc") and (d.span.line, d.span.col) == (1, 13)
+
+
+def test_an_unterminated_string_says_so(tmp_path):
+    comp = compile_text(tmp_path, DOC + 'unit 001 "Greet customers {\n  credits 1\n}\n')
+    d = only(comp, "E002")
+    assert d.message == "unterminated string" and (d.span.line, d.span.col) == (4, 10)
+    assert d.help == 'close it with `"` on the same line, or use `"""..."""` for text over several lines'
+
+
+def test_an_unterminated_long_text_points_at_its_opening_quotes(tmp_path):
+    for body in ('  aim """\n    hello\n  credits 1\n}\n', '  aim """\n    hello "there"\n  credits 1\n}\n', '  aim """ab"\n}\n'):
+        comp = compile_text(tmp_path, DOC + 'unit 001 "G" {\n' + body)
+        d = only(comp, "E002")
+        assert d.message == 'unterminated long text `"""`', body
+        assert (d.span.line, d.span.col, d.span.end_col) == (5, 7, 10)
+
+
+def test_a_closed_string_after_an_error_is_not_called_unterminated(tmp_path):
+    comp = compile_text(tmp_path, DOC + 'unit 001 "G" {\n  credits x\n  aim "a # b"\n}\n')
+    d = comp.diagnostics[0]
+    assert d.code == "E001" and "unterminated" not in d.message
+
+
+def test_a_decimal_where_a_whole_number_is_expected(tmp_path):
+    comp = compile_text(tmp_path, DOC + 'unit 001 "G" {\n  credits 1.5\n}\n')
+    d = only(comp, "E002")
+    assert d.message == "`credits` takes a whole number"
+    assert (d.span.line, d.span.col, d.span.end_col) == (5, 11, 14) and "decimal point" in d.help
+    src = DOC + 'unit 001 "G" {\n  outcome 1 knowledge "K" {\n    criterion 1.1 "x" { demand at least 2.5 "x" }\n  }\n}\n'
+    d = only(compile_text(tmp_path, src), "E002")
+    assert d.message == "a whole number is expected here" and d.span.line == 6
+
+
+def test_smart_quotes_get_a_hint(tmp_path):
+    comp = compile_text(tmp_path, 'document d \u201cD\u201d {\n  body demo "Demo"\n}\n')
+    d = only(comp, "E002")
+    assert d.message == "unexpected character `\u201c`" and d.help == 'use straight quotes `"`'
+    assert (d.span.line, d.span.col) == (1, 12)
+
+
+def test_a_criterion_reusing_itself_is_w032(tmp_path):
+    src = DOC + 'unit u1 "U" {\n  outcome 1 knowledge "K" {\n    criterion 1.1 "x" {\n      reuse 1.2, 1.1\n    }\n    criterion 1.2 "y"\n  }\n}\n'
+    d = only(compile_text(tmp_path, src), "W032")
+    assert d.message == "criterion 1.1 of unit u1 reuses its own evidence" and d.help
+    assert (d.span.line, d.span.col) == (7, 18)
+    # another unit's 1.1 is not itself
+    assert not [d for d in compile_text(tmp_path, src.replace("reuse 1.2, 1.1", "reuse unit u1 1.2")).diagnostics if d.code == "W032"]
+
+
+def test_a_row_link_for_its_own_criterion_is_w032(tmp_path):
+    src = DOC + (
+        'unit u1 "U" {\n  outcome 1 knowledge "K" {\n    criterion 1.1 "x"\n    criterion 1.2 "y"\n  }\n'
+        "  evidence guide {\n    row 1.1, 1.2 {\n      reuse 1.1 for 1.1\n    }\n  }\n}\n"
+    )
+    d = only(compile_text(tmp_path, src), "W032")
+    assert "1.1" in d.message and "its own evidence" in d.message and d.span.line == 11
+
+
+PART = 'requirements r "R" {\n  requirement 1 "one"\n  requirement 3 "three" {\n    choose 1 {\n      a "x"\n      c "y"\n    }\n  }\n}\n'
+
+
+def test_requirement_sets_under_an_alias_are_checked_when_no_spec_checks_them(tmp_path):
+    (tmp_path / "part.specc").write_text(PART, encoding="utf-8")
+    (tmp_path / "root.specc").write_text('import "part.specc" as p\n' + DOC, encoding="utf-8")
+    comp = compile_file(tmp_path / "root.specc")
+    assert {(d.code, Path(d.span.file).name, d.span.line) for d in comp.diagnostics} == {("W021", "part.specc", 3), ("W051", "part.specc", 6)}
+    assert "`p.r`" in only(comp, "W021").message
+
+
+def test_requirement_sets_of_an_aliased_spec_are_reported_once(tmp_path):
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "part.specc").write_text(PART, encoding="utf-8")
+    (tmp_path / "other" / "other.specc").write_text('import "part.specc"\ndocument o "O" {\n  body demo "Demo"\n}\n', encoding="utf-8")
+    (tmp_path / "root.specc").write_text('import "other/other.specc" as o\n' + DOC, encoding="utf-8")
+    comps = build.compile_all([tmp_path])
+    got = sorted((Path(c.root).name, d.code) for c in comps for d in c.diagnostics)
+    assert got == [("other.specc", "W021"), ("other.specc", "W051")]

@@ -45,6 +45,7 @@ ident = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda s: s
 KEYWORDS = {"all", "choose", "unit", "row", "at", "entry", "level"}
 ws = st.sampled_from([" ", "  ", "\t", " \n "])
 comment = st.one_of(st.none(), st.from_regex(r"# [a-z \"{}]{0,12}", fullmatch=True))
+trailing = st.one_of(st.none(), st.none(), st.from_regex(r"# [a-z \"{}#]{0,12}", fullmatch=True))
 
 
 def lit(s: str, long: bool) -> str:
@@ -65,31 +66,37 @@ def spec_text(draw):
 
     def sp():
         return draw(ws)
+
+    def t(end="\n"):
+        """``end`` (a line end or a space), or a trailing comment and a line end."""
+        x = draw(trailing)
+        return f"{draw(st.sampled_from([' ', '  ', chr(9)]))}{x}\n" if x else end
+
     c()
-    out.append(f'document d{sp()}{quote(draw(words))} {{\n  body b "B"\n')
+    out.append(f'document d{sp()}{quote(draw(words))} {{{t()}  body b "B"{t()}')
     c()
-    out.append("}\n")
+    out.append("}" + t())
     for ui in range(draw(st.integers(0, 3))):
         c()
-        out.append(f"unit{sp()}u{ui} {quote(draw(words))} {{\n")
+        out.append(f"unit{sp()}u{ui}{t(' ')}{quote(draw(words))} {{{t()}")
         if draw(st.booleans()):
-            out.append(f"  credits {draw(st.integers(1, 9))}{sp()}glh {draw(st.integers(1, 40))}\n")
+            out.append(f"  credits {draw(st.integers(1, 9))}{t(sp())}glh {draw(st.integers(1, 40))}{t()}")
         if draw(st.booleans()):
-            out.append(f"aim {lit(draw(prose), draw(st.booleans()))}\n")
+            out.append(f"aim {lit(draw(prose), draw(st.booleans()))}{t()}")
         for on in range(1, draw(st.integers(1, 3)) + 1):
             c()
-            out.append(f"outcome {on} {draw(st.sampled_from(['knowledge', 'performance']))} {quote(draw(words))} {{\n")
+            out.append(f"outcome {on} {draw(st.sampled_from(['knowledge', 'performance']))} {quote(draw(words))} {{{t()}")
             for cn in range(1, draw(st.integers(1, 3)) + 1):
                 c()
                 out.append(f"criterion {on}.{cn} {quote(draw(words))}")
                 if draw(st.booleans()):
                     out.append(" {\n")
                     if draw(st.booleans()):
-                        out.append(f"    explained {lit(draw(prose), True)}\n")
+                        out.append(f"    explained {lit(draw(prose), True)}{t()}")
                     if draw(st.booleans()):
                         q = draw(st.sampled_from(["", "at least ", "exactly "]))
                         n = draw(st.integers(1, 5))
-                        out.append(f"demand {q}{n} {quote(draw(words))}")
+                        out.append(f"demand {q}{n}{t(' ')}{quote(draw(words))}")
                         if draw(st.booleans()):
                             out.append(" different occasions")
                         if draw(st.booleans()):
@@ -99,8 +106,8 @@ def spec_text(draw):
                         out.append("\n")
                     c()
                     out.append("}")
-                out.append("\n")
-            out.append("}\n")
+                out.append(t())
+            out.append("}" + t())
         if draw(st.booleans()):
             out.append(f"simulation {draw(st.sampled_from(['allowed', 'forbidden', 'exceptional']))}{draw(st.sampled_from(['', ' for performance']))}")
             if draw(st.booleans()):
@@ -119,7 +126,7 @@ def spec_text(draw):
                 reuse += f" {x}\n" if x else ""
             out.append("evidence guide { " + lead + f"row {head} {{ methods observation,work_product note " + lit(draw(prose), False) + reuse + " } }\n")
         c()
-        out.append("}\n")
+        out.append("}" + t())
     if draw(st.booleans()):
         out.append('requirements r "R" { requirement 1 "x" { choose 1 { a "p" b "q" } distinct 2 "media" } }\n')
     c()
@@ -147,8 +154,7 @@ def test_fmt_layout_is_canonical():
         "\n"
         'unit u1 "U" {\n'
         "  credits 2\n"
-        "  glh 10\n"
-        "  # trailing\n"
+        "  glh 10  # trailing\n"
         '  outcome 1 knowledge "K" {\n'
         '    criterion 1.1 "s" {\n'
         '      explained """\n'
@@ -180,3 +186,45 @@ def test_fmt_leaves_commas_inside_strings_alone():
     assert '"a , b"' in out and "www.a.uk , www.b.uk ," in out
     assert "evidence from workplace, rwe" in out
     assert format_text(out)[0] == out
+
+
+def test_fmt_keeps_trailing_comments_on_their_line():
+    src = (
+        'document d "D" {  # the document\n'
+        '  body b "B"  # trailing body\n'
+        '  version "1"\n'
+        "}\n"
+        'unit u1 "U" {\n'
+        "  credits 2 # credits\n"
+        '  outcome 1 knowledge "K" {\n'
+        '    criterion 1.1 "s" {\n'
+        '      explained """\n'
+        "        one\n"
+        '      """ # after the text\n'
+        "    }\n"
+        "  }  # end of outcome 1\n"
+        "}\n"
+    )
+    out, errs = format_text(src)
+    assert not errs
+    assert 'document d "D" {  # the document\n' in out
+    assert '  body b "B"  # trailing body\n  version "1"\n' in out
+    assert "  credits 2  # credits\n" in out
+    assert '      """  # after the text\n' in out
+    assert "  }  # end of outcome 1\n" in out
+    assert format_text(out)[0] == out
+    assert meaning(out) == meaning(src)
+
+
+def test_fmt_joined_lines_keep_every_comment_in_order():
+    src = 'group g "G" { 001 # one\n 002 # two\n}\nunit u1 # three\n "U" { # four\n}\n'
+    out, errs = format_text(src)
+    assert not errs
+    assert out == '# one\ngroup g "G" { 001 002 }  # two\n\n# three\nunit u1 "U" {}  # four\n'
+    assert comments(out) == comments(src)
+    assert format_text(out)[0] == out
+
+
+def test_fmt_drops_a_byte_order_mark():
+    out, errs = format_text('\ufeffdocument d "D" {\n  body b "B"\n}\n')
+    assert not errs and out == 'document d "D" {\n  body b "B"\n}\n'

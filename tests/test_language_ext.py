@@ -241,8 +241,7 @@ def test_fmt_lays_out_the_new_statements_and_keeps_meaning():
         '  outcome 1 knowledge "K" {\n'
         '    criterion 1.1 "c"\n'
         "  }\n"
-        "  evidence guide {\n"
-        "    # lead-in\n"
+        "  evidence guide {  # lead-in\n"
         f'    note "{LEAD_IN}"\n'
         '    note """\n'
         "      more\n"
@@ -256,8 +255,7 @@ def test_fmt_lays_out_the_new_statements_and_keeps_meaning():
         'qualification q "Q" {\n'
         '  strategy "S"\n'
         "  evidence from workplace, rwe\n"
-        "  simulation exceptional\n"
-        "  # why\n"
+        "  simulation exceptional  # why\n"
         "  rules {\n"
         "    mandatory u\n"
         "  }\n"
@@ -571,8 +569,7 @@ def test_fmt_lays_out_for_outcome_rows_and_exceptions():
         "}\n"
         "\n"
         'unit u "U" {\n'
-        '  simulation forbidden for performance except "when staged"\n'
-        "  # why\n"
+        '  simulation forbidden for performance except "when staged"  # why\n'
         '  outcome 1 knowledge "K" {\n'
         '    criterion 1.1 "c"\n'
         '    criterion 1.2 "e"\n'
@@ -580,8 +577,7 @@ def test_fmt_lays_out_for_outcome_rows_and_exceptions():
         "  evidence guide {\n"
         "    row outcome 1, 2 {\n"
         "      methods observation\n"
-        '      reuse unit v 2.1, 2.2 for 1.1, 1.2 "For 1.1"\n'
-        "      # row link\n"
+        '      reuse unit v 2.1, 2.2 for 1.1, 1.2 "For 1.1"  # row link\n'
         "      reuse 1.1 for 1.2\n"
         "    }\n"
         "    row 1.1, 1.2 {}\n"
@@ -818,8 +814,7 @@ def test_fmt_lays_out_of_which():
         'unit u "U" {\n'
         '  outcome 1 performance "P" {\n'
         '    criterion 1.1 "c" {\n'
-        '      demand 4 "customers" different customers of which at least 2 by observation, witness_testimony\n'
-        "      # why\n"
+        '      demand 4 "customers" different customers of which at least 2 by observation, witness_testimony  # why\n'
         '      demand 2 "calls" of which exactly 1 by work_product\n'
         "    }\n"
         "  }\n"
