@@ -37,7 +37,7 @@ def is_root(path: Path) -> bool:
     """Does the file declare a ``document``?  (Roots are compiled; other files
     are parts that roots import.)  A cheap textual test, confirmed by the parser."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return True  # let the compiler report it
     import re

@@ -93,7 +93,18 @@ def cmd_fmt(args) -> int:
     files = build.source_files(args.paths)
     changed, failed = [], False
     for f in files:
-        text = f.read_text(encoding="utf-8")
+        try:
+            text = f.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            # the compiler says where and why (E003: unreadable, or where the UTF-8 breaks)
+            from .compiler import compile_file
+
+            comp = compile_file(f)
+            for d in comp.diagnostics:
+                if d.code == "E003":
+                    print(render(d, comp.sources, color=_color(sys.stderr)) + "\n", file=sys.stderr)
+            failed = True
+            continue
         out, diags = format_text(text, str(f))
         if out is None:
             from .diagnostics import SourceCache

@@ -143,6 +143,7 @@ def _qualify(decls: FileDecls, alias: str) -> FileDecls:
     out.groups = [attrs.evolve(g, id=q(g.id), units=tuple(q(x) for x in g.units)) for g in decls.groups]
     out.requirement_sets = [attrs.evolve(r, id=q(r.id)) for r in decls.requirement_sets]
     out.glossaries = []
+    out.document = decls.document  # kept so the linker knows whose sets these are (``origin``)
     return out
 
 

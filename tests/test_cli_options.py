@@ -53,3 +53,18 @@ def test_plugins_lists_emitters_options_and_styles():
     assert {("cityandguilds", "handbook"), ("ncfe", "forms"), ("cfa", "handbook")} <= styles
     text = specc("plugins").stdout
     assert "house styles" in text and "handbook_formats" in text
+
+
+def test_fmt_reports_a_file_that_is_not_utf8(tmp_path):
+    f = tmp_path / "x.specc"
+    f.write_bytes(b'document d "Caf\xe9" {\n  body b "B"\n}\n')
+    r = specc("fmt", str(f))
+    assert r.returncode == 1
+    assert "error[E003]" in r.stderr and "is not UTF-8 text" in r.stderr and "Traceback" not in r.stderr
+    assert f.read_bytes().startswith(b'document d "Caf\xe9"')  # left alone
+
+
+def test_a_root_with_a_byte_order_mark_is_found_in_a_folder(tmp_path):
+    (tmp_path / "y.specc").write_bytes(b'\xef\xbb\xbfdocument d "D" {\n  body b "B"\n}\n')
+    r = specc("check", str(tmp_path))
+    assert r.returncode == 0 and "no problems" in r.stderr, r.stderr

@@ -30,3 +30,10 @@ def test_warnings_are_exactly_the_listed_source_defects(compilations):
 def test_fmt_check_passes_on_specs():
     r = subprocess.run([sys.executable, "-m", "specc", "fmt", "--check", "specs"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_imported_requirement_sets_belong_to_their_own_document(specs):
+    ncfe = next(s for s in specs.values() if s.document.body.id == "ncfe")
+    cfa = next(s for s in specs.values() if s.document.body.id == "cfa")
+    assert {rs.origin for rs in ncfe.requirement_sets} == {cfa.document.id}
+    assert {rs.origin for rs in cfa.requirement_sets} == {cfa.document.id}

@@ -79,7 +79,8 @@ ENVIRONMENTS = ['workplace', 'rwe', 'placement', 'simulation']
 
 # unit id -> credits, whether mandatory, permitted environments (None: any),
 # criteria (with their demands, the criteria whose evidence they may reuse and
-# whether simulation is allowed) and the requirement sets it is assessed under
+# whether simulation is "allowed", "exceptional" or "forbidden") and the
+# requirement sets it is assessed under
 UNITS = {
     '001': {
         'title': 'The importance of appearance and behaviour in customer service',
@@ -91,7 +92,7 @@ UNITS = {
             '1.1': {
                 'statement': 'state the appropriate dress in a particular customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['written_questioning', 'candidate_statement', 'oral_questioning'],
@@ -99,7 +100,7 @@ UNITS = {
             '1.2': {
                 'statement': 'state inappropriate dress in a particular customer service job.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['written_questioning', 'candidate_statement', 'oral_questioning'],
@@ -107,7 +108,7 @@ UNITS = {
             '2.1': {
                 'statement': 'identify customer expectations of appearance in a particular customer service job role',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -118,6 +119,11 @@ UNITS = {
                         'by': None,
                         'text': 'three features of appearance',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Features of appearance 1',
+                            'd1_2': 'Features of appearance 2',
+                            'd1_3': 'Features of appearance 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -126,7 +132,7 @@ UNITS = {
             '2.2': {
                 'statement': 'identify personal appearance that could cause negative customer reaction.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -137,6 +143,7 @@ UNITS = {
                         'by': None,
                         'text': 'at least two types of appearance',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Types of appearance 1', 'd1_2': 'Types of appearance 2'},
                     },
                 ],
                 'reuse': [],
@@ -145,7 +152,7 @@ UNITS = {
             '3.1': {
                 'statement': 'state the importance of making a good first impression on customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['professional_discussion', 'recorded_discussion', 'project', 'presentation'],
@@ -153,7 +160,7 @@ UNITS = {
             '3.2': {
                 'statement': 'describe how to greet customers politely and positively',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -164,6 +171,10 @@ UNITS = {
                         'by': None,
                         'text': 'at least two positive ways to greet customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Positive ways to greet customers 1',
+                            'd1_2': 'Positive ways to greet customers 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -172,7 +183,7 @@ UNITS = {
             '3.3': {
                 'statement': 'state how to recognise when a customer wants or needs attention',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -183,6 +194,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways of recognising when a customer wants or needs attention',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways of recognising when a customer wants or needs attention 1',
+                            'd1_2': 'Ways of recognising when a customer wants or needs attention 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -191,7 +206,7 @@ UNITS = {
             '3.4': {
                 'statement': 'state how to respond when a customer wants or needs attention',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -202,6 +217,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways of responding when a customer wants or needs attention',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways of responding when a customer wants or needs attention 1',
+                            'd1_2': 'Ways of responding when a customer wants or needs attention 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -210,7 +229,7 @@ UNITS = {
             '3.5': {
                 'statement': 'describe how to focus on customers and avoid distractions when dealing with them',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['professional_discussion', 'recorded_discussion', 'project', 'presentation'],
@@ -218,7 +237,7 @@ UNITS = {
             '3.6': {
                 'statement': 'state the importance of thanking customers for their business or for information given.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['professional_discussion', 'recorded_discussion', 'project', 'presentation'],
@@ -236,7 +255,7 @@ UNITS = {
             '1.1': {
                 'statement': 'state the procedures for a particular customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -247,6 +266,7 @@ UNITS = {
                         'by': None,
                         'text': 'two procedures',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Procedures 1', 'd1_2': 'Procedures 2'},
                     },
                 ],
                 'reuse': [],
@@ -255,7 +275,7 @@ UNITS = {
             '1.2': {
                 'statement': 'state the limits of responsibility and authority for a particular job in customer service.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -266,6 +286,7 @@ UNITS = {
                         'by': None,
                         'text': 'two limits',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Limits 1', 'd1_2': 'Limits 2'},
                     },
                 ],
                 'reuse': [['002', '1.1']],
@@ -274,7 +295,7 @@ UNITS = {
             '2.1': {
                 'statement': 'state organisational procedures for the security of property when delivering customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -285,6 +306,7 @@ UNITS = {
                         'by': None,
                         'text': 'at least one procedure relating to the security of property',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Procedure relating to the security of property 1'},
                     },
                 ],
                 'reuse': [],
@@ -293,7 +315,7 @@ UNITS = {
             '2.2': {
                 'statement': 'state organisational procedures for the security of information about customers when delivering customer service.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -304,6 +326,7 @@ UNITS = {
                         'by': None,
                         'text': 'at least one procedure relating to the security of information',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Procedure relating to the security of information 1'},
                     },
                 ],
                 'reuse': [],
@@ -312,7 +335,7 @@ UNITS = {
             '3.1': {
                 'statement': 'state the health and safety rules that relate to a customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -323,6 +346,7 @@ UNITS = {
                         'by': None,
                         'text': 'two rules',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Rules 1', 'd1_2': 'Rules 2'},
                     },
                 ],
                 'reuse': [],
@@ -331,7 +355,7 @@ UNITS = {
             '3.2': {
                 'statement': 'state the health and safety risks to customers and colleagues.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -342,6 +366,10 @@ UNITS = {
                         'by': None,
                         'text': 'two risks to customers and colleagues',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Risks to customers and colleagues 1',
+                            'd1_2': 'Risks to customers and colleagues 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -350,7 +378,7 @@ UNITS = {
             '4.1': {
                 'statement': 'list legislation and external regulations that impact on a customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -361,6 +389,10 @@ UNITS = {
                         'by': None,
                         'text': 'two pieces of legislation and regulations',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Pieces of legislation and regulations 1',
+                            'd1_2': 'Pieces of legislation and regulations 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -369,7 +401,7 @@ UNITS = {
             '4.2': {
                 'statement': 'list things that should not be done in a customer service job because of regulation',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -380,6 +412,10 @@ UNITS = {
                         'by': None,
                         'text': 'two things that should not be done',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Things that should not be done 1',
+                            'd1_2': 'Things that should not be done 2',
+                        },
                     },
                 ],
                 'reuse': [['002', '4.1']],
@@ -388,7 +424,7 @@ UNITS = {
             '4.3': {
                 'statement': 'state your responsibilities for treating customers equally.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['project', 'presentation'],
@@ -406,7 +442,7 @@ UNITS = {
             '1.1': {
                 'statement': 'list the services or products a selected section or department offers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -417,6 +453,7 @@ UNITS = {
                         'by': None,
                         'text': 'one product or service',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Product or service 1'},
                     },
                 ],
                 'reuse': [],
@@ -431,7 +468,7 @@ UNITS = {
             '1.2': {
                 'statement': 'describe the key features of the services or products a selected section or department offers.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -442,6 +479,7 @@ UNITS = {
                         'by': None,
                         'text': 'at least two products or services',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Products or services 1', 'd1_2': 'Products or services 2'},
                     },
                 ],
                 'reuse': [],
@@ -456,7 +494,7 @@ UNITS = {
             '2.1': {
                 'statement': "list the most frequently asked questions about a selected section or department's services or products",
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -467,6 +505,10 @@ UNITS = {
                         'by': None,
                         'text': 'at least two frequently asked questions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Frequently asked questions 1',
+                            'd1_2': 'Frequently asked questions 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -481,7 +523,7 @@ UNITS = {
             '2.2': {
                 'statement': "state the preferred answers to the most frequently asked questions about a selected section or department's services or products.",
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['003', '2.1']],
                 'methods': [
@@ -495,7 +537,7 @@ UNITS = {
             '3.1': {
                 'statement': 'listen closely to questions from customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -506,6 +548,7 @@ UNITS = {
                         'by': None,
                         'text': 'two questions from customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Questions from customers 1', 'd1_2': 'Questions from customers 2'},
                     },
                 ],
                 'reuse': [],
@@ -514,7 +557,7 @@ UNITS = {
             '3.2': {
                 'statement': 'identify when questions from customers require a specific response or action.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -525,6 +568,10 @@ UNITS = {
                         'by': None,
                         'text': 'two examples when questions require a specific response or action',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Examples when questions require a specific response or action 1',
+                            'd1_2': 'Examples when questions require a specific response or action 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -533,7 +580,7 @@ UNITS = {
             '4.1': {
                 'statement': 'state how to check with customers that they have heard their questions correctly',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -544,6 +591,10 @@ UNITS = {
                         'by': None,
                         'text': "two ways of checking that they have heard their customer's questions correctly",
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': "Ways of checking that they have heard their customer's questions correctly 1",
+                            'd1_2': "Ways of checking that they have heard their customer's questions correctly 2",
+                        },
                     },
                 ],
                 'reuse': [],
@@ -558,7 +609,7 @@ UNITS = {
             '4.2': {
                 'statement': 'state the importance of keeping customers informed about actions on their queries or requests.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -582,7 +633,7 @@ UNITS = {
             '1.1': {
                 'statement': 'list the information to seek when asking a customer for details about a problem',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -593,6 +644,11 @@ UNITS = {
                         'by': None,
                         'text': 'at least three types of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Types of information 1',
+                            'd1_2': 'Types of information 2',
+                            'd1_3': 'Types of information 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -611,7 +667,7 @@ UNITS = {
             '1.2': {
                 'statement': 'describe how to check understanding of a problem with a customer.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -629,7 +685,7 @@ UNITS = {
             '2.1': {
                 'statement': 'take notes about a customer problem',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -640,6 +696,7 @@ UNITS = {
                         'by': None,
                         'text': 'at least one customer problem',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Customer problem 1'},
                     },
                 ],
                 'reuse': [],
@@ -648,7 +705,7 @@ UNITS = {
             '2.2': {
                 'statement': 'check with a customer that notes about the problem are correct.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['004', '2.1']],
                 'methods': ['observation', 'work_product', 'witness_testimony', 'candidate_statement'],
@@ -656,7 +713,7 @@ UNITS = {
             '3.1': {
                 'statement': 'state the importance of selecting the correct information to identify the customer and the problem',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -674,7 +731,7 @@ UNITS = {
             '3.2': {
                 'statement': 'identify the details of a customer problem that should be passed on to a colleague.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -685,6 +742,11 @@ UNITS = {
                         'by': None,
                         'text': 'three essential details',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Essential details 1',
+                            'd1_2': 'Essential details 2',
+                            'd1_3': 'Essential details 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -703,7 +765,7 @@ UNITS = {
             '4.1': {
                 'statement': 'state the importance of passing full information about the customer problem to a colleague accurately and promptly',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -721,7 +783,7 @@ UNITS = {
             '4.2': {
                 'statement': 'state the importance of keeping a customer informed about what is being done about the problem.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -749,7 +811,7 @@ UNITS = {
             '1.1': {
                 'statement': 'list the information a person needs to do a customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -760,6 +822,11 @@ UNITS = {
                         'by': None,
                         'text': 'at least three pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Pieces of information 1',
+                            'd1_2': 'Pieces of information 2',
+                            'd1_3': 'Pieces of information 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -774,7 +841,7 @@ UNITS = {
             '1.2': {
                 'statement': 'list the parts of a job which impact directly on customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -785,6 +852,7 @@ UNITS = {
                         'by': None,
                         'text': 'two parts of a job',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Parts of a job 1', 'd1_2': 'Parts of a job 2'},
                     },
                 ],
                 'reuse': [],
@@ -799,7 +867,7 @@ UNITS = {
             '1.3': {
                 'statement': 'describe the key individual skills needed to do a customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -810,6 +878,7 @@ UNITS = {
                         'by': None,
                         'text': 'two individual skills',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Individual skills 1', 'd1_2': 'Individual skills 2'},
                     },
                 ],
                 'reuse': [],
@@ -824,7 +893,7 @@ UNITS = {
             '1.4': {
                 'statement': 'describe how the way somebody behaves in a job affects the customer experience.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -838,7 +907,7 @@ UNITS = {
             '2.1': {
                 'statement': 'describe a job that may be a first step in delivering customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['professional_discussion', 'recorded_discussion'],
@@ -846,7 +915,7 @@ UNITS = {
             '2.2': {
                 'statement': 'identify who the customers are',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['professional_discussion', 'recorded_discussion'],
@@ -854,7 +923,7 @@ UNITS = {
             '2.3': {
                 'statement': 'describe what customers expect from somebody doing that job.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -865,6 +934,11 @@ UNITS = {
                         'by': None,
                         'text': 'at least three expectations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Expectations 1',
+                            'd1_2': 'Expectations 2',
+                            'd1_3': 'Expectations 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -873,7 +947,7 @@ UNITS = {
             '3.1': {
                 'statement': 'describe a job that may follow from gaining experience in a first step customer service job',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['005', '2.1']],
                 'methods': [],
@@ -881,7 +955,7 @@ UNITS = {
             '3.2': {
                 'statement': 'identify who the customers are',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['005', '3.1']],
                 'methods': [],
@@ -889,7 +963,7 @@ UNITS = {
             '3.3': {
                 'statement': 'describe what customers expect from somebody doing that job.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -900,6 +974,11 @@ UNITS = {
                         'by': None,
                         'text': 'at least three expectations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Expectations 1',
+                            'd1_2': 'Expectations 2',
+                            'd1_3': 'Expectations 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -918,7 +997,7 @@ UNITS = {
             '1.1': {
                 'statement': 'state the importance of answering the telephone promptly',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -929,6 +1008,7 @@ UNITS = {
                         'by': None,
                         'text': 'one reason',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Reason 1'},
                     },
                 ],
                 'reuse': [],
@@ -943,7 +1023,7 @@ UNITS = {
             '1.2': {
                 'statement': 'identify appropriate and friendly greetings to use when answering customer telephone calls.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -954,6 +1034,7 @@ UNITS = {
                         'by': None,
                         'text': 'two appropriate greetings',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Appropriate greetings 1', 'd1_2': 'Appropriate greetings 2'},
                     },
                 ],
                 'reuse': [],
@@ -968,7 +1049,7 @@ UNITS = {
             '2.1': {
                 'statement': "state the importance of identifying the customer's needs",
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -982,7 +1063,7 @@ UNITS = {
             '2.2': {
                 'statement': 'state how to confirm customer needs',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -993,6 +1074,7 @@ UNITS = {
                         'by': None,
                         'text': 'one way of confirming customer needs',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Way of confirming customer needs 1'},
                     },
                 ],
                 'reuse': [],
@@ -1007,7 +1089,7 @@ UNITS = {
             '2.3': {
                 'statement': 'describe how to pass on calls from customers to appropriate colleagues when customer needs are outside their own authority',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1021,7 +1103,7 @@ UNITS = {
             '2.4': {
                 'statement': 'state the importance of closing the call, thanking customers for their business or for information given.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1035,7 +1117,7 @@ UNITS = {
             '3.1': {
                 'statement': 'state the types of communication problems that may occur',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1046,6 +1128,7 @@ UNITS = {
                         'by': None,
                         'text': 'two possible problems',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Possible problems 1', 'd1_2': 'Possible problems 2'},
                     },
                 ],
                 'reuse': [],
@@ -1054,7 +1137,7 @@ UNITS = {
             '3.2': {
                 'statement': 'describe how to focus on the call and avoid distractions.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1065,6 +1148,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways to stay focussed on the call',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways to stay focussed on the call 1',
+                            'd1_2': 'Ways to stay focussed on the call 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1083,7 +1170,7 @@ UNITS = {
             '1.1': {
                 'statement': 'state why it is important to speak clearly to customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1099,7 +1186,7 @@ UNITS = {
             '1.2': {
                 'statement': 'state how to speak clearly to customers about services or products',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1115,7 +1202,7 @@ UNITS = {
             '1.3': {
                 'statement': 'list the information to include when answering questions from customers about services or products.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1126,6 +1213,11 @@ UNITS = {
                         'by': None,
                         'text': 'three possible pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Possible pieces of information 1',
+                            'd1_2': 'Possible pieces of information 2',
+                            'd1_3': 'Possible pieces of information 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1142,7 +1234,7 @@ UNITS = {
             '2.1': {
                 'statement': 'state how to give customers their full attention when listening to them',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1153,6 +1245,10 @@ UNITS = {
                         'by': None,
                         'text': 'two active listening techniques',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Active listening techniques 1',
+                            'd1_2': 'Active listening techniques 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1169,7 +1265,7 @@ UNITS = {
             '2.2': {
                 'statement': 'state why it is important to listen to customers.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1180,6 +1276,7 @@ UNITS = {
                         'by': None,
                         'text': 'one reason',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Reason 1'},
                     },
                 ],
                 'reuse': [],
@@ -1196,7 +1293,7 @@ UNITS = {
             '3.1': {
                 'statement': 'describe how to confirm with customers that details are correct',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1207,6 +1304,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways of confirming with customers that details are correct',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways of confirming with customers that details are correct 1',
+                            'd1_2': 'Ways of confirming with customers that details are correct 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1223,7 +1324,7 @@ UNITS = {
             '3.2': {
                 'statement': 'state the importance of reacting quickly to what they have heard from customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1234,6 +1335,7 @@ UNITS = {
                         'by': None,
                         'text': 'two reasons',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Reasons 1', 'd1_2': 'Reasons 2'},
                     },
                 ],
                 'reuse': [],
@@ -1250,7 +1352,7 @@ UNITS = {
             '3.3': {
                 'statement': 'list information they might hear from customers that should be passed to colleagues.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1261,6 +1363,7 @@ UNITS = {
                         'by': None,
                         'text': 'two pieces of information',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Pieces of information 1', 'd1_2': 'Pieces of information 2'},
                     },
                 ],
                 'reuse': [],
@@ -1279,7 +1382,7 @@ UNITS = {
             '1.1': {
                 'statement': 'identify methods of communication when dealing with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1290,6 +1393,11 @@ UNITS = {
                         'by': None,
                         'text': 'three methods of communicating (different methods)',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Methods of communicating 1',
+                            'd1_2': 'Methods of communicating 2',
+                            'd1_3': 'Methods of communicating 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1306,7 +1414,7 @@ UNITS = {
             '1.2': {
                 'statement': 'identify language to avoid because customers may consider it to be offensive',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1317,6 +1425,10 @@ UNITS = {
                         'by': None,
                         'text': 'two examples of language to avoid',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Examples of language to avoid 1',
+                            'd1_2': 'Examples of language to avoid 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1333,7 +1445,7 @@ UNITS = {
             '1.3': {
                 'statement': 'identify language to avoid because customers may consider it too familiar.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1344,6 +1456,10 @@ UNITS = {
                         'by': None,
                         'text': 'two examples of language that may be considered too familiar',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Examples of language that may be considered too familiar 1',
+                            'd1_2': 'Examples of language that may be considered too familiar 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1360,7 +1476,7 @@ UNITS = {
             '2.1': {
                 'statement': 'state why friendliness and helpfulness are useful in customer service teamwork',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1376,7 +1492,7 @@ UNITS = {
             '2.2': {
                 'statement': 'state how to help colleagues when doing routine customer service tasks',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1387,6 +1503,11 @@ UNITS = {
                         'by': None,
                         'text': 'three ways they could help colleagues',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Ways they could help colleagues 1',
+                            'd1_2': 'Ways they could help colleagues 2',
+                            'd1_3': 'Ways they could help colleagues 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1403,7 +1524,7 @@ UNITS = {
             '2.3': {
                 'statement': 'state what help could be reasonably expected from colleagues when carrying out routine customer service tasks',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1414,6 +1535,11 @@ UNITS = {
                         'by': None,
                         'text': 'three examples of what help could be expected from colleagues',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Examples of what help could be expected from colleagues 1',
+                            'd1_2': 'Examples of what help could be expected from colleagues 2',
+                            'd1_3': 'Examples of what help could be expected from colleagues 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1430,7 +1556,7 @@ UNITS = {
             '2.4': {
                 'statement': 'state what help colleagues could reasonably expect to be given when carrying out routine customer service tasks.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1441,6 +1567,7 @@ UNITS = {
                         'by': None,
                         'text': 'two types of help (different types)',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Types of help 1', 'd1_2': 'Types of help 2'},
                     },
                 ],
                 'reuse': [],
@@ -1457,7 +1584,7 @@ UNITS = {
             '3.1': {
                 'statement': 'state what is meant by positive body language',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1473,7 +1600,7 @@ UNITS = {
             '3.2': {
                 'statement': 'state the importance of avoiding negative body language.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1499,7 +1626,7 @@ UNITS = {
             '1.1': {
                 'statement': 'describe the differences between an external and an internal customer',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1510,6 +1637,7 @@ UNITS = {
                         'by': None,
                         'text': 'two differences',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Differences 1', 'd1_2': 'Differences 2'},
                     },
                 ],
                 'reuse': [],
@@ -1526,7 +1654,7 @@ UNITS = {
             '1.2': {
                 'statement': 'state how different services and products could relate to each other and assist in providing customer satisfaction',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1537,6 +1665,10 @@ UNITS = {
                         'by': None,
                         'text': 'two examples of related products and services',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Examples of related products and services 1',
+                            'd1_2': 'Examples of related products and services 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1553,7 +1685,7 @@ UNITS = {
             '1.3': {
                 'statement': 'identify regularly used customer service terms.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1564,6 +1696,13 @@ UNITS = {
                         'by': None,
                         'text': 'at least five customer service terms',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4', 'd1_5'],
+                        'labels': {
+                            'd1_1': 'Customer service terms 1',
+                            'd1_2': 'Customer service terms 2',
+                            'd1_3': 'Customer service terms 3',
+                            'd1_4': 'Customer service terms 4',
+                            'd1_5': 'Customer service terms 5',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1580,7 +1719,7 @@ UNITS = {
             '2.1': {
                 'statement': 'identify what is meant by customer expectations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1596,7 +1735,7 @@ UNITS = {
             '2.2': {
                 'statement': 'identify what is meant by customer satisfaction',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1612,7 +1751,7 @@ UNITS = {
             '2.3': {
                 'statement': 'state how customer satisfaction results from meeting customer expectations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1628,7 +1767,7 @@ UNITS = {
             '2.4': {
                 'statement': 'state the consequences if customer service does not meet customer expectations.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1639,6 +1778,7 @@ UNITS = {
                         'by': None,
                         'text': 'two consequences',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Consequences 1', 'd1_2': 'Consequences 2'},
                     },
                 ],
                 'reuse': [],
@@ -1655,7 +1795,7 @@ UNITS = {
             '3.1': {
                 'statement': 'identify situations when they are a customer',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1666,6 +1806,7 @@ UNITS = {
                         'by': None,
                         'text': 'one positive experience',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Positive experience 1'},
                     },
                     {
                         'index': 2,
@@ -1676,6 +1817,7 @@ UNITS = {
                         'by': None,
                         'text': 'one negative experience',
                         'slots': ['d2_1'],
+                        'labels': {'d2_1': 'Negative experience 1'},
                     },
                 ],
                 'reuse': [],
@@ -1689,7 +1831,7 @@ UNITS = {
             '3.2': {
                 'statement': 'describe what matters to them when they are a customer.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1700,6 +1842,7 @@ UNITS = {
                         'by': None,
                         'text': 'at least three factors',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Factors 1', 'd1_2': 'Factors 2', 'd1_3': 'Factors 3'},
                     },
                 ],
                 'reuse': [],
@@ -1723,7 +1866,7 @@ UNITS = {
             '1.1': {
                 'statement': 'state the importance of being positive and polite when dealing with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1737,7 +1880,7 @@ UNITS = {
             '1.2': {
                 'statement': 'state the importance of dealing with customers in an appropriate timescale',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1748,6 +1891,7 @@ UNITS = {
                         'by': None,
                         'text': 'one reason',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Reason 1'},
                     },
                 ],
                 'reuse': [],
@@ -1762,7 +1906,7 @@ UNITS = {
             '1.3': {
                 'statement': 'identify what they can do to show the customer they are willing and enthusiastic',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1773,6 +1917,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways of showing the customer that they are willing and enthusiastic',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways of showing the customer that they are willing and enthusiastic 1',
+                            'd1_2': 'Ways of showing the customer that they are willing and enthusiastic 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1787,7 +1935,7 @@ UNITS = {
             '1.4': {
                 'statement': 'state how to show customers reliability.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1798,6 +1946,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways they can demonstrate reliability',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways they can demonstrate reliability 1',
+                            'd1_2': 'Ways they can demonstrate reliability 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1812,7 +1964,7 @@ UNITS = {
             '2.1': {
                 'statement': 'state the importance of being considerate to customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1823,6 +1975,7 @@ UNITS = {
                         'by': None,
                         'text': 'one reason',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Reason 1'},
                     },
                 ],
                 'reuse': [],
@@ -1831,7 +1984,7 @@ UNITS = {
             '2.2': {
                 'statement': 'identify what impresses customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1842,6 +1995,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways they may impress customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways they may impress customers 1',
+                            'd1_2': 'Ways they may impress customers 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1850,7 +2007,7 @@ UNITS = {
             '2.3': {
                 'statement': 'identify what might annoy customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1861,6 +2018,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways they may annoy customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways they may annoy customers 1',
+                            'd1_2': 'Ways they may annoy customers 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1869,7 +2030,7 @@ UNITS = {
             '2.4': {
                 'statement': 'state how to put customers at ease',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1880,6 +2041,10 @@ UNITS = {
                         'by': None,
                         'text': 'two examples of how to put customers at ease',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Examples of how to put customers at ease 1',
+                            'd1_2': 'Examples of how to put customers at ease 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1888,7 +2053,7 @@ UNITS = {
             '2.5': {
                 'statement': 'state how to show respect to customers.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1899,6 +2064,10 @@ UNITS = {
                         'by': None,
                         'text': 'two ways they can show respect to customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Ways they can show respect to customers 1',
+                            'd1_2': 'Ways they can show respect to customers 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1917,7 +2086,7 @@ UNITS = {
             '1.1': {
                 'statement': 'describe appropriate dress requirements in different customer service jobs',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1928,6 +2097,11 @@ UNITS = {
                         'by': None,
                         'text': 'three different customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Customer service based jobs 1',
+                            'd1_2': 'Customer service based jobs 2',
+                            'd1_3': 'Customer service based jobs 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -1942,7 +2116,7 @@ UNITS = {
             '1.2': {
                 'statement': 'identify inappropriate dress in different customer service jobs',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -1953,6 +2127,7 @@ UNITS = {
                         'by': None,
                         'text': 'two different customer service jobs',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Customer service jobs 1', 'd1_2': 'Customer service jobs 2'},
                     },
                 ],
                 'reuse': [],
@@ -1967,7 +2142,7 @@ UNITS = {
             '1.3': {
                 'statement': 'dress in a way that meets customer expectations in a particular job.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['observation', 'work_product', 'witness_testimony', 'candidate_statement'],
@@ -1975,7 +2150,7 @@ UNITS = {
             '2.1': {
                 'statement': 'state the importance of making a good first impression on customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -1989,7 +2164,7 @@ UNITS = {
             '2.2': {
                 'statement': 'identify personal appearance that may cause a negative reaction from customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2000,6 +2175,11 @@ UNITS = {
                         'by': None,
                         'text': 'three types of appearance',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Types of appearance 1',
+                            'd1_2': 'Types of appearance 2',
+                            'd1_3': 'Types of appearance 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2014,7 +2194,7 @@ UNITS = {
             '2.3': {
                 'statement': 'present self in a way that makes a positive impression on customers.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2025,6 +2205,7 @@ UNITS = {
                         'by': None,
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2'},
                     },
                 ],
                 'reuse': [],
@@ -2033,7 +2214,7 @@ UNITS = {
             '3.1': {
                 'statement': 'describe methods of communicating with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2044,6 +2225,11 @@ UNITS = {
                         'by': None,
                         'text': 'three methods of communicating with customers (different methods)',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Methods of communicating with customers 1',
+                            'd1_2': 'Methods of communicating with customers 2',
+                            'd1_3': 'Methods of communicating with customers 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2058,7 +2244,7 @@ UNITS = {
             '3.2': {
                 'statement': 'describe why offensive language should be avoided when dealing with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -2072,7 +2258,7 @@ UNITS = {
             '3.3': {
                 'statement': 'use appropriate methods of communication when dealing with customers.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2083,6 +2269,7 @@ UNITS = {
                         'by': None,
                         'text': 'three occasions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2', 'd1_3': 'Occasions 3'},
                     },
                 ],
                 'reuse': [],
@@ -2101,7 +2288,7 @@ UNITS = {
             '1.1': {
                 'statement': 'describe the limits of own responsibility and authority for a particular job in customer service',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2112,6 +2299,7 @@ UNITS = {
                         'by': None,
                         'text': 'one customer service job',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Customer service job 1'},
                     },
                     {
                         'index': 2,
@@ -2122,6 +2310,11 @@ UNITS = {
                         'by': None,
                         'text': 'three limits of responsibility',
                         'slots': ['d2_1', 'd2_2', 'd2_3'],
+                        'labels': {
+                            'd2_1': 'Limits of responsibility 1',
+                            'd2_2': 'Limits of responsibility 2',
+                            'd2_3': 'Limits of responsibility 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2136,7 +2329,7 @@ UNITS = {
             '1.2': {
                 'statement': 'carry out the steps in customer service procedures for a particular job.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2147,6 +2340,11 @@ UNITS = {
                         'by': None,
                         'text': 'three customer service tasks',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Customer service tasks 1',
+                            'd1_2': 'Customer service tasks 2',
+                            'd1_3': 'Customer service tasks 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2155,7 +2353,7 @@ UNITS = {
             '2.1': {
                 'statement': 'follow organisational procedures for the security of property when delivering customer service',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2166,6 +2364,7 @@ UNITS = {
                         'by': None,
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2'},
                     },
                 ],
                 'reuse': [],
@@ -2174,7 +2373,7 @@ UNITS = {
             '2.2': {
                 'statement': 'follow organisational procedures for security of information when delivering customer service.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2185,6 +2384,7 @@ UNITS = {
                         'by': None,
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2'},
                     },
                 ],
                 'reuse': [],
@@ -2193,7 +2393,7 @@ UNITS = {
             '3.1': {
                 'statement': 'describe the health and safety rules that relate to the delivering of customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2204,6 +2404,11 @@ UNITS = {
                         'by': None,
                         'text': 'three Health and Safety rules',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Health and Safety rules 1',
+                            'd1_2': 'Health and Safety rules 2',
+                            'd1_3': 'Health and Safety rules 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2218,7 +2423,7 @@ UNITS = {
             '3.2': {
                 'statement': 'describe the main health and safety risks for customers and colleagues when delivering customer service.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2229,6 +2434,11 @@ UNITS = {
                         'by': None,
                         'text': 'three main health and safety risks',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Main health and safety risks 1',
+                            'd1_2': 'Main health and safety risks 2',
+                            'd1_3': 'Main health and safety risks 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2243,7 +2453,7 @@ UNITS = {
             '4.1': {
                 'statement': 'describe the key legislation and external regulations relating to customer service delivery',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2254,6 +2464,11 @@ UNITS = {
                         'by': None,
                         'text': 'three pieces of legislation or regulations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Pieces of legislation or regulations 1',
+                            'd1_2': 'Pieces of legislation or regulations 2',
+                            'd1_3': 'Pieces of legislation or regulations 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2268,7 +2483,7 @@ UNITS = {
             '4.2': {
                 'statement': 'describe actions to avoid because of legislation and regulation when delivering customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2279,6 +2494,7 @@ UNITS = {
                         'by': None,
                         'text': 'three actions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Actions 1', 'd1_2': 'Actions 2', 'd1_3': 'Actions 3'},
                     },
                 ],
                 'reuse': [['102', '4.1']],
@@ -2293,7 +2509,7 @@ UNITS = {
             '4.3': {
                 'statement': 'describe the importance of treating customers equally when delivering customer service.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -2317,7 +2533,7 @@ UNITS = {
             '1.1': {
                 'statement': 'describe the services and products of a selected section or department',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2328,6 +2544,7 @@ UNITS = {
                         'by': None,
                         'text': 'one organisation',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Organisation 1'},
                     },
                     {
                         'index': 2,
@@ -2338,6 +2555,7 @@ UNITS = {
                         'by': None,
                         'text': 'one section or department',
                         'slots': ['d2_1'],
+                        'labels': {'d2_1': 'Section or department 1'},
                     },
                     {
                         'index': 3,
@@ -2348,6 +2566,7 @@ UNITS = {
                         'by': None,
                         'text': 'one product',
                         'slots': ['d3_1'],
+                        'labels': {'d3_1': 'Product 1'},
                     },
                     {
                         'index': 4,
@@ -2358,6 +2577,7 @@ UNITS = {
                         'by': None,
                         'text': 'one service',
                         'slots': ['d4_1'],
+                        'labels': {'d4_1': 'Service 1'},
                     },
                 ],
                 'reuse': [['106', '2.1'], ['106', '2.2']],
@@ -2372,7 +2592,7 @@ UNITS = {
             '1.2': {
                 'statement': 'list the keys features and benefits to customers of the services and products of a selected section or department.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2383,6 +2603,7 @@ UNITS = {
                         'by': None,
                         'text': 'two key features',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Key features 1', 'd1_2': 'Key features 2'},
                     },
                 ],
                 'reuse': [['103', '1.1'], ['106', '2.1'], ['106', '2.2']],
@@ -2397,7 +2618,7 @@ UNITS = {
             '2.1': {
                 'statement': 'describe the features and benefits of the services and products that most interest customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2408,6 +2629,10 @@ UNITS = {
                         'by': None,
                         'text': 'two most popular products or services',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Most popular products or services 1',
+                            'd1_2': 'Most popular products or services 2',
+                        },
                     },
                 ],
                 'reuse': [['103', '1.1'], ['106', '2.1'], ['106', '2.2']],
@@ -2422,7 +2647,7 @@ UNITS = {
             '2.2': {
                 'statement': 'identify questions that customers frequently ask about services and product and the preferred answers to those questions.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2433,6 +2658,12 @@ UNITS = {
                         'by': None,
                         'text': 'four frequently asked customer questions',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
+                        'labels': {
+                            'd1_1': 'Frequently asked customer questions 1',
+                            'd1_2': 'Frequently asked customer questions 2',
+                            'd1_3': 'Frequently asked customer questions 3',
+                            'd1_4': 'Frequently asked customer questions 4',
+                        },
                     },
                 ],
                 'reuse': [['106', '2.1'], ['106', '2.2']],
@@ -2447,7 +2678,7 @@ UNITS = {
             '3.1': {
                 'statement': 'listen closely to questions and responses from customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2458,6 +2689,12 @@ UNITS = {
                         'by': None,
                         'text': 'four questions and responses from customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
+                        'labels': {
+                            'd1_1': 'Questions and responses from customers 1',
+                            'd1_2': 'Questions and responses from customers 2',
+                            'd1_3': 'Questions and responses from customers 3',
+                            'd1_4': 'Questions and responses from customers 4',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2466,7 +2703,7 @@ UNITS = {
             '3.2': {
                 'statement': 'clarify queries and requests from customers.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2477,6 +2714,10 @@ UNITS = {
                         'by': None,
                         'text': 'two requests and queries from customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Requests and queries from customers 1',
+                            'd1_2': 'Requests and queries from customers 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2485,7 +2726,7 @@ UNITS = {
             '4.1': {
                 'statement': 'deal with a query or request in a positive way',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2496,6 +2737,11 @@ UNITS = {
                         'by': None,
                         'text': 'three customer requests or queries',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Customer requests or queries 1',
+                            'd1_2': 'Customer requests or queries 2',
+                            'd1_3': 'Customer requests or queries 3',
+                        },
                     },
                 ],
                 'reuse': [['103', '3.2']],
@@ -2504,7 +2750,7 @@ UNITS = {
             '4.2': {
                 'statement': 'seek information or support if the query is outside of their own knowledge or authority.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2515,6 +2761,7 @@ UNITS = {
                         'by': None,
                         'text': 'one query or request',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Query or request 1'},
                     },
                 ],
                 'reuse': [],
@@ -2533,7 +2780,7 @@ UNITS = {
             '1.1': {
                 'statement': 'question a customer to collect detailed information about a problem',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2544,6 +2791,7 @@ UNITS = {
                         'by': None,
                         'text': 'one customer',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Customer 1'},
                     },
                     {
                         'index': 2,
@@ -2554,6 +2802,11 @@ UNITS = {
                         'by': None,
                         'text': 'three pieces of detailed information',
                         'slots': ['d2_1', 'd2_2', 'd2_3'],
+                        'labels': {
+                            'd2_1': 'Pieces of detailed information 1',
+                            'd2_2': 'Pieces of detailed information 2',
+                            'd2_3': 'Pieces of detailed information 3',
+                        },
                     },
                 ],
                 'reuse': [['106', '2.1']],
@@ -2569,7 +2822,7 @@ UNITS = {
             '1.2': {
                 'statement': 'check why the customer believes that their expectations are not being met.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -2584,7 +2837,7 @@ UNITS = {
             '2.1': {
                 'statement': 'keep a record of details about a customer service problem',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2595,6 +2848,7 @@ UNITS = {
                         'by': None,
                         'text': 'one customer service problem',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Customer service problem 1'},
                     },
                 ],
                 'reuse': [],
@@ -2603,7 +2857,7 @@ UNITS = {
             '2.2': {
                 'statement': 'confirm the accuracy of the record of a customer problem with the customer.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['104', '2.1']],
                 'methods': [],
@@ -2611,7 +2865,7 @@ UNITS = {
             '3.1': {
                 'statement': 'select information about the customer and the problem, that is sufficient for a colleague to understand it',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2622,6 +2876,7 @@ UNITS = {
                         'by': None,
                         'text': 'one customer problem',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Customer problem 1'},
                     },
                 ],
                 'reuse': [],
@@ -2637,7 +2892,7 @@ UNITS = {
             '3.2': {
                 'statement': 'inform a colleague about the customer problem',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['104', '3.1'], ['103', '4.2'], ['106', '2.3']],
                 'methods': [
@@ -2652,7 +2907,7 @@ UNITS = {
             '3.3': {
                 'statement': 'give the customer information about the steps taken to deal with the problem.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['104', '3.1'], ['104', '3.2']],
                 'methods': [
@@ -2677,7 +2932,7 @@ UNITS = {
             '1.1': {
                 'statement': 'state the service offer of the organisation',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -2691,7 +2946,7 @@ UNITS = {
             '1.2': {
                 'statement': 'describe the role of a selected job holder in delivering the service offer.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2702,6 +2957,7 @@ UNITS = {
                         'by': None,
                         'text': 'one customer service job role',
                         'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Customer service job role 1'},
                     },
                 ],
                 'reuse': [],
@@ -2716,7 +2972,7 @@ UNITS = {
             '2.1': {
                 'statement': 'describe the information the job holder needs to meet customer service expectations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2727,6 +2983,12 @@ UNITS = {
                         'by': None,
                         'text': 'four pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
+                        'labels': {
+                            'd1_1': 'Pieces of information 1',
+                            'd1_2': 'Pieces of information 2',
+                            'd1_3': 'Pieces of information 3',
+                            'd1_4': 'Pieces of information 4',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2741,7 +3003,7 @@ UNITS = {
             '2.2': {
                 'statement': 'describe how the behaviour of somebody in a customer service job affects the customer experience.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -2755,7 +3017,7 @@ UNITS = {
             '3.1': {
                 'statement': 'identify jobs delivering customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2766,6 +3028,11 @@ UNITS = {
                         'by': None,
                         'text': 'three entry level customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Entry level customer service based jobs 1',
+                            'd1_2': 'Entry level customer service based jobs 2',
+                            'd1_3': 'Entry level customer service based jobs 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2774,7 +3041,7 @@ UNITS = {
             '3.2': {
                 'statement': 'identify the customers for those jobs',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2785,6 +3052,11 @@ UNITS = {
                         'by': None,
                         'text': 'three entry level customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Entry level customer service based jobs 1',
+                            'd1_2': 'Entry level customer service based jobs 2',
+                            'd1_3': 'Entry level customer service based jobs 3',
+                        },
                     },
                 ],
                 'reuse': [['105', '3.1']],
@@ -2793,7 +3065,7 @@ UNITS = {
             '3.3': {
                 'statement': 'describe what customers expect from somebody doing those jobs.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['105', '3.2']],
                 'methods': [],
@@ -2801,7 +3073,7 @@ UNITS = {
             '4.1': {
                 'statement': 'identify jobs that may follow from experience in first step customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2812,6 +3084,11 @@ UNITS = {
                         'by': None,
                         'text': 'three customer services based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Customer services based jobs 1',
+                            'd1_2': 'Customer services based jobs 2',
+                            'd1_3': 'Customer services based jobs 3',
+                        },
                     },
                 ],
                 'reuse': [['105', '3.1']],
@@ -2820,7 +3097,7 @@ UNITS = {
             '4.2': {
                 'statement': 'identify the customers for those jobs',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2831,6 +3108,11 @@ UNITS = {
                         'by': None,
                         'text': 'three next step customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Next step customer service based jobs 1',
+                            'd1_2': 'Next step customer service based jobs 2',
+                            'd1_3': 'Next step customer service based jobs 3',
+                        },
                     },
                 ],
                 'reuse': [['105', '4.1']],
@@ -2839,7 +3121,7 @@ UNITS = {
             '4.3': {
                 'statement': 'describe what customers expect from someone doing these jobs.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['105', '4.2']],
                 'methods': [],
@@ -2857,7 +3139,7 @@ UNITS = {
             '1.1': {
                 'statement': 'explain why an appropriate greeting is needed for customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': ['written_questioning', 'professional_discussion', 'candidate_statement'],
@@ -2865,7 +3147,7 @@ UNITS = {
             '1.2': {
                 'statement': 'use the appropriate greeting when answering customer calls.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2881,6 +3163,12 @@ UNITS = {
                         },
                         'text': 'four customers, of which at least two by observation of performance or witness testimony',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
+                        'labels': {
+                            'd1_1': 'Customers 1',
+                            'd1_2': 'Customers 2',
+                            'd1_3': 'Customers 3',
+                            'd1_4': 'Customers 4',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -2896,7 +3184,7 @@ UNITS = {
             '2.1': {
                 'statement': 'use questions to clarify customer wishes and needs during telephone calls',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2907,6 +3195,10 @@ UNITS = {
                         'by': None,
                         'text': "two caller's needs or requests",
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': "Caller's needs or requests 1",
+                            'd1_2': "Caller's needs or requests 2",
+                        },
                     },
                 ],
                 'reuse': [['103', '3.1'], ['103', '3.2']],
@@ -2922,7 +3214,7 @@ UNITS = {
             '2.2': {
                 'statement': "deal with the customers' requests within the limits of own authority",
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2933,6 +3225,7 @@ UNITS = {
                         'by': None,
                         'text': 'two customer requests',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Customer requests 1', 'd1_2': 'Customer requests 2'},
                     },
                 ],
                 'reuse': [['103', '4.1'], ['110', '1.4']],
@@ -2948,7 +3241,7 @@ UNITS = {
             '2.3': {
                 'statement': 'pass on calls from customers to appropriate colleagues when customer needs are outside their own authority.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2959,6 +3252,7 @@ UNITS = {
                         'by': None,
                         'text': 'two calls',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Calls 1', 'd1_2': 'Calls 2'},
                     },
                 ],
                 'reuse': [['103', '4.2']],
@@ -2974,7 +3268,7 @@ UNITS = {
             '3.1': {
                 'statement': 'exchange information with customers over the telephone',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -2985,6 +3279,7 @@ UNITS = {
                         'by': None,
                         'text': 'three different customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['107', '2.1']],
@@ -3000,7 +3295,7 @@ UNITS = {
             '3.2': {
                 'statement': 'summarise information from customers to check they have heard requests correctly.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3011,6 +3306,7 @@ UNITS = {
                         'by': None,
                         'text': 'two pieces of information',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Pieces of information 1', 'd1_2': 'Pieces of information 2'},
                     },
                 ],
                 'reuse': [['107', '2.2']],
@@ -3036,7 +3332,7 @@ UNITS = {
             '1.1': {
                 'statement': 'use questions to develop a customer conversation',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3047,6 +3343,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['106', '2.1']],
@@ -3062,7 +3359,7 @@ UNITS = {
             '1.2': {
                 'statement': 'describe how to listen actively to customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3073,6 +3370,11 @@ UNITS = {
                         'by': None,
                         'text': 'three active listening techniques',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Active listening techniques 1',
+                            'd1_2': 'Active listening techniques 2',
+                            'd1_3': 'Active listening techniques 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3087,7 +3389,7 @@ UNITS = {
             '1.3': {
                 'statement': 'listen actively to customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3098,6 +3400,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['103', '3.1']],
@@ -3113,7 +3416,7 @@ UNITS = {
             '1.4': {
                 'statement': 'close a conversation with a customer.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3124,6 +3427,11 @@ UNITS = {
                         'by': None,
                         'text': 'three conversations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Conversations 1',
+                            'd1_2': 'Conversations 2',
+                            'd1_3': 'Conversations 3',
+                        },
                     },
                 ],
                 'reuse': [['107', '1.3'], ['110', '3.4']],
@@ -3139,7 +3447,7 @@ UNITS = {
             '2.1': {
                 'statement': 'exchange information with customers in a conversation',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3150,6 +3458,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['106', '3.1']],
@@ -3165,7 +3474,7 @@ UNITS = {
             '2.2': {
                 'statement': 'summarise information from customers to check they have heard the request correctly',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3176,6 +3485,11 @@ UNITS = {
                         'by': None,
                         'text': 'three pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Pieces of information 1',
+                            'd1_2': 'Pieces of information 2',
+                            'd1_3': 'Pieces of information 3',
+                        },
                     },
                 ],
                 'reuse': [['106', '3.2']],
@@ -3191,7 +3505,7 @@ UNITS = {
             '2.3': {
                 'statement': 'pass information from customers to colleagues.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3202,6 +3516,7 @@ UNITS = {
                         'by': None,
                         'text': 'two pieces of information',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Pieces of information 1', 'd1_2': 'Pieces of information 2'},
                     },
                 ],
                 'reuse': [['106', '2.3']],
@@ -3217,7 +3532,7 @@ UNITS = {
             '3.1': {
                 'statement': 'identify types of body language that affects customers positively',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3228,6 +3543,11 @@ UNITS = {
                         'by': None,
                         'text': 'three types of body language that affect customers positively',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Types of body language that affect customers positively 1',
+                            'd1_2': 'Types of body language that affect customers positively 2',
+                            'd1_3': 'Types of body language that affect customers positively 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3242,7 +3562,7 @@ UNITS = {
             '3.2': {
                 'statement': 'identify types of body language that affect customers negatively',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3253,6 +3573,11 @@ UNITS = {
                         'by': None,
                         'text': 'three types of body language that affect customers negatively',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Types of body language that affect customers negatively 1',
+                            'd1_2': 'Types of body language that affect customers negatively 2',
+                            'd1_3': 'Types of body language that affect customers negatively 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3267,7 +3592,7 @@ UNITS = {
             '3.3': {
                 'statement': 'use positive body language when dealing with customers.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3278,6 +3603,11 @@ UNITS = {
                         'by': None,
                         'text': 'three assessments using positive body language, on different occasions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Assessments using positive body language 1',
+                            'd1_2': 'Assessments using positive body language 2',
+                            'd1_3': 'Assessments using positive body language 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3303,7 +3633,7 @@ UNITS = {
             '1.1': {
                 'statement': 'define key customer service terms and language',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3314,6 +3644,13 @@ UNITS = {
                         'by': None,
                         'text': 'at least five key customer service terms',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4', 'd1_5'],
+                        'labels': {
+                            'd1_1': 'Key customer service terms 1',
+                            'd1_2': 'Key customer service terms 2',
+                            'd1_3': 'Key customer service terms 3',
+                            'd1_4': 'Key customer service terms 4',
+                            'd1_5': 'Key customer service terms 5',
+                        },
                     },
                     {
                         'index': 2,
@@ -3324,6 +3661,11 @@ UNITS = {
                         'by': None,
                         'text': 'three examples of customer service language',
                         'slots': ['d2_1', 'd2_2', 'd2_3'],
+                        'labels': {
+                            'd2_1': 'Examples of customer service language 1',
+                            'd2_2': 'Examples of customer service language 2',
+                            'd2_3': 'Examples of customer service language 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3338,7 +3680,7 @@ UNITS = {
             '1.2': {
                 'statement': 'describe the connections between customer service, customer expectations and customer satisfaction.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3352,7 +3694,7 @@ UNITS = {
             '2.1': {
                 'statement': 'describe how company procedures contribute to good customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3366,7 +3708,7 @@ UNITS = {
             '2.2': {
                 'statement': 'describe how good teamwork contributes to good customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3380,7 +3722,7 @@ UNITS = {
             '2.3': {
                 'statement': 'describe the main points in a customer service process that influence customer satisfaction.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3394,7 +3736,7 @@ UNITS = {
             '3.1': {
                 'statement': 'describe why friendliness and helpfulness are useful in customer service teamwork',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3408,7 +3750,7 @@ UNITS = {
             '3.2': {
                 'statement': 'describe the importance of not distracting colleagues when dealing with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3422,7 +3764,7 @@ UNITS = {
             '3.3': {
                 'statement': 'identify what leads to effective teamwork',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3436,7 +3778,7 @@ UNITS = {
             '3.4': {
                 'statement': 'work effectively within a team when carrying out routine customer service tasks.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3447,6 +3789,10 @@ UNITS = {
                         'by': None,
                         'text': 'two routine customer service tasks carried out within a customer service team, on different occasions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Routine customer service tasks carried out within a customer service team 1',
+                            'd1_2': 'Routine customer service tasks carried out within a customer service team 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3471,7 +3817,7 @@ UNITS = {
             '1.1': {
                 'statement': 'describe customer service situations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3482,6 +3828,12 @@ UNITS = {
                         'by': None,
                         'text': 'four customer service situations',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
+                        'labels': {
+                            'd1_1': 'Customer service situations 1',
+                            'd1_2': 'Customer service situations 2',
+                            'd1_3': 'Customer service situations 3',
+                            'd1_4': 'Customer service situations 4',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3496,7 +3848,7 @@ UNITS = {
             '1.2': {
                 'statement': 'describe steps in a customer service process',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3510,7 +3862,7 @@ UNITS = {
             '1.3': {
                 'statement': 'describe the feelings of being a customer at different stages of the customer service process.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3521,6 +3873,13 @@ UNITS = {
                         'by': None,
                         'text': 'five stages of the customer service process',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4', 'd1_5'],
+                        'labels': {
+                            'd1_1': 'Stages of the customer service process 1',
+                            'd1_2': 'Stages of the customer service process 2',
+                            'd1_3': 'Stages of the customer service process 3',
+                            'd1_4': 'Stages of the customer service process 4',
+                            'd1_5': 'Stages of the customer service process 5',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3535,7 +3894,7 @@ UNITS = {
             '2.1': {
                 'statement': 'describe the link between customer expectations and customer satisfaction',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [],
                 'methods': [
@@ -3549,7 +3908,7 @@ UNITS = {
             '2.2': {
                 'statement': 'describe service delivery that provides customer satisfaction',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3560,6 +3919,11 @@ UNITS = {
                         'by': None,
                         'text': 'three elements of service delivery',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Elements of service delivery 1',
+                            'd1_2': 'Elements of service delivery 2',
+                            'd1_3': 'Elements of service delivery 3',
+                        },
                     },
                 ],
                 'reuse': [['105', '2.2']],
@@ -3574,7 +3938,7 @@ UNITS = {
             '2.3': {
                 'statement': 'describe customer service that does not meet customer expectations and the reasons why.',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3585,6 +3949,11 @@ UNITS = {
                         'by': None,
                         'text': 'three negative areas of customer service',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Negative areas of customer service 1',
+                            'd1_2': 'Negative areas of customer service 2',
+                            'd1_3': 'Negative areas of customer service 3',
+                        },
                     },
                 ],
                 'reuse': [['110', '3.1']],
@@ -3599,7 +3968,7 @@ UNITS = {
             '3.1': {
                 'statement': 'demonstrate willingness when dealing with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3610,6 +3979,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['110', '1.5']],
@@ -3618,7 +3988,7 @@ UNITS = {
             '3.2': {
                 'statement': 'speak clearly to customers and put them at ease in different situations',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3629,6 +3999,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['109', '3.1'], ['110', '1.2']],
@@ -3637,7 +4008,7 @@ UNITS = {
             '3.3': {
                 'statement': 'recognise customer feelings and establish a rapport with them',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [],
                 'reuse': [['110', '2.1'], ['110', '2.2']],
                 'methods': ['observation', 'work_product', 'diary', 'witness_testimony'],
@@ -3645,7 +4016,7 @@ UNITS = {
             '3.4': {
                 'statement': 'show respect to customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3656,6 +4027,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['109', '3.2']],
@@ -3664,7 +4036,7 @@ UNITS = {
             '3.5': {
                 'statement': 'show reliability to customers.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3675,6 +4047,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['109', '3.4']],
@@ -3693,7 +4066,7 @@ UNITS = {
             '1.1': {
                 'statement': 'show good manners when dealing with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3704,6 +4077,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [],
@@ -3719,7 +4093,7 @@ UNITS = {
             '1.2': {
                 'statement': 'greet customers politely and confidently',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3730,6 +4104,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [],
@@ -3745,7 +4120,7 @@ UNITS = {
             '1.3': {
                 'statement': 'deal with customers within an appropriate timescale',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3756,6 +4131,7 @@ UNITS = {
                         'by': None,
                         'text': 'two customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2'},
                     },
                 ],
                 'reuse': [['110', '1.1'], ['110', '1.2']],
@@ -3771,7 +4147,7 @@ UNITS = {
             '1.4': {
                 'statement': 'respond willingly to customer requests',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3782,6 +4158,11 @@ UNITS = {
                         'by': None,
                         'text': 'three customer requests',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Customer requests 1',
+                            'd1_2': 'Customer requests 2',
+                            'd1_3': 'Customer requests 3',
+                        },
                     },
                 ],
                 'reuse': [['110', '1.1'], ['110', '1.2'], ['110', '1.3'], ['103', '3.2'], ['103', '4.1']],
@@ -3797,7 +4178,7 @@ UNITS = {
             '1.5': {
                 'statement': 'work in a way that shows customers they are willing and enthusiastic.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3808,6 +4189,10 @@ UNITS = {
                         'by': None,
                         'text': 'two demonstrations of willingness and enthusiasm, on different occasions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Demonstrations of willingness and enthusiasm 1',
+                            'd1_2': 'Demonstrations of willingness and enthusiasm 2',
+                        },
                     },
                 ],
                 'reuse': [['110', '1.1'], ['110', '1.2'], ['110', '1.3'], ['110', '1.4']],
@@ -3823,7 +4208,7 @@ UNITS = {
             '2.1': {
                 'statement': 'recognise when a customer wants or needs attention',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3834,6 +4219,7 @@ UNITS = {
                         'by': None,
                         'text': 'two customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2'},
                     },
                 ],
                 'reuse': [],
@@ -3849,7 +4235,7 @@ UNITS = {
             '2.2': {
                 'statement': 'respond when a customer wants or needs attention.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3860,6 +4246,7 @@ UNITS = {
                         'by': None,
                         'text': 'two customers',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2'},
                     },
                 ],
                 'reuse': [['110', '2.1']],
@@ -3875,7 +4262,7 @@ UNITS = {
             '3.1': {
                 'statement': 'describe what might impress or annoy customers when carrying out routine customer service tasks',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3886,6 +4273,10 @@ UNITS = {
                         'by': None,
                         'text': 'two positive areas of customer service',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Positive areas of customer service 1',
+                            'd1_2': 'Positive areas of customer service 2',
+                        },
                     },
                     {
                         'index': 2,
@@ -3896,6 +4287,10 @@ UNITS = {
                         'by': None,
                         'text': 'two negative areas of customer service',
                         'slots': ['d2_1', 'd2_2'],
+                        'labels': {
+                            'd2_1': 'Negative areas of customer service 1',
+                            'd2_2': 'Negative areas of customer service 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3904,7 +4299,7 @@ UNITS = {
             '3.2': {
                 'statement': 'carry out routine customer service tasks in a way that shows consideration to customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3915,6 +4310,11 @@ UNITS = {
                         'by': None,
                         'text': 'three routine customer service tasks, with different customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {
+                            'd1_1': 'Routine customer service tasks 1',
+                            'd1_2': 'Routine customer service tasks 2',
+                            'd1_3': 'Routine customer service tasks 3',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -3930,7 +4330,7 @@ UNITS = {
             '3.3': {
                 'statement': 'focus on customers and avoid distractions',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3941,6 +4341,10 @@ UNITS = {
                         'by': None,
                         'text': 'two instances of avoiding distractions and interruptions, on different occasions',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Instances of avoiding distractions and interruptions 1',
+                            'd1_2': 'Instances of avoiding distractions and interruptions 2',
+                        },
                     },
                 ],
                 'reuse': [['110', '3.2']],
@@ -3956,7 +4360,7 @@ UNITS = {
             '3.4': {
                 'statement': 'thank customers for their business or information given.',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'allowed',
                 'demands': [
                     {
                         'index': 1,
@@ -3967,6 +4371,7 @@ UNITS = {
                         'by': None,
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
+                        'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
                 'reuse': [['110', '3.2']],
@@ -4030,6 +4435,7 @@ CODES = {
     "V203": "evidence reused where the specification does not allow it",
     "V211": "simulated evidence where simulation is not allowed",
     "V212": "evidence from an environment the unit does not permit",
+    "V213": "simulated evidence where simulation is allowed only in exceptional circumstances (a warning: it counts)",
     "V221": "evidence dated before the registration start",
     "V222": "evidence dated after the registration period",
     "V223": "evidence dated after the date of the check",
@@ -4564,9 +4970,12 @@ def _check_environment(ev, out):
     crit = unit["criteria"][ev.criterion]
     env = ev.environment
     if env == "simulation" or ev.method == "simulation":
-        if not crit["simulation"]:
+        if crit["simulation"] == "forbidden":
             out.add("V211", ev.path, f"evidence {ev.id} is simulated; simulation is not allowed for {crit['kind']} evidence of {unit_name(ev.unit)}")
             ev.counts = False
+        elif crit["simulation"] == "exceptional":
+            why = f"simulation is allowed for {crit['kind']} evidence of {unit_name(ev.unit)} only in exceptional circumstances"
+            out.add("V213", ev.path, f"evidence {ev.id} is simulated; {why} (record them)", "warning")
     elif unit["environments"] is not None and env not in unit["environments"]:
         names = {"workplace": "the workplace", "rwe": "a realistic working environment", "placement": "a work placement"}
         allowed = _listing(names[e] for e in unit["environments"])
@@ -4713,7 +5122,8 @@ def _check_demand(uid, ref, demand, evidence, path, out):
         if demand["op"] == "at_least":
             out.add("V302", path, f"{what}; evidence covers {covered} (record them in `covers` as d{demand['index']}_1, d{demand['index']}_2, ...)")
         else:
-            empty = [slot for slot in slots if not any(slot in ev.covers for ev in evidence)]
+            labels = demand["labels"]
+            empty = [f"{labels[slot]} ({slot})" if slot in labels else slot for slot in slots if not any(slot in ev.covers for ev in evidence)]
             out.add("V302", path, f"{what}; no evidence covers {', '.join(empty)}")
     elif demand["different"] == "occasions":
         days = sorted({str(ev.date) for ev in evidence if _covers_slot_of(demand, ev.covers)})
@@ -4838,8 +5248,10 @@ def _rule_finding(code, message):
 
 def check_combination(unit_ids):
     """The findings of the rules of combination for a set of achieved units
-    (an empty list: the units make a valid route to the qualification)."""
-    achieved = set(unit_ids)
+    (an empty list: the units make a valid route to the qualification).
+    ``unit_ids`` is an iterable of unit ids; a single string is one unit id
+    (``check_combination("001")`` is ``check_combination(["001"])``)."""
+    achieved = {unit_ids} if isinstance(unit_ids, str) else set(unit_ids)
     out = []
     if not achieved <= UNIT_IDS:
         for uid in sorted(achieved - UNIT_IDS, key=str):
@@ -4862,7 +5274,7 @@ def check_combination(unit_ids):
     for pair in BARRED:
         a, b = pair["units"]
         if a in achieved and b in achieved:
-            out.append(_rule_finding("V605", f"{pair['text']}, and both are achieved"))
+            out.append(_rule_finding("V605", f"{unit_name(a)} and {unit_name(b)} are both achieved, but may not be taken together ({pair['text']})"))
     return out
 
 
@@ -4873,15 +5285,25 @@ def _today():
     return datetime.date.today()
 
 
+def _as_of_date(as_of):
+    """``as_of`` as a date (None stays None); ValueError names a bad one."""
+    if as_of is None or isinstance(as_of, datetime.date):
+        return as_of
+    if isinstance(as_of, str) and _is_date(as_of):
+        return datetime.date.fromisoformat(as_of)
+    raise ValueError(f"as_of must be a date or a date written YYYY-MM-DD, not {as_of!r}")
+
+
 def validate(portfolio, as_of=None):
     """Check a portfolio (JSON data) against the qualification; see the module
     docstring for the report.  ``as_of`` (a date or YYYY-MM-DD) is the date of
-    the check: the portfolio's ``as_of``, else today, when not given."""
+    the check: the portfolio's ``as_of``, else today, when not given.  A bad
+    ``as_of`` (not a date, or not a real one such as 2025-02-30) raises
+    ValueError naming it: it is the caller's mistake, not the portfolio's."""
+    as_of = _as_of_date(as_of)
     out = Findings()
     clean = _structure(portfolio, out)
     valid = len(out) == 0
-    if isinstance(as_of, str):
-        as_of = datetime.date.fromisoformat(as_of)
     as_of = as_of or clean["as_of"] or _today()
     start, born = clean["start"], clean["born"]
     portfolio_ok = valid
@@ -5029,8 +5451,17 @@ def check(label, portfolio, error=None, as_of=None):
     return {"source": label, "report": report}
 
 
+USAGE = "usage: python validator.py PORTFOLIO... [--as-of YYYY-MM-DD]"
+
+
 def main(argv=None):
     args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        print(USAGE)
+        print()
+        print(f"Check portfolios (JSON, or JSON Lines: .jsonl/.ndjson) against qualification {QUALIFICATION['id']}.")
+        print("Prints a JSON report per portfolio; exits 0 if all achieve it, 1 if any does not, 2 on bad usage.")
+        return 0
     as_of = None
     if "--as-of" in args:
         i = args.index("--as-of")
@@ -5040,7 +5471,7 @@ def main(argv=None):
         as_of = args[i + 1]
         del args[i : i + 2]
     if not args or any(a.startswith("-") for a in args):
-        print("usage: python validator.py PORTFOLIO... [--as-of YYYY-MM-DD]", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     status = 0
     for path in args:

@@ -78,19 +78,20 @@ ENVIRONMENTS = ['workplace', 'rwe', 'placement', 'simulation']
 
 # unit id -> credits, whether mandatory, permitted environments (None: any),
 # criteria (with their demands, the criteria whose evidence they may reuse and
-# whether simulation is allowed) and the requirement sets it is assessed under
+# whether simulation is "allowed", "exceptional" or "forbidden") and the
+# requirement sets it is assessed under
 UNITS = {
     '01': {
         'title': 'Understand working in a customer service environment',
         'label': '01',
         'credits': 3,
         'mandatory': True,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'State what is meant by ‘customer service’',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -98,7 +99,7 @@ UNITS = {
             '1.2': {
                 'statement': 'State why effective customer service is important to an organisation',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -106,7 +107,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Outline the difference between an internal and an external customer',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -114,7 +115,7 @@ UNITS = {
             '2.2': {
                 'statement': 'State how to identify customers’ needs and expectations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -122,7 +123,7 @@ UNITS = {
             '2.3': {
                 'statement': 'List information sources needed to deliver reliable customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -130,7 +131,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Describe the relationship between customer expectations and customer satisfaction',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -138,7 +139,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Identify personal behaviours that can positively affect customers’ perceptions of an organisation and its products and/or services',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -146,7 +147,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Identify the job roles within a team delivering customer service',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -154,7 +155,7 @@ UNITS = {
             '3.3': {
                 'statement': 'State the standards of personal presentation and behaviour expected by customer service staff in different organisations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -162,7 +163,7 @@ UNITS = {
             '3.4': {
                 'statement': 'State standards and practices that relate to a service offer within different types of organisation',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [
                     {
                         'index': 1,
@@ -173,6 +174,10 @@ UNITS = {
                         'by': None,
                         'text': 'at least two examples from their sector',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {
+                            'd1_1': 'Examples from their sector 1',
+                            'd1_2': 'Examples from their sector 2',
+                        },
                     },
                 ],
                 'reuse': [],
@@ -181,7 +186,7 @@ UNITS = {
             '3.5': {
                 'statement': 'Describe how legislation and organisational requirements affect what can be promised or carried out in a customer service role',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -189,7 +194,7 @@ UNITS = {
             '3.6': {
                 'statement': 'Describe the procedures for protecting customers’ personal information and safety',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -197,7 +202,7 @@ UNITS = {
             '3.7': {
                 'statement': 'State the importance of protecting customers’ personal information and safety',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -205,7 +210,7 @@ UNITS = {
             '4.1': {
                 'statement': 'Describe types of customer behaviour that show when a customer is dissatisfied',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -213,7 +218,7 @@ UNITS = {
             '4.2': {
                 'statement': 'State the procedures to be followed when dealing with customer queries or problems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -221,7 +226,7 @@ UNITS = {
             '4.3': {
                 'statement': 'State to whom to refer customer queries and problems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -234,12 +239,12 @@ UNITS = {
         'label': '02',
         'credits': 2,
         'mandatory': True,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe different methods of communicating with customers and when it is appropriate to use them',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -247,7 +252,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Give examples of positive and negative customer service language',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -255,7 +260,7 @@ UNITS = {
             '1.3': {
                 'statement': 'State the importance of speaking clearly',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -263,7 +268,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe how tone of voice can affect how customers perceive their experience',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -271,7 +276,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Describe how body language conveys what someone is thinking or feeling',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -279,7 +284,7 @@ UNITS = {
             '1.6': {
                 'statement': 'Define the term ‘active listening’',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -287,7 +292,7 @@ UNITS = {
             '1.7': {
                 'statement': 'List the types of information needed to communicate effectively with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -295,7 +300,7 @@ UNITS = {
             '1.8': {
                 'statement': 'State why it is important to pass information and messages to colleagues',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -303,7 +308,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Listen ‘actively’ to what customers are saying',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -311,7 +316,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Check their own understanding of customers’ needs',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -319,7 +324,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Summarise information for customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -327,7 +332,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Check that customers are satisfied with the information provided',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -335,7 +340,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Follow organisational standards of behaviour and communication when interacting with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -343,7 +348,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Adhere to organisational policies and procedures, legal and ethical requirements when communicating with customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -356,12 +361,12 @@ UNITS = {
         'label': '03',
         'credits': 3,
         'mandatory': True,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'State an organisation’s expectations for the conduct of its employees',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -369,7 +374,7 @@ UNITS = {
             '1.2': {
                 'statement': 'State an employee’s rights in relation to their employment',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -377,7 +382,7 @@ UNITS = {
             '1.3': {
                 'statement': 'State why it is important to work within employees’ rights and employers’ expectations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -385,7 +390,7 @@ UNITS = {
             '1.4': {
                 'statement': 'State where to find information and advice on employees’ rights and employers’ expectations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -393,7 +398,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Describe ways of managing allocated tasks to ensure they are completed on time',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -401,7 +406,7 @@ UNITS = {
             '2.2': {
                 'statement': 'State the purpose of keeping other people informed of progress and problems with work activities',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -409,7 +414,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Explain the importance of accepting responsibility for one’s own work',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -417,7 +422,7 @@ UNITS = {
             '2.4': {
                 'statement': 'State the limits of their own responsibilities at work',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -425,7 +430,7 @@ UNITS = {
             '2.5': {
                 'statement': 'State what to do when a problem arises with work activities',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -433,7 +438,7 @@ UNITS = {
             '3.1': {
                 'statement': 'State the purpose and benefits of personal development at work',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -441,7 +446,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Describe the purpose of individual and team goals and targets',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -449,7 +454,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Explain the use of personal development plans',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -457,7 +462,7 @@ UNITS = {
             '3.4': {
                 'statement': 'Explain the importance of fulfilling a personal development plan',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -465,7 +470,7 @@ UNITS = {
             '3.5': {
                 'statement': "Outline a manager’s role in an individual's personal development",
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -473,7 +478,7 @@ UNITS = {
             '3.6': {
                 'statement': 'Outline relevant personal development opportunities and career paths within the organisation',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -481,7 +486,7 @@ UNITS = {
             '3.7': {
                 'statement': 'Describe how acting on feedback can benefit a team and organisation',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -494,12 +499,12 @@ UNITS = {
         'label': '04',
         'credits': 4,
         'mandatory': True,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'State the purposes of different types of business organisations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -507,7 +512,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Explain why it is important for a business to be financially secure',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -515,7 +520,7 @@ UNITS = {
             '1.3': {
                 'statement': 'State the purposes of an organisational chart',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -523,7 +528,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe the role of the main functional areas of business organisations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -531,7 +536,7 @@ UNITS = {
             '2.1': {
                 'statement': 'State what is meant by ‘environmental sustainability’',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -539,7 +544,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Explain why it is important to keep waste to a minimum',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -547,7 +552,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Describe practices that may be used to minimise waste in a business environment',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -555,7 +560,7 @@ UNITS = {
             '2.4': {
                 'statement': 'State the standard procedures to be followed when recycling and disposing of waste',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -563,7 +568,7 @@ UNITS = {
             '3.1': {
                 'statement': 'State the meaning of the terms ‘equality’ and ‘diversity’',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -571,7 +576,7 @@ UNITS = {
             '3.2': {
                 'statement': 'State why it is important to support equality and diversity in the work environment',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -579,7 +584,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Describe ways of behaving that show sensitivity and respect for other people',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -587,7 +592,7 @@ UNITS = {
             '3.4': {
                 'statement': 'State the legal requirements relating to equality and diversity',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -595,7 +600,7 @@ UNITS = {
             '4.1': {
                 'statement': 'State the importance of maintaining organisational standards of confidentiality',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -603,7 +608,7 @@ UNITS = {
             '4.2': {
                 'statement': 'Outline how confidentiality requirements affect the workplace',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -611,7 +616,7 @@ UNITS = {
             '4.3': {
                 'statement': 'State the importance of maintaining organisational standards of security',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -619,7 +624,7 @@ UNITS = {
             '4.4': {
                 'statement': 'Outline how security requirements affect the workplace',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -632,12 +637,12 @@ UNITS = {
         'label': '05',
         'credits': 2,
         'mandatory': True,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe how their own role fits in with the role of others in their team',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -645,7 +650,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Describe how their own behaviour can affect teamwork',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -653,7 +658,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Describe behaviours that show trust, respect and consideration for others',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -661,7 +666,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Outline the importance of following instructions when completing tasks',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -669,7 +674,7 @@ UNITS = {
             '1.5': {
                 'statement': 'State the importance of understanding authority at work',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -677,7 +682,7 @@ UNITS = {
             '1.6': {
                 'statement': 'State why it is important to behave in a way that does not cause conflict',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -685,7 +690,7 @@ UNITS = {
             '1.7': {
                 'statement': 'State what to do if problems occur when working with others',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -693,7 +698,7 @@ UNITS = {
             '1.8': {
                 'statement': 'Describe different ways to help colleagues with work activities',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -701,7 +706,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Meet agreed deadlines, targets and quality standards',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -709,7 +714,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Maintain expected standards of performance',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -717,7 +722,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Act positively on feedback on own performance',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -725,7 +730,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Treat others with courtesy and respect',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -733,7 +738,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Follow organisational policies and procedures and legal requirements whilst working with others',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -746,12 +751,12 @@ UNITS = {
         'label': '06',
         'credits': 3,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe how to recognise when customers are raising problems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -759,7 +764,7 @@ UNITS = {
             '1.2': {
                 'statement': 'State why reference codes are used to identify customers and specific transactions',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -767,7 +772,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Describe different types of questions to ask when processing details of customers’ problems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -775,7 +780,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe how to behave and communicate with customers who are dissatisfied',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -783,7 +788,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Describe when, why and to whom to refer customers’ problems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -791,7 +796,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Respond to customers calmly and professionally',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -799,7 +804,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Take details that will identify individual customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -807,7 +812,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Identify the nature and likely causes of problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -815,7 +820,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Check their own understanding of what customers see as a problem',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -823,7 +828,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Record details of customers’ problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -831,7 +836,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Adhere to organisational policies and procedures, legal and ethical requirements when dealing with problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -839,7 +844,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Refer customers’ problems to the appropriate people',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -847,7 +852,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Explain to customers what is happening, without making promises',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -860,12 +865,12 @@ UNITS = {
         'label': '07',
         'credits': 3,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'List queries and requests that customers are likely to have',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -873,7 +878,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Describe how to identify customers’ queries, requests and problems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -881,7 +886,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Describe how to behave and communicate with customers who are dissatisfied',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -889,7 +894,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe the kinds of behaviour and communication that could make a situation worse',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -897,7 +902,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Describe when, why and from whom to obtain information or help',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -905,7 +910,7 @@ UNITS = {
             '1.6': {
                 'statement': 'State to whom and when problems should be referred',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -913,7 +918,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Deal with queries and requests in a professional way',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -921,7 +926,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Provide customers with responses to their queries within the limits of their own authority',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -929,7 +934,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Obtain information or help when queries or requests cannot be answered',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -937,7 +942,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Keep customers informed of progress',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -945,7 +950,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Identify the nature of customers’ problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -953,7 +958,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Communicate with customers calmly and confidently',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -961,7 +966,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Resolve problems within the limits of their own authority',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -969,7 +974,7 @@ UNITS = {
             '3.4': {
                 'statement': 'Brief colleagues when referring problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -977,7 +982,7 @@ UNITS = {
             '3.5': {
                 'statement': 'Check that customers are satisfied with the actions taken',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -985,7 +990,7 @@ UNITS = {
             '3.6': {
                 'statement': 'Adhere to organisational policies and procedures, legal and ethical requirements when dealing with customers’ problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -998,12 +1003,12 @@ UNITS = {
         'label': '08',
         'credits': 3,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain why it is necessary to use different forms of written communication for different purposes',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1011,7 +1016,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Describe practices for producing different forms of written communications',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1019,7 +1024,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Describe the potential benefits and limitations associated with communicating with customers in writing',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1027,7 +1032,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Explain the implications of confidentiality and UK General Data Protection Regulations (UK GDPR) when communicating with customers in writing',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1035,7 +1040,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Identify the objective(s) of the communication',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1043,7 +1048,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Gather the information needed to draft the communication',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1051,7 +1056,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Select the form of written communication that is most likely to lead to customer satisfaction within the service offer',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1059,7 +1064,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Produce communications that recognise customers’ points of view in accordance with organisational standards, styles and tone',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1067,7 +1072,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Use language that is clear and concise, adapting it to meet identified customer needs',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1075,7 +1080,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Record decisions and actions taken and the reasons for them',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1083,7 +1088,7 @@ UNITS = {
             '3.4': {
                 'statement': 'Adhere to organisational policies and procedures, legal and ethical requirements when communicating with customers in writing',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1096,12 +1101,12 @@ UNITS = {
         'label': '09',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace', 'rwe', 'placement'],
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain why an organisation should have guidance on dealing with telephone calls',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1109,7 +1114,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Explain why an organisation should have an identity checking process',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1117,7 +1122,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Explain the importance of keeping customer information up to date',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1125,7 +1130,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Explain the importance of keeping customers informed of the progress of their call',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1133,7 +1138,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Describe how body language and facial expressions can be detected over the telephone',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1141,7 +1146,7 @@ UNITS = {
             '1.6': {
                 'statement': 'Describe different questioning techniques used when dealing with incoming calls',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1149,7 +1154,7 @@ UNITS = {
             '1.7': {
                 'statement': 'Explain how to handle abusive calls',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1157,7 +1162,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Verify the identity of callers in line with organisational guidelines',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1165,7 +1170,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Speak clearly, concisely and politely using speech and tone to create a rapport',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1173,7 +1178,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Adapt their own communication style to meet customers’ needs',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1181,7 +1186,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Listen actively to what customers are saying to collect as much information as possible',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1189,7 +1194,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Use questioning techniques that are appropriate to the conversation',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1197,7 +1202,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Record information in line with organisational guidelines',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1205,7 +1210,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Respond in a way that best meets customer and organisational requirements',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1213,7 +1218,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Give clear and concise information that meets customers’ needs',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1221,7 +1226,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Manage the length of the conversation',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1229,7 +1234,7 @@ UNITS = {
             '3.4': {
                 'statement': 'Confirm that the customer is satisfied with the outcomes of the conversation',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1237,7 +1242,7 @@ UNITS = {
             '3.5': {
                 'statement': 'Complete agreed post-call follow up actions',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1335,12 +1340,12 @@ UNITS = {
         'label': '10',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace', 'rwe', 'placement'],
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain the legislation and regulations relating to the use of customer information when planning to make calls',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1348,7 +1353,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Explain the importance of keeping customer information up to date',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1356,7 +1361,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Explain the reasons for organisational guidance on dealing with telephone calls',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1364,7 +1369,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Explain the reasons for organisational identity checking processes',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1372,7 +1377,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Explain how body language and facial expressions can be detected over the telephone',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1380,7 +1385,7 @@ UNITS = {
             '1.6': {
                 'statement': 'Describe different questioning techniques when dealing with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1388,7 +1393,7 @@ UNITS = {
             '1.7': {
                 'statement': 'Explain organisational guidelines for what can and cannot be said or promised',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1396,7 +1401,7 @@ UNITS = {
             '1.8': {
                 'statement': 'Explain how to handle abusive calls from customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1404,7 +1409,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Identify the objective(s) of calls',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1412,7 +1417,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Prepare the information needed to make calls',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1420,7 +1425,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Plan the structure of calls',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1428,7 +1433,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Identify customers’ likely responses and how they can be dealt with',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1436,7 +1441,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Use telecommunications equipment in accordance with organisational standards',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1444,7 +1449,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Confirm the identity of customers in line with organisational guidelines',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1452,7 +1457,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Make the customer aware of the purpose of the call as early as possible',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1460,7 +1465,7 @@ UNITS = {
             '3.4': {
                 'statement': 'Speak clearly, concisely and politely, using speech and tone to create rapport',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1468,7 +1473,7 @@ UNITS = {
             '3.5': {
                 'statement': 'Adapt their own communication style to meet customers’ needs',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1476,7 +1481,7 @@ UNITS = {
             '3.6': {
                 'statement': 'Listen actively to what customers are saying to collect as much information as possible',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1484,7 +1489,7 @@ UNITS = {
             '3.7': {
                 'statement': 'Give clear and concise information that meets customers’ needs',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1492,7 +1497,7 @@ UNITS = {
             '3.8': {
                 'statement': 'Record information in line with organisational guidelines',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1500,7 +1505,7 @@ UNITS = {
             '3.9': {
                 'statement': 'Complete agreed follow up actions after closing the telephone call',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1564,12 +1569,12 @@ UNITS = {
         'label': '11',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace', 'rwe', 'placement'],
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe the functions of customer information systems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1577,7 +1582,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Explain the way in which legislation and regulatory requirements affect the processing of customer information',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1585,7 +1590,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Explain different responsibilities and levels of authority for processing customer service information',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1593,7 +1598,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Explain the reliability of sources of customer information',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1601,7 +1606,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Explain the validity of customer information',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1609,7 +1614,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Record information about customers in line with organisational standards and procedures',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1617,7 +1622,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Keep customer information up to date',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1625,7 +1630,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Respond to requests for customer information from authorised people in a timely manner',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1633,7 +1638,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Retrieve customer information that meets the requirements of the request',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1641,7 +1646,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Supply customer information in a format appropriate for the recipient',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1649,7 +1654,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Adhere to organisational policies and procedures, legal and ethical requirements when processing customer information',
                 'kind': 'performance',
-                'simulation': False,
+                'simulation': 'forbidden',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1699,12 +1704,12 @@ UNITS = {
         'label': '12',
         'credits': 1,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe ways of managing time and workload',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1712,7 +1717,7 @@ UNITS = {
             '1.2': {
                 'statement': 'State why it is important to the organisation and the individual that time and workload are managed effectively',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1720,7 +1725,7 @@ UNITS = {
             '1.3': {
                 'statement': 'State why it is important to seek work and offer help to others',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1728,7 +1733,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe how seeking help from colleagues can help in managing workload',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1736,7 +1741,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Describe why it is important to accept responsibility for their own mistakes',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1744,7 +1749,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Use time management techniques to manage the completion of tasks',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1752,7 +1757,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Finish tasks within the allotted timescale',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1760,7 +1765,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Inform team members of progress and developments of work activities',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1768,7 +1773,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Ask for work when existing tasks have been completed',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1776,7 +1781,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Report problems beyond their own level of authority to the appropriate person',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1784,7 +1789,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Follow organisational procedures and legal requirements when managing time and workload',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1797,12 +1802,12 @@ UNITS = {
         'label': '13',
         'credits': 2,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'State an organisation’s procedures for dealing with visitors',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1810,7 +1815,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Describe the standards of personal behaviour and presentation that an organisation should expect from staff that meet and welcome visitors',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1818,7 +1823,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Identify any organisational health, safety and security requirements relevant to visitors',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1826,7 +1831,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe what to do and who to contact when problems with visitors arise',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1834,7 +1839,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Welcome visitors politely in accordance with organisational standards',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1842,7 +1847,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Confirm the identity of visitors and the reasons for their visit',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1850,7 +1855,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Check that any health, safety and security actions are carried out',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1858,7 +1863,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Record visitors’ arrival and departure in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1866,7 +1871,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Inform those who are being visited of the arrival of their visitor(s) in accordance with organisational standards',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1874,7 +1879,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Present a positive personal image in accordance with organisational standards',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1887,12 +1892,12 @@ UNITS = {
         'label': '14',
         'credits': 3,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Gather the specified information about customers, products and/or services in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1900,7 +1905,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Provide information to customers about products and/or services in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1908,7 +1913,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Collect from customers information that supports potential sales in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1916,7 +1921,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Check with customers the accuracy of the information provided',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1924,7 +1929,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Keep records of customers in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1932,7 +1937,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Identify customers in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1940,7 +1945,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Establish customers’ needs for potential sales of products and/or services within their level of authority',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1948,7 +1953,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Check with customers the accuracy of the order',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1956,7 +1961,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Refer customers to an authorised colleague when sales requests are beyond their level of authority',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1964,7 +1969,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Complete the authorisation or payment in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1972,7 +1977,7 @@ UNITS = {
             '3.1': {
                 'statement': 'List the products and/or services offered or supported by the contact centre',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1980,7 +1985,7 @@ UNITS = {
             '3.2': {
                 'statement': 'List the regulations and/or legislation that has an impact on dealing with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -1988,7 +1993,7 @@ UNITS = {
             '3.3': {
                 'statement': 'State the organisational procedures for processing sales and payments and/or establishing order authority with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2001,12 +2006,12 @@ UNITS = {
         'label': '15',
         'credits': 3,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Log into the technology system that is appropriate for dealing with customer contacts',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2014,7 +2019,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Follow defined pathways through the system to complete customer contact tasks',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2022,7 +2027,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Use features of the technology contact handling system to control customer contacts',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2030,7 +2035,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Locate information on the system needed to complete a customer contact',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2038,7 +2043,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Identify to whom to refer when the customer contact cannot be completed',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2046,7 +2051,7 @@ UNITS = {
             '1.6': {
                 'statement': 'Input information into the system in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2054,7 +2059,7 @@ UNITS = {
             '1.7': {
                 'statement': 'Validate the customer’s identity from information given and information held on the system',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2062,7 +2067,7 @@ UNITS = {
             '2.1': {
                 'statement': 'State the organisational procedures and guidelines for handling customer contacts',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2070,7 +2075,7 @@ UNITS = {
             '2.2': {
                 'statement': 'List the products and/or services offered or supported by the contact centre',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2078,7 +2083,7 @@ UNITS = {
             '2.3': {
                 'statement': 'List the regulation and/or legislation relevant to the contact centre’s work with customers',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2086,7 +2091,7 @@ UNITS = {
             '2.4': {
                 'statement': 'State to whom to pass contacts when they are outside the limits of their authority or the customer contact is too difficult to handle',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2094,7 +2099,7 @@ UNITS = {
             '2.5': {
                 'statement': 'State the procedures for logging onto the technology systems',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2102,7 +2107,7 @@ UNITS = {
             '2.6': {
                 'statement': 'State how to respond to prompts from the system indicating the pathway to be followed',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2110,7 +2115,7 @@ UNITS = {
             '2.7': {
                 'statement': 'State how to use systems and technology to handle customer contacts',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2118,7 +2123,7 @@ UNITS = {
             '2.8': {
                 'statement': 'Identify the categories of customer contacts that they are authorised to handle',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2131,12 +2136,12 @@ UNITS = {
         'label': '16',
         'credits': 2,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Define the main responsibilities for health and safety in the workplace of the following: a) employers b) employees',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2144,7 +2149,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Describe 2 health and safety laws affecting the workplace',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [
                     {
                         'index': 1,
@@ -2155,6 +2160,7 @@ UNITS = {
                         'by': None,
                         'text': 'two health and safety laws',
                         'slots': ['d1_1', 'd1_2'],
+                        'labels': {'d1_1': 'Health and safety laws 1', 'd1_2': 'Health and safety laws 2'},
                     },
                 ],
                 'reuse': [],
@@ -2163,7 +2169,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Define the importance of following health and safety procedures in the workplace',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2171,7 +2177,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Define the types of information or support available in relation to a specified aspect of health and safety in the workplace',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2179,7 +2185,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Carry out a risk assessment of a specified workplace activity',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2187,7 +2193,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Use equipment or tools safely in the workplace',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2195,7 +2201,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Describe how to prevent accidents in the workplace',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2203,7 +2209,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Assess how own health and safety practices could be improved',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2216,12 +2222,12 @@ UNITS = {
         'label': '17',
         'credits': 2,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain the importance of sales order processing',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2229,7 +2235,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Describe organisational processes for ordering products and/or services',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2237,7 +2243,7 @@ UNITS = {
             '1.3': {
                 'statement': 'Describe different sources of information used to check customer credit',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2245,7 +2251,7 @@ UNITS = {
             '1.4': {
                 'statement': 'Describe the different payment methods accepted by sales orientated organisations',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2253,7 +2259,7 @@ UNITS = {
             '1.5': {
                 'statement': 'Explain the role of the despatch function',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2261,7 +2267,7 @@ UNITS = {
             '1.6': {
                 'statement': 'Describe service standards relating to sales order completion',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2269,7 +2275,7 @@ UNITS = {
             '1.7': {
                 'statement': 'Explain the importance of storing information securely',
                 'kind': 'knowledge',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2277,7 +2283,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Identify customer sales order requirements',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2285,7 +2291,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Check that the credit status of the customer meets organisational standards',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2293,7 +2299,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Confirm the availability of products and/or services to the customer',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2301,7 +2307,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Ensure that information given to the customer about delivery, timing and price is accurate',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2309,7 +2315,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Ensure that the sale is authorised following the organisation’s procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2317,7 +2323,7 @@ UNITS = {
             '2.6': {
                 'statement': 'Finalise the transaction in accordance with organisational procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2325,7 +2331,7 @@ UNITS = {
             '2.7': {
                 'statement': 'Ensure that the customer is aware of the terms and conditions of sale',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2333,7 +2339,7 @@ UNITS = {
             '2.8': {
                 'statement': 'Ensure that the customer’s requirements are communicated to those responsible for fulfilling sales orders',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2341,7 +2347,7 @@ UNITS = {
             '2.9': {
                 'statement': 'Identify who to go to when in need of support with sales order processing problems',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2349,7 +2355,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Keep the customer informed of the sales order progress and any problems with the sale order',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2357,7 +2363,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Advise the customer of current discounts and special offers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2365,7 +2371,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Check all information is stored securely',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2378,12 +2384,12 @@ UNITS = {
         'label': '18',
         'credits': 3,
         'mandatory': False,
-        'environments': None,
+        'environments': ['workplace'],
         'criteria': {
             '1.1': {
                 'statement': 'Establish the nature of customers’ after sales needs',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2391,7 +2397,7 @@ UNITS = {
             '1.2': {
                 'statement': 'Communicate with customers in a way that conforms with quality and customer service standards at all times',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2399,7 +2405,7 @@ UNITS = {
             '2.1': {
                 'statement': 'Deal with customers’ after sales needs following organisational customer service standards and procedures',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2407,7 +2413,7 @@ UNITS = {
             '2.2': {
                 'statement': 'Balance customers’ needs with those of the organisation',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2415,7 +2421,7 @@ UNITS = {
             '2.3': {
                 'statement': 'Explain when to refer to someone in authority if the problem cannot be resolved within the limits of own authority',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2423,7 +2429,7 @@ UNITS = {
             '2.4': {
                 'statement': 'Fulfil commitments made to customers in accordance with quality and customer service standards',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2431,7 +2437,7 @@ UNITS = {
             '2.5': {
                 'statement': 'Record commitments made to customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2439,7 +2445,7 @@ UNITS = {
             '3.1': {
                 'statement': 'Obtain customers’ comments on service reliability from customers',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2447,7 +2453,7 @@ UNITS = {
             '3.2': {
                 'statement': 'Analyse and report the findings to the relevant person in the organisation',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2455,7 +2461,7 @@ UNITS = {
             '3.3': {
                 'statement': 'Make recommendations for improvements to after sales service provision in the light of customer feedback',
                 'kind': 'performance',
-                'simulation': True,
+                'simulation': 'exceptional',
                 'demands': [],
                 'reuse': [],
                 'methods': [],
@@ -2507,6 +2513,7 @@ CODES = {
     "V203": "evidence reused where the specification does not allow it",
     "V211": "simulated evidence where simulation is not allowed",
     "V212": "evidence from an environment the unit does not permit",
+    "V213": "simulated evidence where simulation is allowed only in exceptional circumstances (a warning: it counts)",
     "V221": "evidence dated before the registration start",
     "V222": "evidence dated after the registration period",
     "V223": "evidence dated after the date of the check",
@@ -3041,9 +3048,12 @@ def _check_environment(ev, out):
     crit = unit["criteria"][ev.criterion]
     env = ev.environment
     if env == "simulation" or ev.method == "simulation":
-        if not crit["simulation"]:
+        if crit["simulation"] == "forbidden":
             out.add("V211", ev.path, f"evidence {ev.id} is simulated; simulation is not allowed for {crit['kind']} evidence of {unit_name(ev.unit)}")
             ev.counts = False
+        elif crit["simulation"] == "exceptional":
+            why = f"simulation is allowed for {crit['kind']} evidence of {unit_name(ev.unit)} only in exceptional circumstances"
+            out.add("V213", ev.path, f"evidence {ev.id} is simulated; {why} (record them)", "warning")
     elif unit["environments"] is not None and env not in unit["environments"]:
         names = {"workplace": "the workplace", "rwe": "a realistic working environment", "placement": "a work placement"}
         allowed = _listing(names[e] for e in unit["environments"])
@@ -3190,7 +3200,8 @@ def _check_demand(uid, ref, demand, evidence, path, out):
         if demand["op"] == "at_least":
             out.add("V302", path, f"{what}; evidence covers {covered} (record them in `covers` as d{demand['index']}_1, d{demand['index']}_2, ...)")
         else:
-            empty = [slot for slot in slots if not any(slot in ev.covers for ev in evidence)]
+            labels = demand["labels"]
+            empty = [f"{labels[slot]} ({slot})" if slot in labels else slot for slot in slots if not any(slot in ev.covers for ev in evidence)]
             out.add("V302", path, f"{what}; no evidence covers {', '.join(empty)}")
     elif demand["different"] == "occasions":
         days = sorted({str(ev.date) for ev in evidence if _covers_slot_of(demand, ev.covers)})
@@ -3315,8 +3326,10 @@ def _rule_finding(code, message):
 
 def check_combination(unit_ids):
     """The findings of the rules of combination for a set of achieved units
-    (an empty list: the units make a valid route to the qualification)."""
-    achieved = set(unit_ids)
+    (an empty list: the units make a valid route to the qualification).
+    ``unit_ids`` is an iterable of unit ids; a single string is one unit id
+    (``check_combination("001")`` is ``check_combination(["001"])``)."""
+    achieved = {unit_ids} if isinstance(unit_ids, str) else set(unit_ids)
     out = []
     if not achieved <= UNIT_IDS:
         for uid in sorted(achieved - UNIT_IDS, key=str):
@@ -3339,7 +3352,7 @@ def check_combination(unit_ids):
     for pair in BARRED:
         a, b = pair["units"]
         if a in achieved and b in achieved:
-            out.append(_rule_finding("V605", f"{pair['text']}, and both are achieved"))
+            out.append(_rule_finding("V605", f"{unit_name(a)} and {unit_name(b)} are both achieved, but may not be taken together ({pair['text']})"))
     return out
 
 
@@ -3350,15 +3363,25 @@ def _today():
     return datetime.date.today()
 
 
+def _as_of_date(as_of):
+    """``as_of`` as a date (None stays None); ValueError names a bad one."""
+    if as_of is None or isinstance(as_of, datetime.date):
+        return as_of
+    if isinstance(as_of, str) and _is_date(as_of):
+        return datetime.date.fromisoformat(as_of)
+    raise ValueError(f"as_of must be a date or a date written YYYY-MM-DD, not {as_of!r}")
+
+
 def validate(portfolio, as_of=None):
     """Check a portfolio (JSON data) against the qualification; see the module
     docstring for the report.  ``as_of`` (a date or YYYY-MM-DD) is the date of
-    the check: the portfolio's ``as_of``, else today, when not given."""
+    the check: the portfolio's ``as_of``, else today, when not given.  A bad
+    ``as_of`` (not a date, or not a real one such as 2025-02-30) raises
+    ValueError naming it: it is the caller's mistake, not the portfolio's."""
+    as_of = _as_of_date(as_of)
     out = Findings()
     clean = _structure(portfolio, out)
     valid = len(out) == 0
-    if isinstance(as_of, str):
-        as_of = datetime.date.fromisoformat(as_of)
     as_of = as_of or clean["as_of"] or _today()
     start, born = clean["start"], clean["born"]
     portfolio_ok = valid
@@ -3506,8 +3529,17 @@ def check(label, portfolio, error=None, as_of=None):
     return {"source": label, "report": report}
 
 
+USAGE = "usage: python validator.py PORTFOLIO... [--as-of YYYY-MM-DD]"
+
+
 def main(argv=None):
     args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        print(USAGE)
+        print()
+        print(f"Check portfolios (JSON, or JSON Lines: .jsonl/.ndjson) against qualification {QUALIFICATION['id']}.")
+        print("Prints a JSON report per portfolio; exits 0 if all achieve it, 1 if any does not, 2 on bad usage.")
+        return 0
     as_of = None
     if "--as-of" in args:
         i = args.index("--as-of")
@@ -3517,7 +3549,7 @@ def main(argv=None):
         as_of = args[i + 1]
         del args[i : i + 2]
     if not args or any(a.startswith("-") for a in args):
-        print("usage: python validator.py PORTFOLIO... [--as-of YYYY-MM-DD]", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     status = 0
     for path in args:
