@@ -337,6 +337,34 @@ class Linker:
         self._check_duplicate_text(spec)
         return spec
 
+    def _rset_hint(self, name: str) -> str:
+        alias, _, _ = name.rpartition(".")
+        if alias:
+            have = sorted(k for k in self.rsets if k.startswith(alias + "."))
+            if have:
+                shown = ", ".join(f"`{k}`" for k in have[:5]) + (", ..." if len(have) > 5 else "")
+                return f"`{alias}` declares no set `{name[len(alias) + 1:]}`; it has {shown}"
+            return f"nothing is imported as `{alias}`: add `import \"PATH\" as {alias}`"
+        return "import the file that declares it, e.g. `import \"../cfa/cfa.specc\" as cfa`"
+
+    def _why_unsatisfiable(self, q: ir.Qualification) -> str:
+        """The first plain reason a qualification's rules fail, if one is simple
+        to state (credits that cannot add up); else the generic advice."""
+        def credits(units) -> int:
+            return sum(self.units[u].credits or 0 for u in units if u in self.units)
+
+        total = credits(q.units)
+        for r in q.rules:
+            if isinstance(r, ir.MinTotal) and total < r.credits:
+                return f"all the units its rules allow give {total} credits; it needs at least {r.credits}"
+            if isinstance(r, ir.CreditsFrom) and r.op in ("at_least", "exactly") and credits(r.units) < r.credits:
+                return f"{', '.join(r.sources)} give{'s' if len(r.sources) == 1 else ''} {credits(r.units)} credits at most; the rule needs {r.credits}"
+        mand = credits(q.mandatory)
+        for r in q.rules:
+            if isinstance(r, ir.MaxTotal) and mand > r.credits:
+                return f"the mandatory units alone give {mand} credits, more than the maximum of {r.credits}"
+        return "no combination of its units meets every rule; check credit counts, groups and barred pairs"
+
     def _origin(self, rs: ir.RequirementSet, docs_by_alias: dict) -> str | None:
         """The document a set belongs to: this spec's for its own sets (in
         any file it imports without an alias), the imported spec's for a set
@@ -462,7 +490,7 @@ class Linker:
                     f"unknown requirement set `{name}`",
                     u.span,
                     word=name,
-                    help=did_you_mean(name, self.rsets) or "import the file that declares it, e.g. `import \"../cfa/cfa.specc\" as cfa`",
+                    help=did_you_mean(name, self.rsets) or self._rset_hint(name),
                 )
         # reuse links
         for c in u.criteria:
@@ -676,7 +704,7 @@ class Linker:
                 f"the rules of combination of `{q.id}` cannot be satisfied",
                 q.span,
                 word=q.id,
-                help="no combination of its units meets every rule; check credit counts, groups and barred pairs",
+                help=self._why_unsatisfiable(q),
             )
             return q
         cheap = summary.cheapest

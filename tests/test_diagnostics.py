@@ -212,3 +212,32 @@ def test_requirement_sets_of_an_aliased_spec_are_reported_once(tmp_path):
     comps = build.compile_all([tmp_path])
     got = sorted((Path(c.root).name, d.code) for c in comps for d in c.diagnostics)
     assert got == [("other.specc", "W021"), ("other.specc", "W051")]
+
+
+def test_unsatisfiable_rules_and_unknown_sets_say_why(tmp_path):
+    from tests.conftest import compile_text
+
+    src = """
+document d "D" {
+  body b "B"
+}
+group g "Group" { u1 u2 }
+unit u1 "One" {
+  credits 2
+  assessed under p.nosuch
+}
+unit u2 "Two" {
+  credits 1
+}
+qualification q1 "Q" {
+  rules {
+    minimum 3 credits
+    at least 4 credits from g
+  }
+}
+"""
+    (tmp_path / "p.specc").write_text('requirements known "Known" {\n  requirement 1 "x"\n}\n', encoding="utf-8")
+    comp = compile_text(tmp_path, 'import "p.specc" as p\n' + src)
+    by = {d.code: d for d in comp.diagnostics}
+    assert by["E040"].help == "g gives 3 credits at most; the rule needs 4"
+    assert by["E012"].help == "`p` declares no set `nosuch`; it has `p.known`"
