@@ -61,6 +61,10 @@ def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
         parts.append(extra)
     if not parts:
         return rst.RST("")
+    lead = f"For {c.ref} "
+    if parts[0].startswith(lead):
+        # the handbook's own style: "For **1.1** the candidate must ..."
+        return rst.RST(f"For {rst.strong(c.ref)} " + "\n\n".join(parts)[len(lead):])
     return rst.RST(f"{rst.strong(c.ref)}\n\n" + "\n\n".join(parts))
 
 
