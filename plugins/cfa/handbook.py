@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from plugins.handbook import common as h
-from plugins.handbook import rst
-from specc import ir, prose
+from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import HandbookStyle
 
@@ -17,8 +16,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def render(spec: ir.Spec, options: dict) -> str:
-    return rst.render(TEMPLATES, "handbook.rst.j2", spec=spec, doc=spec.document, h=h, sets=h.own_requirement_sets(spec),
-                      labels=h.method_labels(spec), number_word=prose.number_word)
+    return h.render(TEMPLATES, spec)
 
 
 @hookimpl

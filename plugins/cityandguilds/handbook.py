@@ -12,7 +12,7 @@ from pathlib import Path
 
 from plugins.handbook import common as h
 from plugins.handbook import rst
-from specc import ir, prose
+from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import HandbookStyle
 
@@ -69,21 +69,7 @@ def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
 
 
 def render(spec: ir.Spec, options: dict) -> str:
-    labels = h.method_labels(spec)
-    return rst.render(
-        TEMPLATES,
-        "handbook.rst.j2",
-        spec=spec,
-        doc=spec.document,
-        h=h,
-        glance=glance(spec),
-        unit_table=unit_table(spec),
-        tqt_table=tqt_table(spec),
-        units=h.own_units(spec),
-        explained=explained,
-        labels=labels,
-        number_word=prose.number_word,
-    )
+    return h.render(TEMPLATES, spec, glance=glance(spec), unit_table=unit_table(spec), tqt_table=tqt_table(spec), explained=explained)
 
 
 @hookimpl

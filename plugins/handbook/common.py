@@ -29,6 +29,28 @@ from .rst import (
 )
 
 
+def render(folder, spec: ir.Spec, template: str = "handbook.rst.j2", **extra) -> str:
+    """Render a style's template in ``folder`` with what every handbook
+    template gets (``spec``, ``doc``, ``h`` (this module), ``units``, ``sets``
+    (the spec's own requirement sets), ``labels``, ``number_word``) plus the
+    style's own ``extra``."""
+    import sys
+
+    from . import rst
+
+    context = {
+        "spec": spec,
+        "doc": spec.document,
+        "h": sys.modules[__name__],
+        "units": own_units(spec),
+        "sets": own_requirement_sets(spec),
+        "labels": method_labels(spec),
+        "number_word": prose.number_word,
+    }
+    context.update(extra)
+    return rst.render(folder, template, **context)
+
+
 def method_labels(spec: ir.Spec) -> dict[str, str]:
     out = dict(EVIDENCE_METHODS)
     out.update({m.id: m.label for m in spec.methods})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from plugins.handbook import common as h
 from plugins.handbook import rst
-from specc import ir, prose
+from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import HandbookStyle
 
@@ -38,22 +38,15 @@ def mandatory_in(spec: ir.Spec, u: ir.Unit) -> str:
 
 
 def render(spec: ir.Spec, options: dict) -> str:
-    sets = {rs.id: rs for rs in spec.requirement_sets}
     labels = h.method_labels(spec)
-    return rst.render(
+    return h.render(
         TEMPLATES,
-        "handbook.rst.j2",
-        spec=spec,
-        doc=spec.document,
-        h=h,
-        units=h.own_units(spec),
+        spec,
         groups=[g for g in spec.groups if "." not in g.id],
         group_table=group_table,
         mandatory_in=mandatory_in,
-        sets=sets,
-        labels=labels,
+        sets={rs.id: rs for rs in spec.requirement_sets},  # incl. those imported: units are assessed under them
         evidence_types=[labels.get(m, m) for m in spec.document.evidence_methods],
-        number_word=prose.number_word,
     )
 
 
