@@ -337,6 +337,17 @@ class Linker:
         self._check_duplicate_text(spec)
         return spec
 
+    @staticmethod
+    def _missing_ref_hint(u: ir.Unit, ref: str, covered: set[str]) -> str:
+        """For a guide row naming a criterion the unit lacks: the criteria of
+        the same outcome that no row covers (the likely intended ones), else
+        the closest spelling."""
+        outcome = ref.split(".")[0]
+        orphans = [c.ref for c in u.criteria if c.ref.split(".")[0] == outcome and c.ref not in covered]
+        if orphans:
+            return f"did you mean {' or '.join(f'`{r}`' for r in orphans)}? (in outcome {outcome}, not covered by any row)"
+        return did_you_mean(ref, [c.ref for c in u.criteria]) or "check the criterion numbers of this unit"
+
     def _rset_hint(self, name: str) -> str:
         alias, _, _ = name.rpartition(".")
         if alias:
@@ -525,7 +536,7 @@ class Linker:
                             help=did_you_mean(ref, row.criteria) or f"the row names {', '.join(row.criteria) or 'no criteria'}",
                         )
         # evidence guide
-        covered = set()
+        covered = {ref for row in u.evidence_guide for ref in row.criteria}
         for row in u.evidence_guide:
             for ref in row.criteria:
                 if ref not in refs:
@@ -534,9 +545,8 @@ class Linker:
                         f"the evidence guide of unit {u.label} names criterion {ref}, which does not exist",
                         row.span,
                         word=ref,
-                        help=did_you_mean(ref, refs) or "check the criterion numbers of this unit",
+                        help=self._missing_ref_hint(u, ref, covered),
                     )
-                covered.add(ref)
         if u.evidence_guide:
             for c in u.criteria:
                 if c.ref not in covered:

@@ -44,3 +44,9 @@ def test_walkthrough(tmp_path):
     for rel in ("ir.json", "handbook/hello.rst", "handbook/hello.html", "handbook/hello.odt", "forms/units/unit-001.html",
                 "schemas/9999-01.portfolio.schema.json", "validators/9999-01_validator.py"):
         assert (out / rel).is_file(), rel
+
+
+def test_readme_diagnostic_example_is_what_check_prints():
+    shown = README.split("### Diagnostics", 1)[1].split("```", 2)[1].strip("\n")
+    r = specc("check", "specs/cityandguilds", cwd=ROOT)
+    assert shown.strip() in r.stderr
