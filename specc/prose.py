@@ -109,7 +109,7 @@ def barred_pairs(spec: ir.Spec, units: tuple[str, ...] | None = None) -> list[st
 def range_rule(rg: ir.Range) -> str:
     n = len(rg.items)
     if rg.choose is None:
-        return f"all {number_word(n)} of the following" if n > 1 else "the following"
+        return {1: "the following", 2: "both of the following"}.get(n, f"all {number_word(n)} of the following")
     return f"at least {number_word(rg.choose)} of these {number_word(n)}"
 
 

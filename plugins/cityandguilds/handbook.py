@@ -8,11 +8,14 @@ the demanded quantities in bold; the evidence guide)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import attrs
 
 from plugins.handbook import common as h
 from plugins.handbook import rst
-from specc import ir
+from specc import ir, prose
 from specc.hookspecs import hookimpl
 from specc.plugins import HandbookStyle
 
@@ -50,22 +53,26 @@ def tqt_table(spec: ir.Spec) -> rst.RST:
 
 
 def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
-    """"Criteria explained" for one criterion: the text with its demanded
-    quantities in bold, then the structured demands and reuse links."""
+    """"Criteria explained" for one criterion as the handbook prints it:
+    "For **1.1** the candidate must ... **three** ...", the demanded
+    quantities in bold.  A demand the text does not state in words, and the
+    criterion's own reuse links (as cross-references), follow it; reuse links
+    printed in the evidence guide stay there."""
     counts = [d.count for d in c.demands] + [d.by.count for d in c.demands if d.by is not None]
-    parts = []
-    for g in c.guidance:
-        parts.append(rst.text(g.text, counts))
-    extra = h.demands_and_reuse(spec, u, c)
-    if extra:
-        parts.append(extra)
+    parts = [rst.text(g.text, counts) for g in c.guidance]
+    words = " ".join(g.text.plain for g in c.guidance).lower()
+    if any(not re.search(rf"\b{prose.number_word(d.count)}\b", words) for d in c.demands):
+        parts.append(rst.RST("Evidence demanded: " + "; ".join(rst.demand(d) for d in c.demands) + "."))
+    for r in c.reuse:
+        parts.append(rst.RST("Evidence may be reused from " + rst.reuse(spec, u, attrs.evolve(r, note=None)) + "."))
     if not parts:
         return rst.RST("")
-    lead = f"For {c.ref} "
-    if parts[0].startswith(lead):
+    body = "\n\n".join(parts)
+    lead = re.match(rf"For {re.escape(c.ref)}(?=[ ,])", body)
+    if lead:
         # the handbook's own style: "For **1.1** the candidate must ..."
-        return rst.RST(f"For {rst.strong(c.ref)} " + "\n\n".join(parts)[len(lead):])
-    return rst.RST(f"{rst.strong(c.ref)}\n\n" + "\n\n".join(parts))
+        return rst.RST(f"For {rst.strong(c.ref)}" + body[lead.end():])
+    return rst.RST(f"{rst.strong(c.ref)}\n\n" + body)
 
 
 def render(spec: ir.Spec, options: dict) -> str:

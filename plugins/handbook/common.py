@@ -109,6 +109,12 @@ def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
     return RST("\n\n".join(out))
 
 
+def demands_list(spec: ir.Spec, u: ir.Unit) -> RST:
+    """A bullet per criterion with demands: "**1.2**: **two** health and
+    safety laws", for a list after the criteria or the guidance."""
+    return bullets([RST(f"{strong(c.ref)}: " + "; ".join(demand(d) for d in c.demands)) for c in u.criteria if c.demands])
+
+
 def demands_and_reuse(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> RST:
     """What a criterion demands, quantities emphasised, and where its evidence
     may be reused from (its own reuse links and those of the evidence-guide
@@ -175,7 +181,10 @@ def environment(env: ir.Environment) -> str | None:
     bits = []
     if env.sources:
         srcs = [names.get(s, s) for s in env.sources]
-        bits.append("Evidence may come from " + (srcs[0] if len(srcs) == 1 else ", ".join(srcs[:-1]) + " or " + srcs[-1]) + ".")
+        if len(srcs) == 1:
+            bits.append(f"Evidence must come from {srcs[0]}.")
+        else:
+            bits.append("Evidence may come from " + ", ".join(srcs[:-1]) + " or " + srcs[-1] + ".")
     words = {"allowed": "allowed", "forbidden": "not allowed", "exceptional": "allowed only in exceptional circumstances"}
     for rule in env.simulation:
         what = f" for {rule.applies_to} evidence" if rule.applies_to else ""

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from specc import ir, prose
+from specc.vocab import COMMUNICATION_METHODS
 
 
 class RST(str):
@@ -238,16 +239,17 @@ def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:
         if rg.choose is None:
             lead = {1: "The following is required:", 2: "Both of the following are required:"}.get(n, f"All {prose.number_word(n)} of the following are required:")
         else:
-            lead = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} are required:"
+            verb = "is" if rg.choose == 1 else "are"
+            lead = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} {verb} required:"
         blocks.append(strong(lead))
         # letters as published (a gap or a repeat is the source's): a plain list
         blocks.append(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}.") + " " + _hang(text(it.text), 2) for it in rg.items))
     for d in r.distinct:
         blocks.append(RST(f"Evidence must show **{prose.number_word(d.count)}** different {escape(d.what)}."))
     if r.methods:
-        blocks.append(RST("Permitted methods: " + escape(", ".join(methods.get(m, m) for m in r.methods)) + "."))
-    if r.different:
-        blocks.append(RST("Evidence must come from different " + escape(" and different ".join(r.different)) + "."))
+        words = [COMMUNICATION_METHODS.get(m) or methods.get(m, m.replace("_", " ")) for m in r.methods]
+        blocks.append(RST("Permitted methods: " + escape(", ".join(words)) + "."))
+    # ``different`` conditions are the requirement's own words (already printed)
     return RST("\n\n".join(blocks))
 
 

@@ -86,7 +86,7 @@ UNITS = {
         'label': '01',
         'credits': 3,
         'mandatory': True,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'State what is meant by ‘customer service’',
@@ -239,7 +239,7 @@ UNITS = {
         'label': '02',
         'credits': 2,
         'mandatory': True,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe different methods of communicating with customers and when it is appropriate to use them',
@@ -361,7 +361,7 @@ UNITS = {
         'label': '03',
         'credits': 3,
         'mandatory': True,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'State an organisation’s expectations for the conduct of its employees',
@@ -499,7 +499,7 @@ UNITS = {
         'label': '04',
         'credits': 4,
         'mandatory': True,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'State the purposes of different types of business organisations',
@@ -637,7 +637,7 @@ UNITS = {
         'label': '05',
         'credits': 2,
         'mandatory': True,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe how their own role fits in with the role of others in their team',
@@ -751,7 +751,7 @@ UNITS = {
         'label': '06',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe how to recognise when customers are raising problems',
@@ -865,7 +865,7 @@ UNITS = {
         'label': '07',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'List queries and requests that customers are likely to have',
@@ -1003,7 +1003,7 @@ UNITS = {
         'label': '08',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain why it is necessary to use different forms of written communication for different purposes',
@@ -1101,7 +1101,7 @@ UNITS = {
         'label': '09',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain why an organisation should have guidance on dealing with telephone calls',
@@ -1340,7 +1340,7 @@ UNITS = {
         'label': '10',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain the legislation and regulations relating to the use of customer information when planning to make calls',
@@ -1569,7 +1569,7 @@ UNITS = {
         'label': '11',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe the functions of customer information systems',
@@ -1704,7 +1704,7 @@ UNITS = {
         'label': '12',
         'credits': 1,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Describe ways of managing time and workload',
@@ -1802,7 +1802,7 @@ UNITS = {
         'label': '13',
         'credits': 2,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'State an organisation’s procedures for dealing with visitors',
@@ -1892,7 +1892,7 @@ UNITS = {
         'label': '14',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Gather the specified information about customers, products and/or services in accordance with organisational procedures',
@@ -2006,7 +2006,7 @@ UNITS = {
         'label': '15',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Log into the technology system that is appropriate for dealing with customer contacts',
@@ -2136,7 +2136,7 @@ UNITS = {
         'label': '16',
         'credits': 2,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Define the main responsibilities for health and safety in the workplace of the following: a) employers b) employees',
@@ -2222,7 +2222,7 @@ UNITS = {
         'label': '17',
         'credits': 2,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Explain the importance of sales order processing',
@@ -2384,7 +2384,7 @@ UNITS = {
         'label': '18',
         'credits': 3,
         'mandatory': False,
-        'environments': ['workplace'],
+        'environments': ['workplace', 'rwe'],
         'criteria': {
             '1.1': {
                 'statement': 'Establish the nature of customers’ after sales needs',
