@@ -170,6 +170,6 @@ def test_ncfe_qualification_environment_is_used(specs):
     spec = specs["ncfe_601_3972_9"]
     q = spec.qualification("601-3972-9")
     m = qualification_model(spec, q)
-    assert {tuple(u["environments"] or ()) for u in m["units"].values()} == {("workplace",)}
+    assert {tuple(u["environments"] or ()) for u in m["units"].values()} == {("workplace", "rwe")}  # "the workplace or a realistic work environment (RWE)"
     modes = {c["simulation"] for u in m["units"].values() for c in u["criteria"].values()}
     assert "exceptional" in modes  # units not under the CfA's rules take the qualification's
