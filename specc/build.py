@@ -51,6 +51,24 @@ def roots(paths: Iterable[str | Path]) -> list[Path]:
     return [f for f in files if f in explicit or is_root(f)]
 
 
+def spec_root(path: str | Path) -> Path:
+    """The spec root a command was given (``specc ir``, ``specc validate``):
+    ``path`` itself when it is a file; for a folder, the one root in it (see
+    :func:`roots`).  ValueError says why not."""
+    p = Path(path)
+    if p.is_file():
+        return p
+    if not p.is_dir():
+        raise ValueError(f"no such file: {path}")
+    found = roots([p])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValueError(f"{path} is a folder with no spec root in it (a .specc file with a `document`); name the spec's root file")
+    names = ", ".join(str(f) for f in found)
+    raise ValueError(f"{path} is a folder with {len(found)} spec roots ({names}); name one of them")
+
+
 def compile_all(paths: Sequence[str | Path], with_plugins: bool = True) -> list[Compilation]:
     """Compile every spec root under ``paths``.  A .specc file that no spec
     imports is still parsed (so its errors are reported) and gets W063."""

@@ -70,10 +70,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_ir(args) -> int:
-    from .validate_cmd import spec_root
-
     try:
-        root = spec_root(args.path)
+        root = build.spec_root(args.path)
     except ValueError as e:
         return _usage_error(str(e))
     comps = build.compile_all([root])

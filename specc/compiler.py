@@ -319,7 +319,8 @@ class Linker:
             # own document), directly or through its imports, is checked in
             # that spec; one from a plain part is checked here
             alias = rs.id.rsplit(".", 1)[0] if "." in rs.id else ""
-            if not any(".".join(alias.split(".")[:i]) in spec_aliases for i in range(1, alias.count(".") + 2)):
+            parts = alias.split(".") if alias else []
+            if not any(".".join(parts[:i]) in spec_aliases for i in range(1, len(parts) + 1)):
                 self._check_requirements(rs)
         self._check_history()
         qual_list = [self._check_qualification(q) for q in quals.values()]

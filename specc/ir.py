@@ -184,29 +184,26 @@ class Environment:
     sources: tuple[str, ...] = ()
     simulation: tuple[SimulationRule, ...] = ()
 
-    def _rule(self, kind: str) -> SimulationRule | None:
+    def simulation_rule(self, kind: str) -> SimulationRule | None:
+        """The rule that decides simulation for ``kind`` evidence (the last
+        one that applies), with its ``exception``; None when the spec is silent."""
         verdict = None
         for rule in self.simulation:
             if rule.applies_to in (None, kind):
                 verdict = rule
         return verdict
 
-    def simulation_rule(self, kind: str) -> SimulationRule | None:
-        """The rule that decides simulation for ``kind`` evidence (the last
-        one that applies), with its ``exception``; None when the spec is silent."""
-        return self._rule(kind)
-
     def simulation_allowed(self, kind: str) -> bool | None:
         """True/False if the spec says, None when it is silent.  Simulation
         allowed only in exceptional circumstances counts as allowed (see
         :meth:`simulation_mode`)."""
-        rule = self._rule(kind)
+        rule = self.simulation_rule(kind)
         return None if rule is None else rule.allowed
 
     def simulation_mode(self, kind: str) -> str | None:
         """``allowed``, ``forbidden`` or ``exceptional`` for ``kind`` evidence;
         None when the spec is silent.  The last rule that applies wins."""
-        rule = self._rule(kind)
+        rule = self.simulation_rule(kind)
         return None if rule is None else rule.mode
 
 

@@ -50,10 +50,7 @@ def unit_label(spec: ir.Spec, uid: str) -> str:
 def sources(spec: ir.Spec, names: tuple[str, ...]) -> str:
     """``group entry3`` -> its title; a unit -> "unit 001"."""
     groups = {g.id: g for g in spec.groups}
-    parts = [groups[n].title if n in groups else unit_label(spec, n) for n in names]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " or " + parts[-1]
+    return either([groups[n].title if n in groups else unit_label(spec, n) for n in names])
 
 
 def units_list(spec: ir.Spec, uids: tuple[str, ...]) -> str:
@@ -145,8 +142,8 @@ def method_label(method: str, labels: Mapping[str, str] | None = None) -> str:
 
 
 def either(words: list[str]) -> str:
-    """``["a", "b", "c"]`` -> "a, b or c"."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    """``["a", "b", "c"]`` -> "a, b or c" ("" for none)."""
+    return "".join(words) if len(words) <= 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def demand_by_parts(d: ir.Demand, labels: Mapping[str, str] | None = None) -> tuple[str, str, str] | None:

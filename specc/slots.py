@@ -75,7 +75,6 @@ def label(what: str, n: int) -> str:
     return f"{w[:1].upper()}{w[1:]} {n}" if w else f"Item {n}"
 
 
-_label = label  # the name the first version used
 
 
 def demand_slot_id(demand: int, n: int) -> str:

@@ -81,24 +81,6 @@ def validator_source(spec, qid: str) -> str:
     return sink.files[files[0]].decode("utf-8")
 
 
-def spec_root(path: str) -> Path:
-    """The spec root a command was given: ``path`` itself when it is a file;
-    for a folder, the one spec root in it (a .specc file with a ``document``,
-    as :func:`specc.build.roots` finds them).  ValueError says why not."""
-    p = Path(path)
-    if p.is_file():
-        return p
-    if not p.is_dir():
-        raise ValueError(f"no such file: {path}")
-    found = [f for f in build.source_files([p]) if build.is_root(f)]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise ValueError(f"{path} is a folder with no spec root in it (a .specc file with a `document`); name the spec's root file")
-    names = ", ".join(str(f) for f in found)
-    raise ValueError(f"{path} is a folder with {len(found)} spec roots ({names}); name one of them")
-
-
 # --------------------------------------------------------------------------- reading portfolios
 #
 # A record is (label, bytes, line): a whole JSON file (line=False: an object or
@@ -311,7 +293,7 @@ def _usage(msg: str) -> int:
 
 def cmd_validate(args) -> int:
     try:
-        root = spec_root(args.spec)
+        root = build.spec_root(args.spec)
     except ValueError as e:
         return _usage(str(e))
     missing = [p for p in args.portfolios if p != "-" and not Path(p).is_file()]

@@ -163,17 +163,14 @@ def has_explanation(u: ir.Unit, c: ir.Criterion) -> bool:
 def guidance_table(u: ir.Unit) -> RST:
     """NCFE-style assessment guidance: each published entry once, with the
     criteria it names."""
-    entries: dict[int, tuple[list[str], ir.Guidance, list[ir.Demand]]] = {}
+    # one Guidance object is shared by the criteria its entry names; two
+    # entries with the same text are still two entries, so key by identity
+    entries: dict[int, tuple[ir.Guidance, list[str]]] = {}
     for c in u.criteria:
         for g in c.guidance:
-            key = id(g)
-            if key not in entries:
-                entries[key] = ([], g, [])
-            entries[key][0].append(c.ref)
-    rows = []
-    for refs, g, _ in sorted(entries.values(), key=lambda e: (e[1].span.line, e[1].span.col)):
-        rows.append((", ".join(refs), text(g.text)))
-    return table(("Assessment criteria", "Assessment guidance"), rows, (18, 82))
+            entries.setdefault(id(g), (g, []))[1].append(c.ref)
+    ordered = sorted(entries.values(), key=lambda e: (e[0].span.line, e[0].span.col))
+    return table(("Assessment criteria", "Assessment guidance"), [(", ".join(refs), text(g.text)) for g, refs in ordered], (18, 82))
 
 
 def environment(env: ir.Environment) -> str | None:
@@ -181,10 +178,7 @@ def environment(env: ir.Environment) -> str | None:
     bits = []
     if env.sources:
         srcs = [names.get(s, s) for s in env.sources]
-        if len(srcs) == 1:
-            bits.append(f"Evidence must come from {srcs[0]}.")
-        else:
-            bits.append("Evidence may come from " + ", ".join(srcs[:-1]) + " or " + srcs[-1] + ".")
+        bits.append(f"Evidence {'must' if len(srcs) == 1 else 'may'} come from {prose.either(srcs)}.")
     words = {"allowed": "allowed", "forbidden": "not allowed", "exceptional": "allowed only in exceptional circumstances"}
     for rule in env.simulation:
         what = f" for {rule.applies_to} evidence" if rule.applies_to else ""
