@@ -357,7 +357,7 @@ class Linker:
                 shown = ", ".join(f"`{k}`" for k in have[:5]) + (", ..." if len(have) > 5 else "")
                 return f"`{alias}` declares no set `{name[len(alias) + 1:]}`; it has {shown}"
             return f"nothing is imported as `{alias}`: add `import \"PATH\" as {alias}`"
-        return "import the file that declares it, e.g. `import \"../cfa/cfa.specc\" as cfa`"
+        return "import the file that declares it, e.g. `import \"PATH\" as NAME`, and write `NAME.<set>`"
 
     def _why_unsatisfiable(self, q: ir.Qualification) -> str:
         """The first plain reason a qualification's rules fail, if one is simple

@@ -162,7 +162,7 @@ class Printer:
                     self.note(close)
                 else:
                     parts.append("{")
-                    self.emit(line + self.join(parts, depth), indent)
+                    self.emit(line + _join(parts), indent)
                     parts = []
                     self.statements(stmts, depth + 1)
                     self.flush_comments(close.line, indent + INDENT)
@@ -173,10 +173,7 @@ class Printer:
                 continue
             parts.append(self.flat(ch, depth))
             i += 1
-        self.emit(line + self.join(parts, depth), indent)
-
-    def join(self, parts: list[str], depth: int) -> str:
-        return _join(parts)
+        self.emit(line + _join(parts), indent)
 
     def flat(self, node, depth: int = 0) -> str:
         if isinstance(node, Token):

@@ -84,10 +84,13 @@ def _describe_expected(expected: set[str]) -> str:
     return ", ".join(names)
 
 
-# The lexer's string terminals (grammars/specc.lark), to find an unterminated one.
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_LONG_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""')
-_COMMENT = re.compile(r"#[^\n]*")
+@functools.cache
+def _terminal(name: str) -> re.Pattern:
+    """A terminal of grammars/specc.lark as a compiled regular expression (the
+    grammar is the one home of what a string or a comment is)."""
+    return re.compile(next(t.pattern.to_regexp() for t in parser().terminals if t.name == name))
+
+
 SMART_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb"
 
 
@@ -98,14 +101,14 @@ def unterminated_string(text: str) -> tuple[int, bool] | None:
     while i < n:
         c = text[i]
         if c == "#":
-            i = _COMMENT.match(text, i).end()
+            i = _terminal("COMMENT").match(text, i).end()
         elif c == '"':
             if text.startswith('"""', i):
-                m = _LONG_STRING.match(text, i)
+                m = _terminal("LONG_STRING").match(text, i)
                 if m is None:
                     return i, True
             else:
-                m = _STRING.match(text, i)
+                m = _terminal("STRING").match(text, i)
                 if m is None:
                     return i, False
             i = m.end()

@@ -25,6 +25,7 @@ from .rst import (
     reuse,
     strong,
     table,
+    target_def,
     text,
 )
 
@@ -105,7 +106,7 @@ def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
     target (reuse links elsewhere point here)."""
     out = []
     for c in o.criteria:
-        out.append(f".. _{criterion_target(u, c.ref)}:\n\n{strong(c.ref)} {escape(c.statement)}")
+        out.append(f"{target_def(criterion_target(u, c.ref))}\n\n{strong(c.ref)} {escape(c.statement)}")
     return RST("\n\n".join(out))
 
 

@@ -55,18 +55,9 @@ def inline(value: object) -> RST:
     return RST(_INLINE.sub(r"\\\1", str(value)).replace("::", ":\\:"))
 
 
-def join(parts: Iterable[str], sep: str = "") -> RST:
-    return RST(sep.join(escape(p) for p in parts))
-
-
 def strong(value: object) -> RST:
     s = escape(value)
     return RST(f"**{s}**") if s else s
-
-
-def emph(value: object) -> RST:
-    s = escape(value)
-    return RST(f"*{s}*") if s else s
 
 
 def indent(block: str, n: int) -> str:
@@ -294,10 +285,10 @@ def environment(folder: str):
         finalize=_finalize,
     )
     env.globals.update(
-        heading=heading, field_list=field_list, table=table, text=text, escape=escape, strong=strong, emph=emph,
+        heading=heading, field_list=field_list, table=table, text=text, escape=escape, strong=strong,
         enumerated=enumerated, bullets=bullets, ref=ref, target_def=target_def, contents=contents,
         criterion_target=criterion_target, unit_target=unit_target, demand=demand, reuse=reuse,
-        requirements=requirements, prose=prose, RST=RST, join=join,
+        requirements=requirements, prose=prose, RST=RST,
     )
     return env
 
