@@ -45,9 +45,9 @@ sys.path.insert(0, str(ROOT))
 import fastjsonschema  # noqa: E402
 import jsonschema  # noqa: E402
 
-from plugins.export import examples, sample, validator  # noqa: E402
-from plugins.export.model import qualification_model  # noqa: E402
-from plugins.export.portfolio import portfolio_schema  # noqa: E402
+from specc_plugins.export import examples, sample, validator  # noqa: E402
+from specc_plugins.export.model import qualification_model  # noqa: E402
+from specc_plugins.export.portfolio import portfolio_schema  # noqa: E402
 from specc import build  # noqa: E402
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from plugins.export import examples  # noqa: E402 - after the path set-up above
+from specc_plugins.export import examples  # noqa: E402 - after the path set-up above
 from specc import build  # noqa: E402
 
 

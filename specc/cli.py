@@ -299,16 +299,27 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _add_extra_commands(sub) -> None:
-    """Commands that live in their own modules (kept out of start-up)."""
+    """Commands that live in their own modules (kept out of start-up), and the
+    commands plugins add through the ``specc_add_commands`` hook."""
     try:
         from . import validate_cmd
     except ImportError:
-        return
-    validate_cmd.add_parser(sub)
+        validate_cmd = None
+    if validate_cmd is not None:
+        validate_cmd.add_parser(sub)
+    for impl in plugins.manager().hook.specc_add_commands.get_hookimpls():
+        try:
+            impl.function(subparsers=sub)
+        except Exception as e:  # a conflicting name (argparse.ArgumentError) or a broken plugin
+            raise plugins.PluginError(impl.plugin_name, "specc_add_commands", e) from e
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
+    try:
+        parser = make_parser()
+    except plugins.PluginError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     args = parser.parse_args(argv)
     try:
         return args.func(args)

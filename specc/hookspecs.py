@@ -63,3 +63,16 @@ def specc_form_styles():
     """Return a list of :class:`specc.plugins.FormStyle`: a body's recording
     forms.  ``render(spec, options)`` returns the forms to print (see the
     ``forms`` emitter for the form model); ``bodies`` as for handbook styles."""
+
+
+@hookspec
+def specc_add_commands(subparsers):
+    """Add subcommands to the ``specc`` command line.
+
+    ``subparsers`` is the :mod:`argparse` sub-parser action of ``specc``: call
+    ``subparsers.add_parser(NAME, help=...)``, add the command's arguments and
+    ``set_defaults(func=run)``, where ``run(args)`` returns the exit status
+    (0 clean, 1 errors found, 2 usage).  Import heavy libraries inside ``run``,
+    not at module level, so ``specc --help`` stays fast.  A command name
+    already taken by the core or another plugin is an error.
+    """

@@ -8,13 +8,16 @@ import re
 import textwrap
 from pathlib import Path
 
+import importlib.resources
+
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .diagnostics import Diagnostic, did_you_mean
 from .ir import Span
 
-GRAMMAR = Path(__file__).resolve().parent.parent / "grammars" / "specc.lark"
+# grammars/ in the source tree installs as the package data of specc.grammars
+GRAMMAR = Path(str(importlib.resources.files("specc.grammars").joinpath("specc.lark")))
 
 # Rules the formatter prints on a line of their own (block statements included).
 STATEMENTS = frozenset(

@@ -1,6 +1,6 @@
 """Helpers shared by the export tests: the qualifications to test, JSON Schema
 validators for their portfolio schemas, and hypothesis strategies that make
-portfolios -- achieving ones from :mod:`plugins.export.sample`, and mutations
+portfolios -- achieving ones from :mod:`specc_plugins.export.sample`, and mutations
 of them that break (or keep) the schema in every way a portfolio can.
 
 Not a test module itself (pytest collects ``test_*.py`` only)."""
@@ -17,9 +17,9 @@ import fastjsonschema
 import jsonschema
 from hypothesis import strategies as st
 
-from plugins.export import sample, validator
-from plugins.export.model import qualification_model
-from plugins.export.portfolio import portfolio_schema
+from specc_plugins.export import sample, validator
+from specc_plugins.export.model import qualification_model
+from specc_plugins.export.portfolio import portfolio_schema
 
 # ---------------------------------------------------------------------- qualifications
 

@@ -99,7 +99,7 @@ def test_schema_and_validator_agree_specs(specs):
 
 def test_samples_agree(synth, specs):  # noqa: F811
     """The sample portfolios (achieving and failing) are checked alike."""
-    from plugins.export import sample
+    from specc_plugins.export import sample
 
     for spec in [synth["demo"], synth["cg4411like"]] + [s for _, s, _ in real_cases(specs)]:
         for q in spec.qualifications:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from plugins.export import sample, validator
-from plugins.export.model import SIMULATION_DEFAULT, qualification_model
+from specc_plugins.export import sample, validator
+from specc_plugins.export.model import SIMULATION_DEFAULT, qualification_model
 from specc.compiler import compile_file
 
 CFA = '''

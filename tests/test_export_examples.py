@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.export import examples
+from specc_plugins.export import examples
 from tests.test_export_synth import _CACHE, synth  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,9 +20,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from plugins.export import sample, validator
-from plugins.export.model import qualification_model
-from plugins.export.portfolio import portfolio_schema
+from specc_plugins.export import sample, validator
+from specc_plugins.export.model import qualification_model
+from specc_plugins.export.portfolio import portfolio_schema
 from specc.compiler import compile_file
 from tests.test_export_module import ruff
 
@@ -222,7 +222,7 @@ def test_same_behaviour_as_plain_strings(pair):
 
 
 def test_the_template_prints_only_literals():
-    from plugins.export.validator import _only_literals
+    from specc_plugins.export.validator import _only_literals
 
     with pytest.raises(TypeError):
         _only_literals("'); import os #")

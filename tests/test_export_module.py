@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from plugins.export import sample, validator
-from plugins.export.model import qualification_model
+from specc_plugins.export import sample, validator
+from specc_plugins.export.model import qualification_model
 from tests.test_export_synth import _CACHE, synth  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def test_rendering_is_deterministic(synth):  # noqa: F811
     """Byte-identical under two hash seeds (no set order leaks into the code)."""
     code = (
         "import sys; sys.path.insert(0, {root!r}); from pathlib import Path\n"
-        "from specc.compiler import compile_file; from plugins.export import validator\n"
+        "from specc.compiler import compile_file; from specc_plugins.export import validator\n"
         "spec = compile_file(Path({demo!r})).spec\n"
         "sys.stdout.write(''.join(validator.render(spec, q) for q in spec.qualifications))\n"
     ).format(root=str(ROOT), demo=str(Path(_CACHE["root"]) / "demo" / "demo.specc"))

@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from plugins.export import validator
+from specc_plugins.export import validator
 from specc import solver
 from tests.test_export_synth import synth  # noqa: F401 - fixture
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.export import sample, validator
+from specc_plugins.export import sample, validator
 from specc import validate_cmd
 from specc.cli import main
 from tests.test_export_synth import _CACHE, synth  # noqa: F401 - fixture
@@ -28,7 +28,7 @@ def demo(synth):  # noqa: F811
     root = Path(_CACHE["root"]) / "demo" / "demo.specc"
     q = spec.qualification("q1")
     mod = validator.module_for(spec, q)
-    from plugins.export.model import qualification_model
+    from specc_plugins.export.model import qualification_model
 
     model = qualification_model(spec, q)
     good = sample.achieving(model, q.routes.cheapest.units)
@@ -252,7 +252,7 @@ def test_unknown_qualification_names_the_specs(tmp_path, capsys):
 def test_jobs_check_each_qualification(demo, tmp_path, capsys):
     """--jobs: the workers get every qualification's module."""
     root, spec, _, mod1, docs = demo
-    from plugins.export.model import qualification_model
+    from specc_plugins.export.model import qualification_model
 
     q2 = spec.qualification("q2")
     mod2 = validator.module_for(spec, q2)

@@ -10,7 +10,7 @@ import docx
 import pypdf
 import pytest
 
-from plugins import forms as forms_plugin
+from specc_plugins import forms as forms_plugin
 from specc import slots
 from specc.sink import OutputFolder
 from tests.conftest import compile_text

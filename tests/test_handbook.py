@@ -11,8 +11,8 @@ import docutils.core
 import pytest
 from lxml import html as lhtml
 
-from plugins import handbook as hb
-from plugins.handbook import rst
+from specc_plugins import handbook as hb
+from specc_plugins.handbook import rst
 from specc import prose
 from specc.sink import OutputFolder
 from tests.conftest import compile_text

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from plugins.forms.common import evidence_source_declaration
+from specc_plugins.forms.common import evidence_source_declaration
 from specc import export, ir
 from specc.fmt import format_text
 from tests.conftest import compile_text
@@ -497,7 +497,7 @@ def test_a_long_exception_and_an_exception_everywhere_a_rule_goes(tmp_path):
 
 
 def test_forms_and_handbooks_print_the_exception():
-    from plugins.handbook.common import environment
+    from specc_plugins.handbook.common import environment
 
     rule = ir.SimulationRule(False, "performance", exception=ir.Text(EXCEPTION + "."))
     env = ir.Environment(("workplace",), (rule,))
@@ -515,8 +515,8 @@ def test_forms_and_handbooks_print_the_exception():
 
 
 def test_forms_and_handbooks_use_every_reuse_link_that_applies(rows):
-    from plugins.forms.common import reuse_note
-    from plugins.handbook.common import demands_and_reuse, evidence_guide, has_explanation
+    from specc_plugins.forms.common import reuse_note
+    from specc_plugins.handbook.common import demands_and_reuse, evidence_guide, has_explanation
 
     u = rows.unit("u")
     c21, c22 = u.criterion("2.1"), u.criterion("2.2")
@@ -621,7 +621,7 @@ def test_a_malformed_outcome_number_is_reported_once(tmp_path):
 
 
 def test_the_guide_does_not_repeat_a_link_note_its_row_already_prints(tmp_path):
-    from plugins.handbook.common import evidence_guide
+    from specc_plugins.handbook.common import evidence_guide
 
     said = "For 1.1, candidates could refer to unit v."
     src = ROWS.replace("      methods observation\n", f'      methods observation\n      note """\n        Intro.\n\n        {said}\n      """\n').replace(
@@ -689,8 +689,8 @@ def test_a_demand_says_how_many_items_by_which_methods(by_spec):
 
 
 def test_prose_handbook_and_model_state_the_methods(by_spec):
-    from plugins.handbook.common import demands_and_reuse
-    from plugins.handbook.rst import demand as rst_demand
+    from specc_plugins.handbook.common import demands_and_reuse
+    from specc_plugins.handbook.rst import demand as rst_demand
     from specc import prose
 
     u = by_spec.unit("u")
@@ -709,7 +709,7 @@ def test_prose_handbook_and_model_state_the_methods(by_spec):
 
 
 def test_the_cityandguilds_explanation_bolds_the_of_which_count(specs):
-    from plugins.cityandguilds.handbook import explained
+    from specc_plugins.cityandguilds.handbook import explained
 
     u = specs["cg4411"].unit("106")
     text = explained(specs["cg4411"], u, u.criterion("1.2"))
@@ -719,8 +719,8 @@ def test_the_cityandguilds_explanation_bolds_the_of_which_count(specs):
 
 
 def test_forms_give_each_slot_of_such_a_demand_a_method_field(by_spec):
-    from plugins.forms.common import performance_record, slot_fields
-    from plugins.forms.model import Para, Table
+    from specc_plugins.forms.common import performance_record, slot_fields
+    from specc_plugins.forms.model import Para, Table
     from specc import slots
 
     u = by_spec.unit("u")
@@ -835,8 +835,8 @@ def test_the_seed_says_two_of_the_four_calls_are_observed(specs):
 
 
 def _validator(spec):
-    from plugins.export import sample, validator
-    from plugins.export.model import qualification_model
+    from specc_plugins.export import sample, validator
+    from specc_plugins.export.model import qualification_model
 
     q = spec.qualification("q")
     model = qualification_model(spec, q)

@@ -4,8 +4,8 @@ least k of these") and the evidence-source declaration."""
 
 from __future__ import annotations
 
-from plugins.forms import common as c
-from plugins.forms.model import FieldGrid, Heading, Para
+from specc_plugins.forms import common as c
+from specc_plugins.forms.model import FieldGrid, Heading, Para
 from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import FormStyle

@@ -9,8 +9,8 @@ qualification the summary of unit and qualification achievement.
 
 from __future__ import annotations
 
-from plugins.forms import common as c
-from plugins.forms.model import Cell, Column, Field, FieldGrid, Heading, PageBreak, Para, Table
+from specc_plugins.forms import common as c
+from specc_plugins.forms.model import Cell, Column, Field, FieldGrid, Heading, PageBreak, Para, Table
 from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import FormStyle

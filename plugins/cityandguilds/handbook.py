@@ -13,8 +13,8 @@ from pathlib import Path
 
 import attrs
 
-from plugins.handbook import common as h
-from plugins.handbook import rst
+from specc_plugins.handbook import common as h
+from specc_plugins.handbook import rst
 from specc import ir, prose
 from specc.hookspecs import hookimpl
 from specc.plugins import HandbookStyle

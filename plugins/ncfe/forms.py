@@ -6,8 +6,8 @@ requirements' range checklists in their pack."""
 
 from __future__ import annotations
 
-from plugins.forms import common as c
-from plugins.forms.model import Cell, Column, FieldGrid, Heading, PageBreak, Para, Table
+from specc_plugins.forms import common as c
+from specc_plugins.forms.model import Cell, Column, FieldGrid, Heading, PageBreak, Para, Table
 from specc import ir, prose
 from specc.hookspecs import hookimpl
 from specc.plugins import FormStyle

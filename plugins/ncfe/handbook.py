@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plugins.handbook import common as h
-from plugins.handbook import rst
+from specc_plugins.handbook import common as h
+from specc_plugins.handbook import rst
 from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import HandbookStyle
