@@ -218,7 +218,7 @@ def hostile(cases) -> None:
             p = Path(tmp) / f"unknown-{target}.json"
             keys = target // 20
             with p.open("w", encoding="ascii") as f:
-                f.write('{"qualification": "%s", "learner": {"name": "A"}, "registration": {"start": "2024-09-02"}, "units": {' % q.id)
+                f.write(json.dumps({"qualification": q.id, "learner": {"name": "A"}, "registration": {"start": "2024-09-02"}})[:-1] + ', "units": {')
                 f.write(", ".join(f'"u{k:011d}": {{}}' for k in range(keys)))
                 f.write("}}")
             size = p.stat().st_size
