@@ -36,6 +36,7 @@ gets a report, whatever it holds.
 
 import datetime
 import json
+import os
 import re
 import sys
 
@@ -1293,6 +1294,10 @@ def main(argv=None):
     if not args or any(a.startswith("-") for a in args):
         print(USAGE, file=sys.stderr)
         return 2
+    for path in args:  # as specc validate: a missing file or a folder is bad usage, before any output
+        if os.path.isdir(path) or not os.path.exists(path):
+            print(escape_text(f"cannot read {path}: {'a folder' if os.path.isdir(path) else 'no such file'}"), file=sys.stderr)
+            return 2
     out = utf8(sys.stdout)
     status = 0
     for path in args:
