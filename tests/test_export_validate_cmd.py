@@ -303,3 +303,25 @@ def test_a_folder_with_several_or_no_roots(command, tmp_path, capsys):
     (tmp_path / "part.specc").write_text('unit 1 "U" { credits 1 }\n', encoding="utf-8")
     code, out, err = run([command, str(tmp_path), *extra], capsys)
     assert code == 2 and "no spec root" in err
+
+
+def test_jobs_with_json_files_between_json_lines_keep_the_order(demo, tmp_path, capsys):
+    """With --jobs, JSON Lines go to the workers a window at a time and a JSON
+    file (an array of many portfolios) is checked here a result at a time:
+    the results come out in input order all the same."""
+    root, _, _, mod, docs = demo
+    a = tmp_path / "a.jsonl"
+    a.write_text("".join(json.dumps(d) + "\n" for d in _batch(docs, command.PARALLEL_MIN + 3)), encoding="utf-8")
+    arr = tmp_path / "b.json"
+    arr.write_text(json.dumps(_batch(docs, 5)[::-1]), encoding="utf-8")
+    c = tmp_path / "c.jsonl"
+    c.write_text("".join(json.dumps(d) + "\n" for d in _batch(docs, 7)), encoding="utf-8")
+    results = {}
+    for jobs in ("1", "2"):
+        code, out, _ = run(["validate", str(root), str(a), str(arr), str(c), "--jobs", jobs, "--format", "json"], capsys)
+        assert code == 1
+        results[jobs] = as_json(out)["results"]
+    assert results["1"] == results["2"]
+    sources = [r["source"] for r in results["2"]]
+    assert sources == ([f"{a}:{n}" for n in range(1, command.PARALLEL_MIN + 4)] + [f"{arr}[{i}]" for i in range(5)]
+                       + [f"{c}:{n}" for n in range(1, 8)])

@@ -118,18 +118,24 @@ def check_one(label: str, portfolio, error, as_of) -> dict:
     return result
 
 
-def results_of(record: Record) -> list[dict]:
-    """The ``{"source", "report"}`` results of one input."""
+def results_of(record: Record) -> Iterator[dict]:
+    """The ``{"source", "report"}`` results of one input, one at a time."""
     as_of = _WORKER["as_of"]
-    return [check_one(label, portfolio, error, as_of) for label, portfolio, error in runtime.portfolios_of(*record)]
+    for label, portfolio, error in runtime.portfolios_of(*record):
+        yield check_one(label, portfolio, error, as_of)
+
+
+def _printed(record: Record) -> Iterator[tuple[bool, str, str]]:
+    """(achieved, the result printed, the qualification checked) for each
+    portfolio of an input, one at a time."""
+    show = _as_json if _WORKER["format"] == "json" else _as_text
+    for r in results_of(record):
+        yield r["report"]["verdict"] == "achieved", show(r), r["report"]["qualification"]
 
 
 def _check(record: Record) -> list[tuple[bool, str, str]]:
-    """(achieved, the result printed, the qualification checked) for each
-    portfolio of an input; the printing is done here, so that worker
-    processes do it in parallel."""
-    show = _as_json if _WORKER["format"] == "json" else _as_text
-    return [(r["report"]["verdict"] == "achieved", show(r), r["report"]["qualification"]) for r in results_of(record)]
+    """:func:`_printed` in a worker process: the printing is done there, in parallel."""
+    return list(_printed(record))
 
 
 def check_all(
@@ -150,22 +156,33 @@ def check_all(
     if jobs <= 1 or len(first) < PARALLEL_MIN:
         _init_worker(models, *head)
         for rec in itertools.chain(first, inputs):
-            yield from _check(rec)
+            yield from _printed(rec)
         return
     # the workers get every qualification's model (which ones the
     # portfolios name is known only once they are parsed, there)
     every = {qid: models[qid] for qid in ([default] if qualification else quals)}
+    _init_worker(every, *head)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    rest = itertools.chain(first, inputs)
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(every, *head)) as pool:
-        while True:
-            window = list(itertools.islice(rest, WINDOW))
-            if not window:
-                break
+
+        def run(window: list[Record]) -> Iterator[tuple[bool, str, str]]:
             chunk = max(1, min(64, len(window) // (jobs * 8)))
             for batch in pool.imap(_check, window, chunksize=chunk):
                 yield from batch
+
+        window: list[Record] = []
+        for rec in itertools.chain(first, inputs):
+            if rec[2]:  # a line of JSON Lines: to the workers, WINDOW at a time
+                window.append(rec)
+                if len(window) >= WINDOW:
+                    yield from run(window)
+                    window = []
+            else:  # a JSON file (perhaps an array of many portfolios): here, a result at a time
+                yield from run(window)
+                window = []
+                yield from _printed(rec)
+        yield from run(window)
 
 
 # --------------------------------------------------------------------------- output

@@ -1302,7 +1302,8 @@ def main(argv=None):
     status = 0
     for path in args:
         for label, data, lines, problem in read_inputs(path):
-            for result in results(label, data, lines, problem, as_of):
+            for name, portfolio, error in portfolios_of(label, data, lines, problem):
+                result = check(name, portfolio, error, as_of)
                 out.write(dumps(result) + "\n")
                 if result["report"]["verdict"] != "achieved":
                     status = 1
