@@ -249,3 +249,15 @@ def test_validate_is_the_export_plugins_command():
     parser = make_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     assert sub.choices["validate"].get_default("func") is command.run
+
+
+def test_max_bytes_option(demo, tmp_path, capsys):
+    root, _, _, _, _, good = demo
+    p = tmp_path / "p.jsonl"
+    text = json.dumps(good)
+    p.write_text(text + "\n" + json.dumps({"x": "y" * len(text)}) + "\n", encoding="utf-8")
+    assert main(["validate", str(root), str(p), "--format", "json", "--max-bytes", str(len(text) + 1)]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [r["report"]["findings"][0]["code"] if r["report"]["findings"] else None for r in results] == [None, "V110"]
+    assert main(["validate", str(root), str(p), "--max-bytes", "0"]) == 2
+    assert "--max-bytes must be 1 or more" in capsys.readouterr().err

@@ -43,10 +43,11 @@ WINDOW = 4096  # inputs handed to the worker processes at a time (bounds memory)
 Record = tuple  # (label, data: bytes | None, lines: bool, problem: (code, message) | None), as runtime.read_inputs yields
 
 
-def records(paths: list[str]) -> Iterator[Record]:
-    """The inputs of every file in ``paths``, read as they are reached."""
+def records(paths: list[str], limit: int | None = None) -> Iterator[Record]:
+    """The inputs of every file in ``paths``, read as they are reached (none
+    larger than ``limit`` bytes; default: the runtime's MAX_BYTES)."""
     for p in paths:
-        yield from runtime.read_inputs(p)
+        yield from runtime.read_inputs(p, limit)
 
 
 # --------------------------------------------------------------------------- checking (here or in worker processes)
@@ -272,6 +273,8 @@ def run(args) -> int:
             return _usage(why)
     if args.jobs < 0:
         return _usage("--jobs must be 0 (one per core) or more")
+    if args.max_bytes is not None and args.max_bytes < 1:
+        return _usage("--max-bytes must be 1 or more")
     jobs = args.jobs or os.cpu_count() or 1
     if args.as_of is not None and not runtime._is_date(args.as_of):
         return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
@@ -291,7 +294,7 @@ def run(args) -> int:
     if qid is not None and spec.qualification(qid) is None:
         return _usage(f"no qualification {qid!r} in {root} (have: {', '.join(q.id for q in spec.qualifications)})")
     try:
-        stream = check_all(spec, records(args.portfolios), args.as_of, jobs, args.format, qid)
+        stream = check_all(spec, records(args.portfolios, args.max_bytes), args.as_of, jobs, args.format, qid)
         first = next(stream, None)  # the first module is made here: its errors are usage errors, before any output
     except (LookupError, plugins.PluginError) as e:
         return _usage(str(e))
@@ -323,4 +326,8 @@ def add_parser(subparsers) -> None:
     v.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes for large batches (0: one per core; default 1)")
     v.add_argument("--format", choices=("text", "json"), default="text", help="text: a line per portfolio and per finding; json: one JSON document")
     v.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date of the check (default: each portfolio's as_of, else today)")
+    v.add_argument(
+        "--max-bytes", type=int, metavar="N",
+        help=f"the largest input read: a JSON file, or a line of JSON Lines; larger ones get V110 (default {runtime.MAX_BYTES:,})",
+    )
     v.set_defaults(func=run)
