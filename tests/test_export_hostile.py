@@ -261,3 +261,19 @@ def test_max_bytes_option(demo, tmp_path, capsys):
     assert [r["report"]["findings"][0]["code"] if r["report"]["findings"] else None for r in results] == [None, "V110"]
     assert main(["validate", str(root), str(p), "--max-bytes", "0"]) == 2
     assert "--max-bytes must be 1 or more" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(demo, tmp_path):
+    """sys.argv holds such a name with surrogate escapes (\\udcff): JSON and
+    text output stay valid UTF-8 and say which file it was."""
+    import os
+
+    root, _, _, _, _, good = demo
+    name = os.fsencode(tmp_path) + b"/p\xff.json"
+    with open(name, "wb") as f:
+        f.write(json.dumps(good).encode())
+    for fmt, shown in (("json", '"source": "' + str(tmp_path) + '/p\\udcff.json"'), ("text", str(tmp_path) + "/p\\udcff.json: Alex")):
+        r = subprocess.run([sys.executable.encode(), b"-m", b"specc", b"validate", str(root).encode(), name, b"--format", fmt.encode()],
+                           cwd=ROOT, capture_output=True)
+        assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+        assert shown in r.stdout.decode("utf-8"), r.stdout[:300]
