@@ -182,7 +182,8 @@ def test_findings_are_capped_and_counted(demo):
     report = mod.validate(doc)
     assert len(report["findings"]) == mod.MAX_FINDINGS + 1
     last = report["findings"][-1]
-    assert last["code"] == "V112" and last["message"].startswith(f"{report['errors'] + report['warnings'] - mod.MAX_FINDINGS:,}".replace(",", "") + " more findings")
+    more = report["errors"] + report["warnings"] - mod.MAX_FINDINGS
+    assert last["code"] == "V112" and last["message"] == f"{more} more findings not listed (a report lists {mod.MAX_FINDINGS})"
     assert report["errors"] >= extra and report["valid"] is False
     assert len(mod.check_structure(doc)) == mod.MAX_FINDINGS + 1
 
