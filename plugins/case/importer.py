@@ -137,6 +137,8 @@ class Reader:
         self.doc: dict = {}
         self.doc_identifier = ""
         self.pkg_ext: dict = {}
+        self.by_origin: dict[str, list[Assoc]] = {}
+        self.by_dest: dict[str, list[Assoc]] = {}
 
     # ------------------------------------------------------------- diagnostics
     def warn(self, code: str, message: str, path: tuple, help: str | None = None, key: bool = False) -> None:
@@ -262,7 +264,10 @@ class Reader:
         elif seq is not None and not (isinstance(seq, int) and not isinstance(seq, bool)):
             self.warn("WC10", f"`sequenceNumber` is {_json_type(seq)}, not an integer; ignored", path + ("sequenceNumber",))
             seq = None
-        self.assocs.append(Assoc(kind, origin, dest, seq, self.ext(obj, path), path, index))
+        a = Assoc(kind, origin, dest, seq, self.ext(obj, path), path, index)
+        self.assocs.append(a)
+        self.by_origin.setdefault(origin, []).append(a)
+        self.by_dest.setdefault(dest, []).append(a)
 
     # ------------------------------------------------------------- the tree
     def tree(self) -> list[Item]:
@@ -390,13 +395,12 @@ def string(s: str) -> str:
 
 
 def text(s: str) -> str:
-    """A ``text`` (STRING, or a LONG_STRING for text over several lines)."""
-    if "\n" not in s:
+    """A ``text``: a LONG_STRING for text over several lines, else (and for
+    text with a run of quotes, which a long text cannot always hold) a
+    STRING with ``\\n`` escapes."""
+    if "\n" not in s or '""' in s:
         return string(s)
-    body = s.replace("\\", "\\\\")
-    if '""' in body:
-        body = body.replace('"', '\\"')
-    return '"""\n' + body + '\n"""'
+    return '"""\n' + s.replace("\\", "\\\\") + '\n"""'
 
 
 def slug(s: str, prefix: str) -> str:
@@ -504,8 +508,8 @@ class Writer:
     def members(self, it: Item) -> list[str]:
         """Unit ids that are isPartOf (or, in another framework, isChildOf) ``it``."""
         got = []
-        for a in self.r.assocs:
-            if a.kind == "isPartOf" and a.dest == it.identifier and a.origin in self.unit_ids:
+        for a in self.r.by_dest.get(it.identifier, []):
+            if a.kind == "isPartOf" and a.origin in self.unit_ids:
                 got.append((a.seq is None, a.seq or 0, a.index, self.unit_ids[a.origin]))
         got.sort()
         units = list(dict.fromkeys(g[3] for g in got))
@@ -636,8 +640,8 @@ class Writer:
 
     def assessed_under(self, it: Item) -> list[str]:
         out = []
-        for a in self.r.assocs:
-            if a.kind != "isRelatedTo" or a.origin != it.identifier:
+        for a in self.r.by_origin.get(it.identifier, []):
+            if a.kind != "isRelatedTo":
                 continue
             if a.dest in self.req_ids:
                 out.append(self.req_ids[a.dest])
@@ -732,8 +736,8 @@ class Writer:
 
     def reuse_from_associations(self, c: Item) -> list[str]:
         out = []
-        for a in self.r.assocs:
-            if a.kind != "isRelatedTo" or a.origin != c.identifier:
+        for a in self.r.by_origin.get(c.identifier, []):
+            if a.kind != "isRelatedTo":
                 continue
             d = self.r.items.get(a.dest)
             if d is None or d.construct != "criterion" or not d.code or not REF.fullmatch(d.code):
@@ -847,7 +851,7 @@ class Writer:
                     o.construct == "unit" and (a.dest in self.req_ids or self._foreign_requirements(a.dest) is not None or a.ext.get("relation") == "assessed_under")
                 )
                 if not mapped:
-                    self.r.warn("WC15", "specc has no construct for this isRelatedTo (only criterion to criterion: evidence reuse; unit to evidence requirements: assessed under); left out", a.path)
+                    self.r.warn("WC15", "specc has no construct for this isRelatedTo (only criterion to criterion: evidence reuse; unit to evidence requirements: assessed under); left out", a.path + ("associationType",))
 
 
 def _indent(s: str, by: str) -> str:

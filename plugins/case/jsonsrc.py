@@ -65,9 +65,17 @@ class JsonFile:
         except ValueError as e:
             line, col = getattr(e, "where", (0, 0))
             raise JsonError(Diagnostic("EC02", f"not JSON: {e}", Span(name, line, col, line, col + 1))) from None
-        from json_source_map import calculate
+        self._map_cache: dict | None = None
 
-        self._map = calculate(text) if text.strip() else {}
+    @property
+    def _map(self) -> dict:
+        """JSON pointer -> positions, computed on the first diagnostic (a
+        clean import of a large package never pays for it)."""
+        if self._map_cache is None:
+            from json_source_map import calculate
+
+            self._map_cache = calculate(self.text) if self.text.strip() else {}
+        return self._map_cache
 
     def _constant(self, name: str):
         raise ValueError(f"`{name}` is not a JSON number")
