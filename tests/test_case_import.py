@@ -359,3 +359,49 @@ def test_control_characters_and_lone_surrogates_are_removed_with_a_warning(tmp_p
     (c,) = comp.spec.units[0].criteria
     assert c.statement == "bell and  and\nCRLF"
     assert c.guidance[0].text.value == "esc[31m red"
+
+
+def test_size_limit_and_document_without_identifier(tmp_path, capsys, monkeypatch):
+    from specc_plugins.case import jsonsrc
+
+    monkeypatch.setattr(jsonsrc, "MAX_BYTES", 100)
+    status, err, out = _cli(tmp_path, b'{"CFDocument": {"title": "' + b"x" * 200 + b'"}}', capsys)
+    assert status == 1 and "error[EC01]" in err and "limit is 100" in err and not out.exists()
+    monkeypatch.undo()
+    status, err, out = _cli(tmp_path, b'{"CFDocument": {"title": "x"}, "CFItems": []}', capsys)
+    assert status == 1 and "error[EC04]" in err and "no identifier" in err and not out.exists()
+
+
+def test_units_under_a_qualification_of_another_framework(tmp_path):
+    """A framework whose tree is qualification > unit > outcome > criterion:
+    the units are written, and the qualification lists them (WC21 says its
+    rules are only a placeholder)."""
+    pkg = _framework("criterion text", None)
+    q = str(uuid.UUID(int=99))
+    pkg["CFItems"].insert(0, {"identifier": q, "fullStatement": "A qualification", "CFItemType": "Qualification", "humanCodingScheme": "Q1", "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z"})
+    child = pkg["CFAssociations"][0]  # unit isChildOf document
+    pkg["CFAssociations"].append({**child, "identifier": str(uuid.UUID(int=98)), "originNodeURI": {"title": "", "identifier": q, "uri": "urn:x"}})
+    child["destinationNodeURI"] = {"title": "", "identifier": q, "uri": "urn:x"}
+    res = _import(tmp_path, {"q.json": json.dumps(pkg)})
+    assert codes(res) == ["WC21"]
+    (comp,) = build.compile_all([tmp_path])
+    assert comp.ok, comp.diagnostics
+    (qual,) = comp.spec.qualifications
+    assert [comp.spec.unit(u).title for u in qual.units] == ["U"]
+
+
+@pytest.mark.slow
+def test_a_large_framework(tmp_path):
+    """20,000 criteria under one outcome: imports and compiles (no quadratic step)."""
+    pkg = _framework("c 0", None)
+    pkg["CFAssociations"][2]["sequenceNumber"] = 1
+    out = pkg["CFItems"][1]["identifier"]
+    for n in range(1, 20_000):
+        ident = str(uuid.UUID(int=1000 + n))
+        pkg["CFItems"].append({"identifier": ident, "fullStatement": f"c {n}", "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z"})
+        pkg["CFAssociations"].append({"identifier": str(uuid.UUID(int=100_000 + n)), "associationType": "isChildOf", "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z", "sequenceNumber": n + 1, "originNodeURI": {"title": "", "identifier": ident, "uri": "urn:x"}, "destinationNodeURI": {"title": "", "identifier": out, "uri": "urn:x"}})
+    res = _import(tmp_path, {"big.json": json.dumps(pkg)})
+    assert res.diagnostics == []
+    (comp,) = build.compile_all([tmp_path])
+    assert [c.statement for c in comp.spec.units[0].criteria][:3] == ["c 0", "c 1", "c 2"]
+    assert len(comp.spec.units[0].criteria) == 20_000

@@ -182,7 +182,10 @@ class Reader:
             return False
         self.doc = doc
         ident = self.typed(doc, "identifier", str, ("CFDocument",), "the CFDocument")
-        self.doc_identifier = ident or ""
+        if not ident:
+            self.diags.append(Diagnostic("EC04", "the CFDocument has no identifier", self.jf.span(("CFDocument",), key=True), help="CASE requires one: the items' isChildOf associations point at it"))
+            return False
+        self.doc_identifier = ident
         self.pkg_ext = self.ext(data, ())
         items = self.typed(data, "CFItems", list, (), "the package") or []
         for i, obj in enumerate(items):
@@ -450,6 +453,10 @@ class Writer:
         r = self.r
         top = r.tree()
         by = {c: [it for it in top if it.construct == c] for c in ("qualification", "group", "unit", "requirements")}
+        # another framework may put its units under qualifications or groups
+        for it in top:
+            if it.construct in ("qualification", "group"):
+                by["unit"] += [c for c in it.children if c.construct == "unit" and c not in by["unit"]]
         for it in by["unit"]:
             self.unit_ids[it.identifier] = self.unit_id(it)
         for it in by["requirements"]:
@@ -814,7 +821,7 @@ class Writer:
             body.append("all {")
             body += [f"  {letter(x, i)} {text(x.statement)}" for i, x in enumerate(items)]
             body.append("}")
-        for i, d in enumerate(e.get("distinct") or [] if isinstance(e.get("distinct") or [], list) else []):
+        for d in e.get("distinct") or [] if isinstance(e.get("distinct") or [], list) else []:
             if isinstance(d, dict) and _count(d.get("count"), 1) and isinstance(d.get("what"), str):
                 body.append(f"distinct {d['count']} {string(self.r.clean(d['what'], q.path))}")
             else:
