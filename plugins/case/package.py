@@ -352,7 +352,9 @@ class _Builder:
         rules = prose.rules(self.spec, q)
         if rules:
             paras.append("Rules of combination: to achieve this qualification, learners must achieve " + "; ".join(rules) + ".")
-        paras.extend(_sentence(b) for b in prose.barred_pairs(self.spec, q.units))
+        barred = prose.barred_pairs(self.spec, q.units)
+        if barred:
+            paras.append("Barred combinations: " + "; ".join(b[0].lower() + b[1:] for b in barred) + ".")
         mand = [prose.unit_label(self.spec, u) for u in q.mandatory]
         opt = [prose.unit_label(self.spec, u) for u in q.units if u not in q.mandatory]
         if mand:
