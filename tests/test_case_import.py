@@ -405,3 +405,58 @@ def test_a_large_framework(tmp_path):
     (comp,) = build.compile_all([tmp_path])
     assert [c.statement for c in comp.spec.units[0].criteria][:3] == ["c 0", "c 1", "c 2"]
     assert len(comp.spec.units[0].criteria) == 20_000
+
+
+def test_tree_problems_are_reported_where_they_are(tmp_path):
+    pkg = _framework("criterion", None)
+    doc = pkg["CFDocument"]["identifier"]
+    unit, out, crit = (i["identifier"] for i in pkg["CFItems"])
+
+    def assoc(n, origin, dest, kind="isChildOf"):
+        return {"identifier": str(uuid.UUID(int=500 + n)), "associationType": kind, "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z", "originNodeURI": {"title": "", "identifier": origin, "uri": "urn:x"}, "destinationNodeURI": {"title": "", "identifier": dest, "uri": "urn:x"}}
+
+    orphan, misplaced = str(uuid.UUID(int=600)), str(uuid.UUID(int=601))
+    pkg["CFItems"] += [
+        {"identifier": orphan, "fullStatement": "nobody's child", "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z"},
+        {"identifier": misplaced, "fullStatement": "a criterion at the top", "CFItemType": "Assessment Criterion", "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z"},
+    ]
+    pkg["CFAssociations"] += [
+        assoc(1, crit, unit),  # a second parent (WC17)
+        assoc(2, str(uuid.UUID(int=999)), unit),  # from no item (WC14)
+        assoc(3, misplaced, doc),  # a type that cannot stand there (WC19)
+    ]
+    text = json.dumps(pkg, indent=2)
+    res = _import(tmp_path, {"t.json": text})
+    got = {d.code: d for d in res.diagnostics}
+    assert sorted(got) == ["WC14", "WC16", "WC17", "WC19"]
+    lines = text.split("\n")
+    assert "nobody's child" in "\n".join(lines[got["WC16"].span.line - 1 : got["WC16"].span.line + 3])
+    assert '"Assessment Criterion"' in lines[got["WC19"].span.line - 1]
+    assert '"originNodeURI"' in lines[got["WC14"].span.line - 1]
+    (comp,) = build.compile_all([tmp_path])
+    assert comp.ok
+    assert sorted(u.title for u in comp.spec.units) == ["U", "a criterion at the top"]
+
+
+def test_two_packages_of_one_document_and_unwritable_output(tmp_path, capsys, exported):
+    p = tmp_path / "a.json"
+    p.write_text(exported["ncfe_601_3972_9"], encoding="utf-8")
+    q = tmp_path / "b.json"
+    q.write_text(exported["ncfe_601_3972_9"], encoding="utf-8")
+    assert specc_main(["import", "case", str(p), str(q), "-o", str(tmp_path / "o")]) == 1
+    assert "error[EC06]" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert specc_main(["import", "case", str(SAMPLE), "-o", str(blocker)]) == 1
+    assert "error[EC05]" in capsys.readouterr().err
+
+
+def test_json_diagnostics(tmp_path, capsys):
+    assert specc_main(["import", "case", str(SAMPLE), "-o", str(tmp_path / "o"), "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert {d["code"] for d in got} == {"WC15"} and all(d["file"] == str(SAMPLE) and d["line"] > 0 for d in got)
+
+
+def test_missing_file_is_a_diagnostic(tmp_path, capsys):
+    assert specc_main(["import", "case", str(tmp_path / "nope.json"), "-o", str(tmp_path / "o")]) == 1
+    assert "error[EC01]" in capsys.readouterr().err
