@@ -417,6 +417,13 @@ def ident_ok(s) -> bool:
     return isinstance(s, str) and bool(NAME.fullmatch(s) or NUMBER.fullmatch(s))
 
 
+def file_name(doc_id: str) -> str:
+    """The source file of a document (a NUMBER id may hold ``/``)."""
+    from specc.sink import safe_component
+
+    return safe_component(doc_id) + ".specc"
+
+
 def comment(s: str) -> list[str]:
     return ["# " + line if line.strip() else "#" for line in s.split("\n")]
 
@@ -662,7 +669,7 @@ class Writer:
             pkg, item = other
             ref = a.ext.get("ref")
             alias = ref.split(".")[0] if isinstance(ref, str) and "." in ref and NAME.fullmatch(ref.split(".")[0]) else slug(self.doc_ids[pkg.doc_identifier], "doc")
-            self.imports[alias] = f"{self.doc_ids[pkg.doc_identifier]}.specc"
+            self.imports[alias] = file_name(self.doc_ids[pkg.doc_identifier])
             rid = item.ext.get("id") if isinstance(item.ext.get("id"), str) and NAME.fullmatch(item.ext["id"]) else slug(item.statement, "requirements")
             out.append(f"{alias}.{rid}")
         return list(dict.fromkeys(out))
@@ -1003,12 +1010,13 @@ def import_packages(named: list[tuple[str, bytes]]) -> Result:
             continue
         src = Writer(r, by_doc, doc_ids).write()
         diags.extend(r.diags)
-        out, fdiags = format_text(src, f"{doc_ids[r.doc_identifier]}.specc")
+        name = file_name(doc_ids[r.doc_identifier])
+        out, fdiags = format_text(src, name)
         if out is None:  # a bug of this importer: say so, with what the parser says
             for d in fdiags:
                 diags.append(Diagnostic("EC90", f"internal error: the generated source does not parse ({d.message})", r.jf.span(()), help="please report this with the package"))
             continue
-        files[f"{doc_ids[r.doc_identifier]}.specc"] = out
+        files[name] = out
     return Result(diags, sources, files)
 
 
