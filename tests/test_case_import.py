@@ -460,3 +460,128 @@ def test_json_diagnostics(tmp_path, capsys):
 def test_missing_file_is_a_diagnostic(tmp_path, capsys):
     assert specc_main(["import", "case", str(tmp_path / "nope.json"), "-o", str(tmp_path / "o")]) == 1
     assert "error[EC01]" in capsys.readouterr().err
+
+
+RICH = """
+document rich "Rich" {
+  body ncfe "NCFE"
+  published 2024-03-05
+  method reports "Reports"
+}
+group g_a "Group A" { 01 02 }
+qualification 1-01 "Q" {
+  number "1/01"
+  level entry 3
+  credits 2
+  rules {
+    minimum 2 credits
+    at least 2 credits from g_a
+    mandatory 01
+    remaining credits from g_a
+  }
+}
+barred 01 with 02 "not both"
+unit 01 "One" {
+  credits 2
+  aim "An aim"
+  outcome 1 performance "Be able to do" {
+    criterion 1.1 "do it" {
+      explained "Like so."
+      demand 4 "customers" different occasions of which exactly 2 by observation, reports
+      reuse unit 02 1.1 "same customers"
+    }
+  }
+}
+unit 02 "Two" {
+  credits 2
+  outcome 1 knowledge "Know" {
+    criterion 1.1 "know it"
+  }
+}
+requirements req "Reqs" {
+  code "B1"
+  requirement 1 sufficiency "Enough." {
+    different customers
+  }
+  requirement 2 "Some of:" {
+    choose 1 {
+      a "this"
+      b "that"
+    }
+    distinct 2 "media"
+    methods face_to_face, telephone
+  }
+}
+"""
+
+
+def test_a_rich_spec_round_trips(tmp_path):
+    from conftest import compile_text
+
+    comp = compile_text(tmp_path, RICH, "rich.specc")
+    assert comp.ok, comp.diagnostics
+    text = dumps(cfpackage(comp.spec))
+    out = tmp_path / "out"
+    out.mkdir()
+    res = _import(out, {"rich.json": text})
+    assert res.diagnostics == []
+    assert _reexport(out) == {"rich": text}
+
+
+def _paths(obj, path=()):
+    yield path
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, path + (i,))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**12) | st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_packages_never_break_the_importer(tmp_path_factory, data):
+    """Any value of a real package replaced by any JSON value: the importer
+    reports (or ignores) it, and what it writes parses."""
+    from conftest import compile_text
+
+    tmp = tmp_path_factory.mktemp("mut")
+    comp = compile_text(tmp, RICH, "rich.specc")
+    pkg = cfpackage(comp.spec)
+    paths = [p for p in _paths(pkg) if p]
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(paths))
+        target = pkg
+        try:
+            for k in path[:-1]:
+                target = target[k]
+            target[path[-1]] = data.draw(JSON_VALUES)
+        except (KeyError, IndexError, TypeError):
+            continue
+    res = import_packages([("m.json", json.dumps(pkg).encode())])
+    assert all(d.code != "EC90" for d in res.diagnostics)
+    for name, src in res.files.items():
+        assert format_text(src, name)[0] == src
+
+
+def test_control_characters_in_extension_data(tmp_path):
+    from conftest import compile_text
+
+    comp = compile_text(tmp_path, RICH, "rich.specc")
+    pkg = cfpackage(comp.spec)
+    q = next(i for i in pkg["CFItems"] if i["CFItemType"] == "Qualification")
+    q["extensions"]["specc"]["number"] = "1\r/01\x07"
+    out = tmp_path / "out"
+    out.mkdir()
+    res = _import(out, {"rich.json": json.dumps(pkg, indent=2)})
+    assert codes(res) == ["WC18"]
+    (c,) = build.compile_all([out])
+    assert c.ok and c.spec.qualifications[0].number == "1\n/01"

@@ -42,9 +42,9 @@ from .jsonsrc import JsonError, JsonFile, Sources
 from .package import EXT, TYPE_OF_TITLE
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-NUMBER = re.compile(r"\d+(?:[-/]\d+)*")
-REF = re.compile(r"(\d+)\.(\d+)")
-DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+NUMBER = re.compile(r"[0-9]+(?:[-/][0-9]+)*")
+REF = re.compile(r"([0-9]+)\.([0-9]+)")
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 LEVEL = re.compile(r"(?i)(entry\s+)?(?:level\s+)?([1-8])")
 
 # CFItemType titles (lower case) of other frameworks that name a specc construct
@@ -137,6 +137,7 @@ class Reader:
         self.doc: dict = {}
         self.doc_identifier = ""
         self.pkg_ext: dict = {}
+        self.doc_ext: dict = {}
         self.by_origin: dict[str, list[Assoc]] = {}
         self.by_dest: dict[str, list[Assoc]] = {}
 
@@ -187,6 +188,7 @@ class Reader:
             return False
         self.doc_identifier = ident
         self.pkg_ext = self.ext(data, ())
+        self.doc_ext = self.ext(doc, ("CFDocument",))
         items = self.typed(data, "CFItems", list, (), "the package") or []
         for i, obj in enumerate(items):
             self.read_item(obj, ("CFItems", i), i)
@@ -208,7 +210,17 @@ class Reader:
         if not isinstance(s, dict):
             self.warn("WC20", f"`extensions.{EXT}` is {_json_type(s)}, not an object; ignored", path + ("extensions", EXT))
             return {}
-        return s
+        return self.clean_tree(s, path + ("extensions", EXT))
+
+    def clean_tree(self, obj, path: tuple):
+        """Every string in extension data made fit for specc source (WC18)."""
+        if isinstance(obj, str):
+            return self.clean(obj, path)
+        if isinstance(obj, dict):
+            return {k: self.clean_tree(v, path + (k,)) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [self.clean_tree(v, path + (i,)) for i, v in enumerate(obj)]
+        return obj
 
     def read_item(self, obj, path: tuple, index: int) -> None:
         if not isinstance(obj, dict):
@@ -262,7 +274,7 @@ class Reader:
         if origin is None or dest is None:
             return
         seq = obj.get("sequenceNumber")
-        if isinstance(seq, str) and re.fullmatch(r"\s*-?\d{1,9}\s*", seq):
+        if isinstance(seq, str) and re.fullmatch(r"\s*-?[0-9]{1,9}\s*", seq):
             seq = int(seq)  # OpenSALT writes strings
         elif seq is not None and not (isinstance(seq, int) and not isinstance(seq, bool)):
             self.warn("WC10", f"`sequenceNumber` is {_json_type(seq)}, not an integer; ignored", path + ("sequenceNumber",))
@@ -356,7 +368,7 @@ def _order(seq, it: Item):
 def _natural(s: str | None) -> tuple:
     if not s:
         return ((2, ""),)
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", s))
+    return tuple((0, int(t), "") if t[0] in "0123456789" else (1, 0, t) for t in re.findall(r"[0-9]+|[^0-9]+", s))
 
 
 def _strip(s: str | None) -> str | None:
@@ -483,7 +495,7 @@ class Writer:
         return "\n".join(head + ([""] if head else []) + self.lines) + "\n"
 
     def document(self) -> None:
-        r, doc, e = self.r, self.r.doc, self.r.ext(self.r.doc, ("CFDocument",))
+        r, doc, e = self.r, self.r.doc, self.r.doc_ext
         path = ("CFDocument",)
         title = r.text(doc, "title", path, "the CFDocument") or "Untitled framework"
         publisher = r.text(doc, "publisher", path, "the CFDocument") or r.text(doc, "creator", path, "the CFDocument") or "Unknown"
@@ -684,7 +696,7 @@ class Writer:
         return None
 
     def outcome(self, o: Item, n: int, uid: str) -> list[str]:
-        number = int(o.code) if o.code and o.code.isdigit() and 0 < int(o.code) < 10**6 else n
+        number = int(o.code) if o.code and re.fullmatch(r"[1-9][0-9]{0,5}", o.code) else n
         kind = o.ext.get("outcome_kind")
         if kind not in ("knowledge", "performance"):
             kind = "performance" if re.match(r"(?i)\s*be able\b", o.statement) else "knowledge"
@@ -791,7 +803,7 @@ class Writer:
         e = q.ext
         number = e.get("number") if _count(e.get("number"), 0) else None
         if number is None:
-            m = re.fullmatch(r"r?(\d{1,6})", q.code or "")
+            m = re.fullmatch(r"r?([0-9]{1,6})", q.code or "")
             number = int(m.group(1)) if m else n
         kind = e.get("requirement_kind")
         kind = kind if kind in REQUIREMENT_KINDS and kind != "evidence" else None
@@ -816,6 +828,9 @@ class Writer:
             letters_used.add(v)
             return v
 
+        if ranges and any(x.ext.get("range") not in range(len(ranges)) for x in items):
+            self.w(q, "ranges", "a requirement")  # items in no range: read as one range
+            ranges = None
         if ranges:
             for gi, rg in enumerate(ranges):
                 mine = [x for x in items if x.ext.get("range") == gi]
@@ -994,8 +1009,7 @@ def import_packages(named: list[tuple[str, bytes]]) -> Result:
     doc_ids: dict[str, str] = {}
     taken: dict[str, Reader] = {}
     for r in readers:
-        e = r.ext(r.doc, ("CFDocument",))
-        did = e.get("id")
+        did = r.doc_ext.get("id")
         if not ident_ok(did):
             title = r.doc.get("title") if isinstance(r.doc.get("title"), str) else ""
             did = slug(title or r.jf.name, "framework")
@@ -1038,6 +1052,14 @@ def _write(out_dir: Path, files: dict[str, str]) -> None:
 
 
 def main(args) -> int:
+    try:
+        return _main(args)
+    except Exception as e:  # a bug of this importer: one line, not a traceback
+        print(f"error[EC99]: internal error in `specc import case` ({type(e).__name__}: {e}); please report it with the package", file=sys.stderr)
+        return 1
+
+
+def _main(args) -> int:
     named = []
     diags: list[Diagnostic] = []
     for p in args.packages:
