@@ -347,3 +347,19 @@ def test_reuse_links_are_related_criteria(packages, specs):
     got = {(a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"]) for a in pkg["CFAssociations"] if a["associationType"] == "isRelatedTo"}
     assert want and got == want
     assert all(items[o]["CFItemType"] == items[d]["CFItemType"] == "Assessment Criterion" for o, d in got)
+
+
+def test_same_bytes_under_different_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "t.specc").write_text(SMALL, encoding="utf-8")
+    got = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"o{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        r = subprocess.run([sys.executable, "-m", "specc", "build", str(tmp_path / "t.specc"), "--emit", "case", "-o", str(out), "-q"], env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        got.append((out / "t" / "case" / "t.json").read_bytes())
+    assert got[0] == got[1] and b'"CFItems"' in got[0]
