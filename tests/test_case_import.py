@@ -585,3 +585,17 @@ def test_control_characters_in_extension_data(tmp_path):
     assert codes(res) == ["WC18"]
     (c,) = build.compile_all([out])
     assert c.ok and c.spec.qualifications[0].number == "1\n/01"
+
+
+def test_import_joins_an_import_command_another_plugin_added():
+    import argparse
+
+    from specc_plugins.case import command
+
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="command")
+    other = sub.add_parser("import").add_subparsers(dest="fmt")
+    other.add_parser("docx")
+    command.add_parser(sub)
+    assert p.parse_args(["import", "case", "x.json", "-o", "d"]).packages == ["x.json"]
+    assert p.parse_args(["import", "docx"]).fmt == "docx"
