@@ -24,6 +24,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+import attrs
+
 from specc import export, ir, prose
 from specc.vocab import EVIDENCE_METHODS
 
@@ -315,8 +317,8 @@ class _Builder:
         return {"title": rs.title[:200], "identifier": identifier, "uri": uri_for(self.base, identifier)}, f"{rs.origin}:{key}"
 
     def reuse_links(self, u: ir.Unit, c: ir.Criterion) -> tuple[ir.Reuse, ...]:
-        import attrs
-
+        """Every reuse link that applies to ``c`` (its own and its evidence-guide
+        rows'), as criterion-level links."""
         return tuple(dict.fromkeys(attrs.evolve(r, for_criteria=()) for r in u.reuse_for(c.ref)))
 
     # ------------------------------------------------------------- notes and extensions
@@ -386,20 +388,21 @@ class _Builder:
             facts.append(f"unit reference {u.reference}")
         paras = [_sentence("; ".join(facts))] if facts else []
         if u.aim:
-            paras.append(u.aim.value)
+            paras.append(_reflow(u.aim))
         if u.assessed_under:
             titles = [(self.spec.requirement_set(r).title if self.spec.requirement_set(r) else r) for r in u.assessed_under]
             paras.append("Assessed under the evidence requirements " + "; ".join(f"\u201c{t}\u201d" for t in titles) + ".")
         return "\n\n".join(paras) or None
 
     def criterion_notes(self, u: ir.Unit, c: ir.Criterion, reuse: Iterable[ir.Reuse]) -> str | None:
-        paras = [g.text.value for g in c.guidance]
+        paras = [_reflow(g.text) for g in c.guidance]
         if c.demands:
             paras.append("Evidence demanded: " + "; ".join(prose.demand(d, self.labels) for d in c.demands) + ".")
         for r in reuse:
             where = f"unit {prose.unit_label(self.spec, r.unit)}" if r.unit else "this unit"
-            crit = "criterion" if len(r.criteria) == 1 else "criteria"
-            line = f"Evidence may be reused from {where}, {crit} {prose.either(list(r.criteria)).replace(' or ', ' and ')}"
+            refs = list(r.criteria)
+            crit = f"criterion {refs[0]}" if len(refs) == 1 else "criteria " + ", ".join(refs[:-1]) + " and " + refs[-1]
+            line = f"Evidence may be reused from {where}, {crit}"
             if r.note:
                 line += f" ({r.note.plain})"
             paras.append(line + ".")
@@ -474,6 +477,16 @@ class _Builder:
             "CFDefinitions": {"CFItemTypes": types},
             "extensions": {EXT: _clean({"format": FORMAT, "rules": rules or None, "barred": barred})},
         }
+
+
+def _reflow(text: ir.Text) -> str:
+    """Author prose for a notes field: each paragraph on one line, bullets
+    as ``- `` lines, blank lines between blocks (the source's line breaks
+    inside a paragraph are layout, not meaning)."""
+    out = []
+    for b in text.blocks:
+        out.append(b.text if isinstance(b, ir.Paragraph) else "\n".join(f"- {x}" for x in b.items))
+    return "\n\n".join(out)
 
 
 def _sentence(s: str) -> str:
