@@ -599,3 +599,16 @@ def test_import_joins_an_import_command_another_plugin_added():
     command.add_parser(sub)
     assert p.parse_args(["import", "case", "x.json", "-o", "d"]).packages == ["x.json"]
     assert p.parse_args(["import", "docx"]).fmt == "docx"
+
+
+def test_every_import_diagnostic_has_a_location_and_a_hint(tmp_path, specs):
+    pkg = copy.deepcopy(_small_package(specs))
+    pkg["CFItems"][3]["fullStatement"] = None
+    pkg["CFItems"][4]["humanCodingScheme"] = 7
+    pkg["CFItems"].append(copy.deepcopy(pkg["CFItems"][5]))
+    pkg["CFAssociations"][0]["associationType"] = "exactMatchOf"
+    pkg["CFAssociations"][1]["originNodeURI"] = "x"
+    res = import_packages([("p.json", json.dumps(pkg, indent=2).encode())])
+    assert len(set(codes(res))) >= 4
+    for d in res.diagnostics:
+        assert d.help and d.span and d.span.line > 0, d

@@ -99,6 +99,21 @@ def construct_of(type_title: str | None, parent: str | None) -> tuple[str, bool]
     return BY_PARENT[parent], named is not None
 
 
+# the hint of each warning that is not given a more specific one
+HELP = {
+    "WC10": "CASE gives this field another type; the importer reads on without it",
+    "WC11": "CASE requires an identifier and a fullStatement on every item",
+    "WC12": "identifiers must be unique within a package; the first object with this one is kept",
+    "WC13": "an item cannot be its own ancestor: remove one isChildOf of the cycle",
+    "WC14": "an association's origin and destination must be this document or its items (or, for isRelatedTo, an item of a package given with it)",
+    "WC16": "add an isChildOf association from it to its parent",
+    "WC17": "specc places every item once",
+    "WC18": "specc source cannot hold control characters",
+    "WC19": "where an item stands in the tree decides what it is (see the README's CASE section)",
+    "WC20": "the specc extension is written by specc's `case` emitter; the CASE fields are used instead",
+}
+
+
 @define(eq=False)
 class Item:
     identifier: str
@@ -143,7 +158,7 @@ class Reader:
 
     # ------------------------------------------------------------- diagnostics
     def warn(self, code: str, message: str, path: tuple, help: str | None = None, key: bool = False) -> None:
-        self.diags.append(Diagnostic(code, message, self.jf.span(path, key), help=help))
+        self.diags.append(Diagnostic(code, message, self.jf.span(path, key), help=help or HELP.get(code)))
 
     def typed(self, obj: dict, key: str, types, path: tuple, what: str):
         """``obj[key]`` if it has one of ``types``; None (with WC10) if it has another."""
@@ -1066,7 +1081,7 @@ def _main(args) -> int:
         try:
             named.append((p, Path(p).read_bytes()))
         except OSError as e:
-            diags.append(Diagnostic("EC01", f"cannot read {p}: {e.strerror or e}", Span(p, 0, 0, 0, 0)))
+            diags.append(Diagnostic("EC01", f"cannot read {p}: {e.strerror or e}", Span(p, 0, 0, 0, 0), help="name a CFPackage JSON file"))
     res = import_packages(named) if not diags else Result(diags, Sources(), {})
     if not diags:
         diags = res.diagnostics
@@ -1075,7 +1090,7 @@ def _main(args) -> int:
         try:
             _write(Path(args.output), res.files)
         except OSError as e:
-            diags.append(Diagnostic("EC05", f"cannot write to {args.output}: {e.strerror or e}", None))
+            diags.append(Diagnostic("EC05", f"cannot write to {args.output}: {e.strerror or e}", None, help="-o names a folder to write into (it is created if missing)"))
             errors = True
     if args.format == "json":
         print(to_json(diags))
