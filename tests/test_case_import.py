@@ -162,9 +162,16 @@ def test_opensalt_sample_imports_and_checks(tmp_path, capsys):
     assert not any(d.is_error for d in res.diagnostics)
     # every association specc has no construct for is reported where it is, and nothing else
     unmapped = [a for a in sample["CFAssociations"] if a["associationType"] != "isChildOf"]
-    assert codes(res) == ["WC15"] * len(unmapped)
+    wc15 = [d for d in res.diagnostics if d.code == "WC15"]
+    assert len(wc15) == len(unmapped)
+    # and every item field it has no place for, once, where it first occurs
+    fields = {k for i in sample["CFItems"] for k in i} - {"identifier", "uri", "fullStatement", "humanCodingScheme", "listEnumeration", "notes", "CFItemType", "CFItemTypeURI", "CFDocumentURI", "language", "lastChangeDateTime", "CFItemAssociationURI"}
+    wc23 = [d for d in res.diagnostics if d.code == "WC23"]
+    assert fields == {"educationalLevel"} and len(wc23) == 1 and "(16 items)" in wc23[0].message
+    assert len(res.diagnostics) == len(wc15) + len(wc23)
     lines = raw.decode("utf-8").split("\n")
-    for d, a in zip(res.diagnostics, unmapped, strict=True):
+    assert '"educationalLevel"' in lines[wc23[0].span.line - 1]
+    for d, a in zip(wc15, unmapped, strict=True):
         assert f'"{a["associationType"]}"' in lines[d.span.line - 1]
     assert specc_main(["check", str(tmp_path)]) == 0
     (comp,) = build.compile_all([tmp_path])
@@ -454,7 +461,7 @@ def test_two_packages_of_one_document_and_unwritable_output(tmp_path, capsys, ex
 def test_json_diagnostics(tmp_path, capsys):
     assert specc_main(["import", "case", str(SAMPLE), "-o", str(tmp_path / "o"), "--format", "json"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert {d["code"] for d in got} == {"WC15"} and all(d["file"] == str(SAMPLE) and d["line"] > 0 for d in got)
+    assert {d["code"] for d in got} == {"WC15", "WC23"} and all(d["file"] == str(SAMPLE) and d["line"] > 0 for d in got)
 
 
 def test_missing_file_is_a_diagnostic(tmp_path, capsys):

@@ -19,7 +19,7 @@ WC14 an association naming an unknown item          WC15 an association type spe
 WC16 an item outside the document's tree (skipped)  WC17 an item with several parents (the first kept)
 WC18 text changed to fit specc (control characters) WC19 an item type that cannot stand where it is
 WC20 invalid specc extension data (ignored)         WC21 a qualification without rules of combination
-WC22 a link to a package not given
+WC22 a link to a package not given                 WC23 a field with data specc has no place for
 """
 
 from __future__ import annotations

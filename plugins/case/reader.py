@@ -68,6 +68,12 @@ def construct_of(type_title: str | None, parent: str | None) -> tuple[str, bool]
     return BY_PARENT[parent], named is not None
 
 
+# fields the importer reads, or that only say where an object is published
+PACKAGE_FIELDS = {"CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "extensions"}
+DOCUMENT_FIELDS = {"identifier", "uri", "creator", "publisher", "title", "version", "language", "statusStartDate", "lastChangeDateTime", "adoptionStatus", "CFPackageURI", "extensions"}
+ITEM_FIELDS = {"identifier", "uri", "fullStatement", "humanCodingScheme", "listEnumeration", "notes", "CFItemType", "CFItemTypeURI", "CFDocumentURI", "language", "lastChangeDateTime", "CFItemAssociationURI", "extensions"}
+ASSOC_FIELDS = {"identifier", "uri", "associationType", "sequenceNumber", "originNodeURI", "destinationNodeURI", "CFDocumentURI", "lastChangeDateTime", "extensions"}
+
 # the hint of each warning that is not given a more specific one
 HELP = {
     "WC10": "CASE gives this field another type; the importer reads on without it",
@@ -80,6 +86,7 @@ HELP = {
     "WC18": "specc source cannot hold control characters",
     "WC19": "where an item stands in the tree decides what it is (see the README's CASE section)",
     "WC20": "the specc extension is written by specc's `case` emitter; the CASE fields are used instead",
+    "WC23": "specc keeps the tree, codes, statements, notes and the links it can map; the package itself is unchanged",
 }
 
 
@@ -180,7 +187,26 @@ class Reader:
         assocs = self.typed(data, "CFAssociations", list, (), "the package") or []
         for i, obj in enumerate(assocs):
             self.read_assoc(obj, ("CFAssociations", i), i)
+        self.unread_fields(data, doc, items, assocs)
         return True
+
+    def unread_fields(self, data: dict, doc: dict, items: list, assocs: list) -> None:
+        """WC23 once per field that carries data specc has no place for, at
+        its first occurrence (with how many objects have it)."""
+        for key in sorted(data):
+            if key not in PACKAGE_FIELDS and data[key] not in (None, [], {}):
+                self.warn("WC23", f"the package's `{key}` has no specc construct; left out", (key,), key=True)
+        groups = [("the CFDocument", DOCUMENT_FIELDS, [(("CFDocument",), doc)]), ("items", ITEM_FIELDS, [(("CFItems", i), o) for i, o in enumerate(items)]), ("associations", ASSOC_FIELDS, [(("CFAssociations", i), o) for i, o in enumerate(assocs)])]
+        for what, known, objs in groups:
+            seen: dict[str, list[tuple]] = {}
+            for path, obj in objs:
+                if isinstance(obj, dict):
+                    for key, v in obj.items():
+                        if key not in known and v not in (None, "", [], {}):
+                            seen.setdefault(key, []).append(path)
+            for key, paths in seen.items():
+                n = f" ({len(paths)} {what})" if what != "the CFDocument" else ""
+                self.warn("WC23", f"`{key}` of {what} has no specc construct; left out{n}", paths[0] + (key,), key=True)
 
     def ext(self, obj: dict, path: tuple) -> dict:
         e = obj.get("extensions")
