@@ -619,3 +619,14 @@ def test_every_import_diagnostic_has_a_location_and_a_hint(tmp_path, specs):
     assert len(set(codes(res))) >= 4
     for d in res.diagnostics:
         assert d.help and d.span and d.span.line > 0, d
+
+
+def test_an_imported_framework_exports_valid_case(tmp_path):
+    from test_case import relaxed_schema, validator
+
+    _import(tmp_path, {str(SAMPLE): SAMPLE.read_bytes()})
+    (text,) = _reexport(tmp_path).values()
+    pkg = json.loads(text)
+    assert list(validator(relaxed_schema()).iter_errors(pkg)) == []
+    sample = json.loads(SAMPLE.read_bytes())
+    assert {i["fullStatement"] for i in pkg["CFItems"]} == {i["fullStatement"] for i in sample["CFItems"]}
