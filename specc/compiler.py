@@ -12,7 +12,6 @@ nothing of any awarding body; body-specific lints arrive through the
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -178,9 +177,12 @@ def collect(loader: Loader, root: Path) -> list[tuple[FileDecls, str | None]]:
     return out
 
 
-def compile_file(path: str | Path, plugin_checks: Callable[[ir.Spec], Iterable[Diagnostic]] | None = None) -> Compilation:
+def compile_file(
+    path: str | Path, plugin_checks: Callable[[ir.Spec, checks.Context], Iterable[Diagnostic]] | None = None
+) -> Compilation:
     """Load, link and resolve, solve, then run the checks (:mod:`specc.checks`)
-    and the plugins' checks."""
+    and the plugins' checks (``plugin_checks(spec, ctx)``, for example
+    :func:`specc.plugins.checks`)."""
     sources = SourceCache()
     diags: list[Diagnostic] = []
     loader = Loader(sources, diags)
@@ -210,7 +212,7 @@ def compile_file(path: str | Path, plugin_checks: Callable[[ir.Spec], Iterable[D
     ctx = checks.Context(sources, linked.foreign_sets, linked.unsolved)
     diags.extend(checks.run(spec, ctx))
     if plugin_checks is not None:
-        diags.extend(plugin_checks(spec))
+        diags.extend(plugin_checks(spec, ctx))
     comp.spec = spec
     return _finish(comp)
 
