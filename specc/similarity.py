@@ -12,13 +12,14 @@ that was renumbered rather than rewritten.
 * :func:`near_copies`: for each text, the first earlier text at least
   :data:`THRESHOLD` similar to it.  Candidates come from MinHash
   locality-sensitive hashing over character 5-grams (one-permutation hashing
-  into 32 bins, densified; 16 bands of 2 bins), so the work grows with the
+  into 48 bins, densified; 16 bands of 3 bins), so the work grows with the
   number of texts, not with the number of pairs; each candidate is then
-  verified with :func:`similarity`.  Texts 95 % similar share most of their
-  5-grams (a one-letter change in a 100-character text leaves ~90 % of them),
-  and a pair whose 5-gram Jaccard similarity is 0.6 or more becomes a
-  candidate with probability above 0.999; hashing is CRC-32, so the result is
-  the same on every machine and every run.
+  verified with difflib.  A one-letter change in a 100-character text leaves
+  about 90 % of its 5-grams shared (Jaccard 0.9: found with probability
+  above 0.9999); the worst text still 95 % similar (changes spread out) keeps
+  Jaccard about 0.6, found with probability 0.98.  Hashing is CRC-32, so the
+  result is the same on every machine and every run.
+  ``benchmarks/near_copies_bench.py`` compares it with checking every pair.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from __future__ import annotations
 import difflib
 import zlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Sequence
 
 #: how similar (after normalising) two texts must be to count as near-copies:
 #: one changed letter in a 40-character text still counts, one changed word
@@ -34,8 +36,10 @@ from collections.abc import Callable, Iterator, Sequence
 THRESHOLD = 0.95
 
 SHINGLE = 5
-BINS = 32
-ROWS = 2  # bins per band: 16 bands
+BINS = 48
+ROWS = 3  # bins per band: 16 bands
+VERIFY = 16  # candidates verified per text at most
+BUCKET = 64  # texts kept per bucket
 
 
 def normalise(text: str) -> str:
@@ -92,29 +96,48 @@ def signature(norm: str) -> tuple[int, ...]:
 
 
 def near_copies(
-    texts: Sequence[str], threshold: float = THRESHOLD, accept: Callable[[int, int], bool] | None = None
+    texts: Sequence[str], threshold: float = THRESHOLD, key: Callable[[str], Hashable] | None = None
 ) -> Iterator[tuple[int, int, float]]:
     """``(i, j, ratio)`` for each text ``i`` that is at least ``threshold``
-    similar to an earlier text: ``j`` is the first such earlier text (for
-    which ``accept(i, j)`` holds, when given)."""
+    similar to an earlier text: ``j`` is the first such earlier text.  With
+    ``key``, only texts with equal keys are compared (W062 keys texts by
+    their :func:`numbers`).
+
+    Work is bounded whatever the texts: a candidate is verified (difflib)
+    only if its length allows the threshold, and at most :data:`VERIFY` of
+    them per text, those that share the most bands first; a bucket keeps its
+    latest :data:`BUCKET` texts."""
     norms = [normalise(t) for t in texts]
-    exact: dict[str, int] = {}
+    keys_of = [key(t) for t in texts] if key is not None else [None] * len(texts)
+    alone = {k for k, c in Counter(keys_of).items() if c == 1}  # nothing to compare with
+    exact: dict[tuple, int] = {}
     buckets: dict[tuple, list[int]] = {}
     for i, n in enumerate(norms):
-        if n in exact and (accept is None or accept(i, exact[n])):
-            yield i, exact[n], 1.0
+        k = keys_of[i]
+        if k in alone:
             continue
-        exact.setdefault(n, i)
+        if (k, n) in exact:
+            yield i, exact[(k, n)], 1.0
+            continue
+        exact[(k, n)] = i
         sig = signature(n)
-        keys = [(b, sig[b * ROWS : (b + 1) * ROWS]) for b in range(BINS // ROWS)]
-        cands = sorted({j for k in keys for j in buckets.get(k, ())})
-        for j in cands:
-            m = norms[j]
-            if _bound(len(n), len(m)) < threshold:
-                continue
-            sm = difflib.SequenceMatcher(None, m, n, autojunk=False)
-            if sm.quick_ratio() >= threshold and (r := sm.ratio()) >= threshold and (accept is None or accept(i, j)):
-                yield i, j, r
+        keys = [(k, b, sig[b * ROWS : (b + 1) * ROWS]) for b in range(BINS // ROWS)]
+        shared: dict[int, int] = {}
+        for bk in keys:
+            for j in buckets.get(bk, ()):
+                shared[j] = shared.get(j, 0) + 1
+        cands = [j for j in shared if _bound(len(n), len(norms[j])) >= threshold]
+        cands = sorted(cands, key=lambda j: (-shared[j], j))[:VERIFY]
+        best = None
+        for j in sorted(cands):
+            sm = difflib.SequenceMatcher(None, norms[j], n, autojunk=False)
+            if sm.quick_ratio() >= threshold and (r := sm.ratio()) >= threshold:
+                best = (j, r)
                 break
-        for k in keys:
-            buckets.setdefault(k, []).append(i)
+        if best is not None:
+            yield i, best[0], best[1]
+        for bk in keys:
+            members = buckets.setdefault(bk, [])
+            members.append(i)
+            if len(members) > BUCKET:
+                del members[0]

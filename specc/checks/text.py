@@ -54,10 +54,10 @@ def copied_text(spec: ir.Spec, ctx: Context) -> Iterator[Diagnostic]:
             for g in c.guidance:
                 found.append((f"the guidance for {c.ref} in unit {u.label}", g.text.value, g.span))
     found = [x for x in found if len(similarity.normalise(x[1])) >= MIN_LENGTH]
-    nums = [similarity.numbers(t) for _, t, _ in found]
     # texts that differ in a number are parallel texts (the same guidance
     # for another criterion or another count), not copies
-    for i, j, ratio in similarity.near_copies([t for _, t, _ in found], accept=lambda i, j: nums[i] == nums[j]):
+    key = lambda t: tuple(similarity.numbers(t))  # noqa: E731
+    for i, j, ratio in similarity.near_copies([t for _, t, _ in found], key=key):
         label, _, span = found[i]
         first_label, _, first_span = found[j]
         how = "word for word" if ratio == 1.0 else f"almost word for word ({int(ratio * 100)}% the same)"
