@@ -380,6 +380,8 @@ def test_every_check_reports_only_registered_codes_and_codes_are_sorted():
         assert ch.codes and all(c.code in CODES and CODES[c.code] == c for c in ch.codes)
     with pytest.raises(ValueError):
         checks.Code("X1", "error", "no")
+    with pytest.raises(ValueError):
+        checks.Code("W901", "error", "a warning's letter with an error's severity")
 
 
 def test_a_check_reporting_an_unregistered_code_is_refused():

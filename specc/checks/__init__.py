@@ -44,8 +44,10 @@ class Code:
     def __attrs_post_init__(self) -> None:
         if not re.fullmatch(r"[EW]\d{3}", self.code):
             raise ValueError(f"diagnostic code {self.code!r} is a letter E or W and three digits")
-        if self.severity not in (ERROR, WARNING):
-            raise ValueError(f"severity of {self.code} is `error` or `warning`, not {self.severity!r}")
+        if self.severity != (ERROR if self.code[0] == "E" else WARNING):
+            # the letter is the severity, so a plugin's code reads right even
+            # where the registry is not at hand
+            raise ValueError(f"{self.code} is {'an error' if self.code[0] == 'E' else 'a warning'}, not {self.severity!r}")
 
 
 def error(code: str, meaning: str) -> Code:
