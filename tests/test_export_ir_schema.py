@@ -174,3 +174,35 @@ def test_the_field_check_catches_a_wrong_type(checker):
     assert erased(defs["Unit"]["properties"]["credits"], defs) == shape(int | None)
     assert erased(defs["Unit"]["properties"]["credits"], defs) != shape(int)
     assert erased(defs["Unit"]["properties"]["outcomes"], defs) != shape(tuple[ir.Criterion, ...])
+
+
+def test_the_committed_schema_is_generated_from_the_ir_classes():
+    from specc import irschema
+
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == irschema.dumps(irschema.generate()), "run python -m specc.irschema"
+
+
+def test_a_class_without_a_note_or_a_stale_note_is_refused(monkeypatch):
+    from specc import irschema
+
+    notes = dict(irschema.NOTES)
+    notes.pop("Distinct")
+    monkeypatch.setattr(irschema, "NOTES", notes)
+    with pytest.raises(KeyError, match="describe ir.Distinct"):
+        irschema.generate()
+    notes["Distinct"] = {"description": "x", "fields": {"nonesuch": {"type": "string"}}}
+    with pytest.raises(KeyError, match="nonesuch"):
+        irschema.generate()
+    notes["Distinct"] = {"description": "x"}
+    notes["Gone"] = {"description": "a class that no longer exists"}
+    with pytest.raises(KeyError, match="Gone"):
+        irschema.generate()
+
+
+def test_a_new_field_reaches_the_schema_from_its_annotation():
+    from specc import irschema
+
+    assert irschema.field_schema(tuple[ir.Demand, ...] | None) == {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/Demand"}}, {"type": "null"}]}
+    assert irschema.field_schema(ir.Text) == {"$ref": "#/$defs/text"}
+    with pytest.raises(TypeError):
+        irschema.field_schema(float)
