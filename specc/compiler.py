@@ -322,11 +322,12 @@ class Linker:
         rsets = {
             k: (attrs.evolve(v, origin=self._origin(v, docs_by_alias)) if v.origin is None else v) for k, v in rsets.items()
         }
-        self.units, self.groups, self.rsets = units, groups, rsets
+        # names resolve against the declared units and sets, and the groups
+        # once resolved (a rule's group stands for its known units)
+        self.units, self.rsets = units, rsets
         self.groups = {gid: self._resolve_group(g) for gid, g in groups.items()}
         self.barred = self._resolve_barred(barred)
         unit_list = [self._resolve_unit(u) for u in units.values()]
-        self.units = {u.id: u for u in unit_list}
         foreign = set()
         for rs in rsets.values():
             # a set imported under an alias from a spec root (a file with its
