@@ -137,6 +137,11 @@ class SourceCache:
     def add(self, name: str, text: str) -> None:
         self._texts[name] = text.split("\n")
 
+    def text(self, name: str) -> str | None:
+        """The whole text of ``name`` as it was compiled."""
+        lines = self._texts.get(name)
+        return None if lines is None else "\n".join(lines)
+
     def line(self, name: str, n: int) -> str | None:
         lines = self._texts.get(name)
         if lines is None or not (1 <= n <= len(lines)):
