@@ -12,7 +12,7 @@ from attrs import define, field
 
 from . import __version__, plugins
 from .compiler import SOURCE_SUFFIX, Compilation, compile_file
-from .sink import OutputError, OutputFolder, UnsafePath, inputs_hash, safe_component
+from .sink import OutputError, OutputFolder, UnsafePath, inputs_hash, safe_component  # noqa: F401 - re-exported
 from .source import SourceError, SourceLoader
 from .syntax import GRAMMAR
 
@@ -108,6 +108,11 @@ def compile_all(paths: Sequence[str | Path], with_plugins: bool = True) -> list[
             used.add(f.resolve())
             comps.append(orphan(f, find_project(named).loader()))
     return comps
+
+
+def is_orphan(comp: Compilation) -> bool:
+    """Is ``comp`` a file that no spec imports (made by :func:`orphan`)?"""
+    return comp.spec is None and any(d.code == "W063" and d.span is not None and d.span.file == comp.root for d in comp.diagnostics)
 
 
 def orphan(path: Path, source: SourceLoader | None = None) -> Compilation:
