@@ -200,7 +200,7 @@ def cmd_plugins(args) -> int:
     console = Console(highlight=False, width=width, soft_wrap=False)
     t = Table(title="emitters", title_justify="left")
     for col in ("name", "description", "produces", "options", "plugin"):
-        t.add_column(col, no_wrap=col in ("name", "plugin"), overflow="fold")
+        t.add_column(col, no_wrap=col in ("name", "options", "plugin"), overflow="fold")
     for e in ems.values():
         t.add_row(e.name, e.description, e.produces, "\n".join(e.options), e.plugin)
     console.print(t)

@@ -98,8 +98,8 @@ class SourceLoader:
     ):
         self.root = Path(root).resolve()
         self.allowed = (self.root, *(Path(a).resolve() for a in allow))
-        self.overlay = {self._key(p): t for p, t in (overlay or {}).items()}
         self.revision = revision
+        self.overlay = {self._key(p): t for p, t in (overlay or {}).items()}
         self.max_bytes = max_bytes
         self._git_top: Path | None = None
 
