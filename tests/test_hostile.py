@@ -7,6 +7,7 @@ that used to get through."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -434,3 +435,40 @@ def test_ir_diagnostics_format(tmp_path):
     r = specc("ir", str(f), "--diagnostics", "json")
     assert r.returncode == 1 and json.loads(r.stdout)[0]["code"] == "E011"
     assert specc("ir", str(f), "--format", "text").returncode == 2
+
+
+# -- text that reaches the handbook's reStructuredText ------------------------
+
+
+def _html(source: str) -> str:
+    from docutils.core import publish_parts
+
+    return publish_parts(source, writer_name="html", settings_overrides={"report_level": 5, "halt_level": 2})["body"]
+
+
+def test_only_http_and_mailto_uris_become_live_links():
+    from specc_plugins.handbook import rst
+
+    body = _html(rst.text("see javascript:alert(1), JavaScript:x, data:text/html,y, vbscript:z and https://ok.example/ or mailto:a@b.example"))
+    hrefs = re.findall(r'href="([^"]*)"', body)
+    assert hrefs == ["https://ok.example/", "mailto:a&#64;b.example"]  # docutils obfuscates the @
+    assert "javascript:alert(1)" in body and "data:text/html,y" in body  # shown as text
+
+
+def test_author_text_of_any_shape_never_breaks_docutils():
+    """Indented lines after blank lines, bullets, enumerators, directives,
+    URIs: rst.text in a paragraph, bullet, table cell and field parses
+    without a docutils warning (halt_level=2)."""
+    import random
+
+    from specc_plugins.handbook import rst
+
+    from specc import ir
+
+    rng = random.Random(10)
+    pieces = ["text", "- item", "  - sub", "    indented", "", "1. num", "* star", "javascript:x", "word::", "| bar", ".. note::", "back", "#. x"]
+    for _ in range(60):
+        v = "\n".join(rng.choice(["", " ", "  ", "    ", "      "]) + rng.choice(pieces) for _ in range(rng.randint(1, 7)))
+        body = rst.text(ir.Text(v))
+        for doc in (body, rst.bullets([body]), rst.table(("a", "b"), [("x", body)], (50, 50)), rst.field_list([("f", body)])):
+            _html(doc)  # raises on a warning
