@@ -13,7 +13,7 @@ through :class:`SourceLoader`, so they all obey the same rules:
   sockets are refused without blocking; a file larger than
   :data:`MAX_SOURCE_BYTES` is refused.  A refused file's content is never
   read into a diagnostic: E003 names the path and the reason, nothing else.
-* **One entry for every origin.**  ``overlay`` maps paths to text (an
+* **One entry for every origin.**  ``overlay`` maps paths to text or bytes (an
   editor's unsaved buffers): those paths are read from the overlay, still
   subject to confinement.  ``revision`` (e.g. ``"HEAD"``, a commit, a
   branch) reads every file as it was in that git revision, with
@@ -92,7 +92,7 @@ class SourceLoader:
         root: str | Path,
         *,
         allow: Iterable[str | Path] = (),
-        overlay: Mapping[str | Path, str] | None = None,
+        overlay: Mapping[str | Path, str | bytes] | None = None,
         revision: str | None = None,
         max_bytes: int = MAX_SOURCE_BYTES,
     ):
@@ -123,7 +123,8 @@ class SourceLoader:
         if not self.inside(p):
             raise SourceError(f"it is outside the project folder `{display_path(self.root)}`")
         if p in self.overlay:
-            data = self.overlay[p].encode("utf-8")
+            data = self.overlay[p]
+            data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
             if len(data) > self.max_bytes:
                 raise SourceError(self._too_big(len(data)))
             return data
