@@ -203,7 +203,25 @@ def toolchain() -> dict:
             h.update(f.name.encode() + b"\0" + f.read_bytes())
     except ImportError:  # the built-in plugins are not installed
         pass
+    h.update(b"\0system\0" + _system_fonts().encode())
     return {"specc": __version__, "python": platform.python_version(), "code": code_hash(), "fonts": h.hexdigest(), "libraries": libs}
+
+
+def _system_fonts() -> str:
+    """The machine's fonts as fontconfig lists them (file, family, style,
+    version), sorted: WeasyPrint falls back to them for a character the
+    house font lacks, so installing a font can change a PDF."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("fc-list")
+    if not exe:
+        return ""
+    try:
+        r = subprocess.run([exe, "--format", "%{file}|%{family}|%{style}|%{fontversion}\\n"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return "\n".join(sorted(r.stdout.decode("utf-8", "replace").splitlines()))
 
 
 def toolchain_digest() -> str:

@@ -276,7 +276,7 @@ def cmd_build(args) -> int:
     for c in good:
         names = wanted or plugins.default_emitters(c.spec) or list(registry)
         jobs.extend(build.plan(c, [registry[n] for n in names if n in registry], options))
-    folder = build.OutputFolder(output, toolchain=build.toolchain_digest())
+    folder = build.OutputFolder(output, toolchain=build.toolchain_digest(), toolchain_info=build.toolchain())
     show = len(jobs) > 5 and sys.stderr.isatty() and not args.quiet
     progress = None
 

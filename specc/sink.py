@@ -235,10 +235,11 @@ class OutputFolder:
     code, fonts, library versions); an entry made with another toolchain is
     out of date."""
 
-    def __init__(self, out_dir: str | Path, toolchain: str = ""):
+    def __init__(self, out_dir: str | Path, toolchain: str = "", toolchain_info: dict | None = None):
         self.root = Path(out_dir)
         self.manifest_path = self.root / MANIFEST
         self.toolchain = toolchain
+        self.toolchain_info = toolchain_info
         self.manifest = self._load()
         self._lock_fd: int | None = None
 
@@ -283,6 +284,8 @@ class OutputFolder:
 
     def save(self) -> None:
         """Write the manifest atomically (exclusive temp file, then rename)."""
+        if self.toolchain_info is not None:
+            self.manifest["toolchain"] = {"digest": self.toolchain, **self.toolchain_info}
         data = (json.dumps(self.manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
         fd = _open_root(self.root, create=True)
         try:

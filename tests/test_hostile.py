@@ -335,6 +335,19 @@ def test_toolchain_is_part_of_what_the_manifest_compares(tmp_path):
     assert {"specc", "code", "fonts", "libraries"} <= set(tc) and {"weasyprint", "docutils", "python-docx", "lark", "jinja2", "pydyf"} <= set(tc["libraries"])
 
 
+def test_the_manifest_records_the_toolchain_and_a_changed_toolchain_rebuilds(tmp_path, monkeypatch):
+    f = write(tmp_path / "spec.specc", SPEC)
+    out = tmp_path / "out"
+    assert specc("build", str(f), "-o", str(out), "--emit", "ir-json").returncode == 0
+    m = json.loads((out / MANIFEST).read_text())
+    assert m["toolchain"]["libraries"]["weasyprint"] and m["toolchain"]["digest"] == m["entries"]["demo/ir-json"]["toolchain"]
+    assert "0 files written" in specc("build", str(f), "-o", str(out), "--emit", "ir-json").stderr
+    # the same outputs made by another toolchain (say another font installed) are not trusted
+    m["entries"]["demo/ir-json"]["toolchain"] = "another"
+    (out / MANIFEST).write_text(json.dumps(m))
+    assert "1 file written" in specc("build", str(f), "-o", str(out), "--emit", "ir-json").stderr
+
+
 def test_a_second_build_waits_for_the_lock(tmp_path):
     out = tmp_path / "out"
     first = OutputFolder(out)
