@@ -485,3 +485,15 @@ def test_author_text_of_any_shape_never_breaks_docutils():
         body = rst.text(ir.Text(v))
         for doc in (body, rst.bullets([body]), rst.table(("a", "b"), [("x", body)], (50, 50)), rst.field_list([("f", body)])):
             _html(doc)  # raises on a warning
+
+
+def test_specc_toml_gives_build_defaults(tmp_path):
+    write(tmp_path / "p" / "spec.specc", SPEC)
+    write(tmp_path / "p" / "specc.toml", '[build]\noutput = "../built"\nemit = ["ir-json"]\n')
+    r = specc("build", str(tmp_path / "p"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "built" / "demo" / "ir.json").is_file()
+    assert not (tmp_path / "built" / "demo" / "handbook").exists()
+    write(tmp_path / "p" / "specc.toml", '[build]\noptions = { handbok = "x" }\n')
+    r = specc("build", str(tmp_path / "p"), "-o", str(tmp_path / "o"))
+    assert r.returncode == 2 and "no emitter reads option `handbok`" in r.stderr
