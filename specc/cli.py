@@ -176,7 +176,7 @@ def cmd_plugins(args) -> int:
         ems = plugins.emitters()
         styles = [("handbook", st) for st in plugins.handbook_styles().values()] + [("forms", st) for st in plugins.form_styles().values()]
     except plugins.PluginError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(str(e), newlines=False)}", file=sys.stderr)
         return 1
     if args.format == "json":
         data = {
@@ -234,7 +234,7 @@ def cmd_build(args) -> int:
     try:
         registry = plugins.emitters()
     except plugins.PluginError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(str(e), newlines=False)}", file=sys.stderr)
         return 1
     wanted: list[str] | None = None
     emit = args.emit or list(project.emit)
@@ -406,13 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = make_parser()
     except plugins.PluginError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(str(e), newlines=False)}", file=sys.stderr)
         return 1
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except plugins.PluginError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(str(e), newlines=False)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
