@@ -234,10 +234,11 @@ class Loader:
             return self.cache[path]
         name = display_path(path)
         try:
-            data = self.source.fetch(path)
-        except SourceError as e:
-            help_ = CONFINED_HELP if "outside" in e.reason else "check the path; imports are relative to the importing file"
-            self.diags.append(Diagnostic("E003", f"cannot read `{name}`: {e.reason}", span, help=help_))
+            data = self.source_bytes(path)
+        except OSError as e:
+            reason = e.reason if isinstance(e, SourceError) else (e.strerror or str(e))
+            help_ = CONFINED_HELP if "outside" in reason else "check the path; imports are relative to the importing file"
+            self.diags.append(Diagnostic("E003", f"cannot read `{name}`: {reason}", span, help=help_))
             self.cache[path] = None
             return None
         try:
@@ -255,6 +256,14 @@ class Loader:
         self.method_uses.extend(uses)
         self.cache[path] = decls
         return decls
+
+    def source_bytes(self, path: Path) -> bytes:
+        """The bytes of one source file, from the :class:`SourceLoader`
+        (confined, capped; overlay and revision included).  Editor buffers
+        should enter as the SourceLoader's ``overlay`` rather than by
+        overriding this."""
+        assert self.source is not None
+        return self.source.fetch(path)
 
 
 def control_characters(name: str, text: str) -> list[Diagnostic]:
