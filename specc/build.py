@@ -164,6 +164,7 @@ def code_files() -> list[Path]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def code_hash() -> str:
     """sha256 over :func:`code_files`, so a changed template, style or
     plugin re-emits."""
