@@ -456,7 +456,7 @@ def test_ir_diagnostics_format(tmp_path):
 def _html(source: str) -> str:
     from docutils.core import publish_parts
 
-    return publish_parts(source, writer_name="html", settings_overrides={"report_level": 5, "halt_level": 2})["body"]
+    return publish_parts(source, writer="html", settings_overrides={"report_level": 5, "halt_level": 2})["body"]
 
 
 def test_only_http_and_mailto_uris_become_live_links():
