@@ -11,7 +11,6 @@ nothing of any awarding body; body-specific lints arrive through the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -20,8 +19,8 @@ from attrs import define, field, frozen
 
 from . import checks, ir, solver
 from .diagnostics import Diagnostic, SourceCache, did_you_mean
-from .lower import FileDecls, lower
-from .syntax import parse
+from .lower import FileDecls
+from .source import Loader, SourceLoader, display_path
 from .vocab import EVIDENCE_METHODS
 
 SOURCE_SUFFIX = ".specc"
@@ -42,96 +41,6 @@ class Compilation:
     @property
     def ok(self) -> bool:
         return self.spec is not None and not self.errors
-
-
-def display_path(path: Path) -> str:
-    """Paths in diagnostics: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
-class Loader:
-    """Reads, parses and lowers files once each, following imports."""
-
-    def __init__(self, sources: SourceCache, diags: list[Diagnostic]):
-        self.sources = sources
-        self.diags = diags
-        self.cache: dict[Path, FileDecls | None] = {}
-        self.texts: dict[Path, str] = {}
-        self.method_uses: list = []
-
-    def read(self, path: Path, span: ir.Span | None = None) -> FileDecls | None:
-        path = path.resolve()
-        if path in self.cache:
-            return self.cache[path]
-        name = display_path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            reason = e.strerror or str(e)
-            self.diags.append(
-                Diagnostic("E003", f"cannot read `{name}`: {reason}", span, help="check the path; imports are relative to the importing file")
-            )
-            self.cache[path] = None
-            return None
-        try:
-            text = data.decode("utf-8-sig")  # a byte-order mark is not part of the text
-        except UnicodeDecodeError as e:
-            self.diags.append(_not_utf8(name, data, e))
-            self.sources.add(name, data.decode("utf-8-sig", errors="replace"))  # to show the line
-            self.cache[path] = None
-            return None
-        self.texts[path] = text
-        self.sources.add(name, text)
-        decls, uses, diags = _parse_and_lower(name, text)
-        self.diags.extend(diags)
-        self.method_uses.extend(uses)
-        self.cache[path] = decls
-        return decls
-
-
-def _not_utf8(name: str, data: bytes, e: UnicodeDecodeError) -> Diagnostic:
-    """E003 at the first byte that is not UTF-8 (line and column in characters)."""
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    good = data[bom : e.start].decode("utf-8", errors="replace")
-    line = good.count("\n") + 1
-    col = len(good) - (good.rfind("\n") + 1) + 1
-    return Diagnostic(
-        "E003",
-        f"`{name}` is not UTF-8 text",
-        ir.Span(name, line, col, line, col + 1),
-        help="save the file as UTF-8",
-        notes=(f"byte 0x{data[e.start]:02x} at offset {e.start} is not valid UTF-8",),
-    )
-
-
-_PARSED: dict[tuple[str, str], tuple] = {}
-_PARSED_MAX = 512
-
-
-def _parse_and_lower(name: str, text: str) -> tuple[FileDecls | None, list, list[Diagnostic]]:
-    """Parse and lower one file; the result is kept for the process, so a
-    file that several specs import (the CfA requirements under NCFE) is
-    parsed once per build.  Keyed by name and text: a changed file is
-    parsed again.  FileDecls and diagnostics are not mutated by users."""
-    key = (name, text)
-    hit = _PARSED.get(key)
-    if hit is None:
-        diags: list[Diagnostic] = []
-        tree, errs = parse(text, name)
-        diags.extend(errs)
-        if tree is None:
-            hit = (None, [], diags)
-        else:
-            decls, uses = lower(tree, name, diags)
-            hit = (decls, list(uses), diags)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = hit
-    decls, uses, diags = hit
-    return decls, list(uses), list(diags)
 
 
 def _qualify(decls: FileDecls, alias: str) -> FileDecls:
@@ -178,14 +87,17 @@ def collect(loader: Loader, root: Path) -> list[tuple[FileDecls, str | None]]:
 
 
 def compile_file(
-    path: str | Path, plugin_checks: Callable[[ir.Spec, checks.Context], Iterable[Diagnostic]] | None = None
+    path: str | Path,
+    plugin_checks: Callable[[ir.Spec, checks.Context], Iterable[Diagnostic]] | None = None,
+    source: SourceLoader | None = None,
 ) -> Compilation:
-    """Load, link and resolve, solve, then run the checks (:mod:`specc.checks`)
-    and the plugins' checks (``plugin_checks(spec, ctx)``, for example
-    :func:`specc.plugins.checks`)."""
+    """Load (through ``source``, default: the project of ``path``; see
+    :mod:`specc.source`), link and resolve, solve, then run the checks
+    (:mod:`specc.checks`) and the plugins' checks (``plugin_checks(spec, ctx)``,
+    for example :func:`specc.plugins.checks`)."""
     sources = SourceCache()
     diags: list[Diagnostic] = []
-    loader = Loader(sources, diags)
+    loader = Loader(sources, diags, source)
     root = Path(path)
     parts = collect(loader, root)
     # every file read, whether or not it parsed (so no file the spec imports

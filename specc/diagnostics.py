@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Sequence
 
 from attrs import field, frozen
@@ -107,11 +108,45 @@ class SourceCache:
     def add(self, name: str, text: str) -> None:
         self._texts[name] = text.split("\n")
 
+    def text(self, name: str) -> str | None:
+        """The whole text of ``name`` as it was compiled."""
+        lines = self._texts.get(name)
+        return None if lines is None else "\n".join(lines)
+
     def line(self, name: str, n: int) -> str | None:
         lines = self._texts.get(name)
         if lines is None or not (1 <= n <= len(lines)):
             return None
         return lines[n - 1]
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, newlines: bool = True) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, C1,
+    NUL...) and bidirectional overrides become visible ``\\xNN`` /
+    ``\\uNNNN`` escapes, so a spec, a file name or a portfolio cannot move
+    the cursor, recolour, retitle the terminal or forge a line.  With
+    ``newlines=False`` a line feed is escaped too.  Lone surrogates become
+    ``\\udNNN``."""
+
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    out = _UNPRINTABLE.sub(esc, text)
+    if not newlines:
+        out = out.replace("\n", "\\n")
+    if any("\ud800" <= ch <= "\udfff" for ch in out):
+        out = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in out)
+    return out
+
+
+def _source_line(src: str) -> str:
+    """A source line for the caret display: one visible character per
+    character (control pictures), so the caret stays under its column."""
+    return _UNPRINTABLE.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else "\ufffd", src)
 
 
 def render(diag: Diagnostic, sources: SourceCache, color: bool = False) -> str:
@@ -130,14 +165,14 @@ def render(diag: Diagnostic, sources: SourceCache, color: bool = False) -> str:
 
     sev = diag.severity
     head_color = "1;31" if sev == ERROR else "1;33"
-    out = [paint(f"{sev}[{diag.code}]", head_color) + paint(f": {diag.message}", "1")]
+    out = [paint(f"{sev}[{diag.code}]", head_color) + paint(f": {printable(diag.message, newlines=False)}", "1")]
     span = diag.span
     if span and span.line > 0:
         src = sources.line(span.file, span.line)
         gutter = " " * len(str(span.line))
-        out.append(f"{gutter}{paint('-->', '1;34')} {span.file}:{span.line}:{span.col}")
+        out.append(f"{gutter}{paint('-->', '1;34')} {printable(span.file, newlines=False)}:{span.line}:{span.col}")
         if src is not None:
-            src = src.replace("\t", " ")
+            src = _source_line(src.replace("\t", " ").rstrip("\r"))
             if span.end_line == span.line and span.end_col > span.col:
                 width = span.end_col - span.col
             else:
@@ -148,14 +183,14 @@ def render(diag: Diagnostic, sources: SourceCache, color: bool = False) -> str:
             out.append(f"{paint(str(span.line), '1;34')} {bar} {src}")
             out.append(f"{gutter} {bar} {' ' * (span.col - 1)}{paint('^' * width, head_color)}")
     elif span:
-        out.append(f" --> {span.file}")
+        out.append(f" --> {printable(span.file, newlines=False)}")
     gutter = " " * (len(str(span.line)) if span and span.line > 0 else 1)
     for note in diag.notes:
-        out.append(f"{gutter} = note: {note}")
+        out.append(f"{gutter} = note: {printable(note, newlines=False)}")
     if diag.help:
-        out.append(f"{gutter} = {paint('help', '1')}: {diag.help}")
+        out.append(f"{gutter} = {paint('help', '1')}: {printable(diag.help, newlines=False)}")
     if diag.source:
-        out.append(f"{gutter} = note: reported by plugin `{diag.source}`")
+        out.append(f"{gutter} = note: reported by plugin `{printable(diag.source, newlines=False)}`")
     return "\n".join(out)
 
 

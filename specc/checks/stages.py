@@ -1,7 +1,8 @@
 """Codes reported before the checks run: by the loader and parser (files,
 syntax), by the lowering (a value's form, checks local to one declaration,
-which files that no spec imports get too) and by the linker (names that
-resolve to nothing or to two things).  They are not passes, but their codes
+which files that no spec imports get too), by the linker (names that
+resolve to nothing or to two things) and by the name checks of a build
+(:mod:`specc.names`).  They are not passes, but their codes
 and meanings live in the same registry as the checks'."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ LOADER = (
     ),
     error("E003", "cannot read a source file or an imported file, or it is not UTF-8 (at the first bad byte)"),
     error("E004", "import cycle"),
+    error("E008", "a control character in the source text (NUL, ESC, form feed, C1 controls, bidirectional overrides; tab and line ends are fine)"),
     warning("W063", "a source file that no spec imports (still parsed, so its errors show)"),
 )
 
@@ -39,4 +41,14 @@ LINKER = (
     error("E041", "a barred pair naming a unit with itself"),
 )
 
-STAGE_CODES = LOADER + LOWERING + LINKER
+# names that become file and folder names, checked across the specs of one
+# build (specc.names, run by specc.build.compile_all, so `check` reports them)
+NAMES = (
+    error(
+        "E070",
+        "a name that cannot be a file name: a Windows device name (`CON`, `nul`, `COM1`-`COM9`, `LPT1`-`LPT9`), an id or number over 100 characters, a body name or title over 250, or two ids of one kind that differ only in case",
+    ),
+    error("E071", "two specs built together whose document ids give the same output folder"),
+)
+
+STAGE_CODES = LOADER + LOWERING + LINKER + NAMES
