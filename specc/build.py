@@ -147,16 +147,20 @@ class EmitResult:
 @functools.lru_cache(maxsize=1)
 def code_files() -> list[Path]:
     """The files whose change invalidates the manifest: the compiler core,
-    the grammar and every registered plugin's package (templates and
-    stylesheets included)."""
+    the grammar and every registered plugin's top-level package (templates,
+    stylesheets and shipped fonts included: a plugin may use its siblings,
+    as the built-in ones share ``specc_plugins.fonts``)."""
     paths = {Path(__file__).resolve().parent, GRAMMAR.parent}
     for _name, plugin in plugins.manager().list_name_plugin():
         f = getattr(plugin, "__file__", None)
         if f:
             f = Path(f).resolve()
-            # a plugin module inside a package: the whole package (its
-            # templates and stylesheets too); a lone module: itself
-            paths.add(f.parent if (f.parent / "__init__.py").exists() else f)
+            # a plugin module inside a package: the whole top-level package
+            # (its templates, stylesheets and fonts too); a lone module: itself
+            top = f if not (f.parent / "__init__.py").exists() else f.parent
+            while top.is_dir() and (top.parent / "__init__.py").exists():
+                top = top.parent
+            paths.add(top)
     out = []
     for d in sorted(paths):
         files = sorted(d.rglob("*")) if d.is_dir() else [d]
@@ -183,7 +187,7 @@ TOOLCHAIN_LIBRARIES = ("weasyprint", "pydyf", "docutils", "python-docx", "lark",
 @functools.lru_cache(maxsize=1)
 def toolchain() -> dict:
     """What besides a spec decides its outputs: specc's version, the code of
-    the core and every plugin (:func:`code_hash`), the house font files, the
+    the core and every plugin (:func:`code_hash`, shipped fonts included), the machine's fonts, the
     Python version and the versions of the libraries that render outputs.
     Recorded in the manifest; an entry made with another toolchain is re-emitted."""
     import platform
@@ -195,16 +199,9 @@ def toolchain() -> dict:
             libs[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             libs[name] = None
-    h = hashlib.sha256()
-    try:
-        from specc_plugins import fonts
-
-        font_dir = Path(fonts.__file__).resolve().parent
-        for f in sorted(font_dir.glob("*.[ot]tf")):
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
-    except ImportError:  # the built-in plugins are not installed
-        pass
-    h.update(b"\0system\0" + _system_fonts().encode())
+    # fonts shipped with plugins are in code_hash(); the machine's fonts can
+    # still decide a fallback glyph
+    h = hashlib.sha256(b"\0system\0" + _system_fonts().encode())
     return {"specc": __version__, "python": platform.python_version(), "code": code_hash(), "fonts": h.hexdigest(), "libraries": libs}
 
 
