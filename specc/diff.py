@@ -389,7 +389,7 @@ class _Differ:
         om = {m.id: m.label for m in self.old.methods if not m.builtin}
         nm = {m.id: m.label for m in self.new.methods if not m.builtin}
         self.members("methods", lab, om, nm, ok, k, o.span, n.span, "method", "declared method ")
-        for mid in om.keys() & nm.keys():
+        for mid in [m for m in nm if m in om]:
             self.text("methods", f"{lab}: method {mid}", om[mid], nm[mid], ok, k, o.span, n.span, "method")
         ohist = {(c.version, str(c.date), c.detail.plain, _text(c.section)): c for c in o.history}
         nhist = {(c.version, str(c.date), c.detail.plain, _text(c.section)): c for c in n.history}
@@ -414,10 +414,8 @@ class _Differ:
             if qid not in nq:
                 self.add("removed", "qualification", f"qualification {qid} removed ({q.title})", ("qualification", qid), None, q.span,
                          None, old_value=q.title)
-        for qid in oq.keys() & nq.keys():
+        for qid in [q for q in nq if q in oq]:  # in the new spec's order
             self.qualification(oq[qid], nq[qid])
-        # keep the order of the new spec
-        return None
 
     def qualification(self, o: ir.Qualification, n: ir.Qualification) -> None:
         k = ("qualification", n.id)
@@ -590,8 +588,10 @@ class _Differ:
         args = (okx, nkx, x.span, y.span)
         self.text("criterion", lab, x.statement, y.statement, *args, field_="criterion")
         self.value("verb", lab, x.verb, y.verb, *args, name="command verb")
-        self.text("guidance", lab, "\n\n".join(g.text.value for g in x.guidance), "\n\n".join(g.text.value for g in y.guidance), *args,
-                  field_="explained")
+        before = "\n\n".join(g.text.value for g in x.guidance)
+        if x.ref != y.ref:  # "For 1.2 the candidate ..." renumbered with its criterion is no rewording
+            before = re.sub(rf"(?<![\w.]){re.escape(x.ref)}(?![\w]|\.\d)", y.ref, before)
+        self.text("guidance", lab, before, "\n\n".join(g.text.value for g in y.guidance), *args, field_="explained")
         # demands by position (their slots are numbered by position)
         for i in range(max(len(x.demands), len(y.demands))):
             a = x.demands[i] if i < len(x.demands) else None
@@ -669,7 +669,7 @@ class _Differ:
             if rb is None:
                 self.add("removed", "range", f"{rl}: range removed ({len(ra.items)} items)", okx, nkx, ra.span, y.span, field="range")
                 continue
-            if ra.required != rb.required or (ra.choose is None) != (rb.choose is None):
+            if ra.choose != rb.choose:  # (the items of an `all` range are compared one by one below)
                 def rule(r):
                     return "all" if r.choose is None else f"choose {r.choose}"
 
