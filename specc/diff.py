@@ -107,11 +107,17 @@ class Change:
 @frozen
 class Moves:
     """Renumberings: old key -> new key.  ``criteria`` and ``range_items``
-    are keyed by (old unit or set id, old ref or slot) -> (new id, new ref)."""
+    are keyed by (old unit or set id, old ref or slot) -> (new id, new ref);
+    range slots are ``r{requirement}{letter}`` as in :mod:`specc.slots`.  The
+    criteria and range items removed (from units and ranges both versions
+    have) are listed too: evidence recorded against them counts for nothing
+    in the new version."""
 
     units: tuple[tuple[str, str], ...] = ()
     criteria: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
     range_items: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
+    removed_criteria: tuple[tuple[str, str], ...] = ()  # (old unit, ref) of criteria the new version does not have
+    removed_range_items: tuple[tuple[str, str], ...] = ()  # (set, slot) of range items the new version does not have
 
     def unit(self, uid: str) -> str:
         """The new id of unit ``uid`` (itself when not renumbered)."""
@@ -306,6 +312,8 @@ class _Differ:
         self.unit_moves: dict[str, str] = {}
         self.crit_moves: dict[tuple[str, str], tuple[str, str]] = {}
         self.range_moves: dict[tuple[str, str], tuple[str, str]] = {}
+        self.crit_removed: list[tuple[str, str]] = []
+        self.range_removed: list[tuple[str, str]] = []
 
     # ------------------------------------------------------------------ helpers
     def add(self, kind: str, what: str, message: str, ok, nk, os_, ns, **kw) -> None:
@@ -372,7 +380,8 @@ class _Differ:
         self.glossary()
         return SpecDiff(
             tuple(self.changes),
-            Moves(tuple(self.unit_moves.items()), tuple(self.crit_moves.items()), tuple(self.range_moves.items())),
+            Moves(tuple(self.unit_moves.items()), tuple(self.crit_moves.items()), tuple(self.range_moves.items()),
+                  tuple(self.crit_removed), tuple(self.range_removed)),
         )
 
     def document(self) -> None:
@@ -573,6 +582,7 @@ class _Differ:
                          None, "evidence method ")
         for a in m.removed:
             x = oc[a]
+            self.crit_removed.append((o.id, a))
             self.add("removed", "criterion", f"{lab}: criterion {a} removed ({x.statement})", (*ok, "criterion", a), None, x.span, None,
                      old_value=x.statement)
         for b in m.added:
@@ -589,9 +599,12 @@ class _Differ:
         self.text("criterion", lab, x.statement, y.statement, *args, field_="criterion")
         self.value("verb", lab, x.verb, y.verb, *args, name="command verb")
         before = "\n\n".join(g.text.value for g in x.guidance)
-        if x.ref != y.ref:  # "For 1.2 the candidate ..." renumbered with its criterion is no rewording
-            before = re.sub(rf"(?<![\w.]){re.escape(x.ref)}(?![\w]|\.\d)", y.ref, before)
-        self.text("guidance", lab, before, "\n\n".join(g.text.value for g in y.guidance), *args, field_="explained")
+        after = "\n\n".join(g.text.value for g in y.guidance)
+        if x.ref != y.ref and normalise(before) != normalise(after):
+            # "For 1.2 the candidate ..." renumbered with its criterion is no rewording
+            renumbered = re.sub(rf"(?<![\w.]){re.escape(x.ref)}(?![\w]|\.\d)", y.ref, before)
+            before = after if normalise(renumbered) == normalise(after) else before
+        self.text("guidance", lab, before, after, *args, field_="explained")
         # demands by position (their slots are numbered by position)
         for i in range(max(len(x.demands), len(y.demands))):
             a = x.demands[i] if i < len(x.demands) else None
@@ -611,10 +624,9 @@ class _Differ:
 
     # ------------------------------------------------------------------ evidence requirements
     def requirement_sets(self) -> None:
-        def own(spec):
-            return {r.id: r for r in spec.requirement_sets if r.origin in (None, spec.document.id)}
-
-        orq, nrq = own(self.old), own(self.new)
+        # imported sets too (``cfa.x``): a revision of the CfA requirements changes what NCFE learners need
+        orq = {r.id: r for r in self.old.requirement_sets}
+        nrq = {r.id: r for r in self.new.requirement_sets}
         for rid, r in nrq.items():
             if rid not in orq:
                 self.add("added", "requirements", f"requirements {rid} added ({r.title})", None, ("requirements", rid), None, r.span,
@@ -689,6 +701,7 @@ class _Differ:
                 self.text("range item", f"{rl}, item {lb}", p.text, q.text, oki, nki, p.span, q.span, None)
             for la in m.removed:
                 p = oi[la]
+                self.range_removed.append((sid, f"r{a}{la}"))
                 self.add("removed", "range item", f"{rl}: range item {la} removed ({p.text.plain})", (*okx, "item", la), None, p.span,
                          None, old_value=p.text.plain)
             for lb in m.added:

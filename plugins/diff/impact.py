@@ -81,6 +81,8 @@ def carry(portfolio: dict, moves: Moves) -> dict:
     units = p.get("units")
     if not isinstance(units, dict):
         return p
+    gone_criteria = set(moves.removed_criteria)
+    gone_slots = set(moves.removed_range_items)
     new_units = {}
     for uid, u in units.items():
         nuid = moves.unit(uid)
@@ -88,6 +90,8 @@ def carry(portfolio: dict, moves: Moves) -> dict:
         if isinstance(crits, dict):
             new_crits = {}
             for ref, c in crits.items():
+                if (uid, ref) in gone_criteria:
+                    continue  # a criterion the new version does not have: nothing to evidence
                 nu, nref = moves.criterion(uid, ref)
                 new_crits[nref] = c
                 for ev in (c.get("evidence") or []) if isinstance(c, dict) and isinstance(c.get("evidence"), list) else []:
@@ -105,7 +109,8 @@ def carry(portfolio: dict, moves: Moves) -> dict:
                     if isinstance(ranges, dict):
                         for sid, slots in ranges.items():
                             if isinstance(slots, list):
-                                ranges[sid] = [moves.range_item(sid, s)[1] if isinstance(s, str) else s for s in slots]
+                                ranges[sid] = [moves.range_item(sid, s)[1] if isinstance(s, str) else s
+                                               for s in slots if not isinstance(s, str) or (sid, s) not in gone_slots]
             u["criteria"] = new_crits
         new_units[nuid] = u
     p["units"] = new_units

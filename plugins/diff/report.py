@@ -153,6 +153,8 @@ def diff_data(d: core.SpecDiff, old: Side, new: Side) -> dict:
             "units": [{"old": a, "new": b} for a, b in m.units],
             "criteria": [{"old_unit": a[0], "old": a[1], "new_unit": b[0], "new": b[1]} for a, b in m.criteria],
             "range_items": [{"old_set": a[0], "old": a[1], "new_set": b[0], "new": b[1]} for a, b in m.range_items],
+            "removed_criteria": [{"unit": a, "ref": b} for a, b in m.removed_criteria],
+            "removed_range_items": [{"set": a, "slot": b} for a, b in m.removed_range_items],
         },
         "summary": counts(d),
     }
