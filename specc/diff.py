@@ -183,8 +183,6 @@ class Matching:
 def match(old: Mapping[Hashable, str], new: Mapping[Hashable, str], threshold: float = MOVE_THRESHOLD) -> Matching:
     """Pair the items of two keyed collections by key and text (see the
     module docstring).  ``old`` and ``new`` map each key to the item's text."""
-    wo = {k: normalise(v) for k, v in old.items()}
-    wn = {k: normalise(v) for k, v in new.items()}
     pairs: dict[Hashable, tuple[Hashable, float]] = {}
     taken: set[Hashable] = set()
 
@@ -192,8 +190,14 @@ def match(old: Mapping[Hashable, str], new: Mapping[Hashable, str], threshold: f
         pairs[o] = (n, s)
         taken.add(n)
 
-    # 1. the same key, the same text
-    for k in old:
+    # 1. the same key, the same text (as written: most items of a revision)
+    for k, v in old.items():
+        if new.get(k) == v:
+            pair(k, k, 1.0)
+    # the rest, normalised
+    wo = {k: normalise(v) for k, v in old.items() if k not in pairs}
+    wn = {k: normalise(v) for k, v in new.items() if k not in taken}
+    for k in wo:
         if k in wn and wo[k] == wn[k]:
             pair(k, k, 1.0)
     # 2. the same text under another key
@@ -336,7 +340,7 @@ class _Differ:
     def text(self, what: str, label: str, ot, nt, ok, nk, os_, ns, field_: str | None = None) -> None:
         """A text reworded (or added, or removed)."""
         a, b = _text(ot), _text(nt)
-        if normalise(a) == normalise(b):
+        if a == b or normalise(a) == normalise(b):
             return
         name = _TEXT_NAMES.get(what, what)
         if not a:
@@ -352,8 +356,9 @@ class _Differ:
     def members(self, what: str, label: str, olds: Iterable[str], news: Iterable[str], ok, nk, os_, ns, field_=None, noun="") -> None:
         """Members of a set added or removed (units of a group, methods, ...)."""
         o, n = list(dict.fromkeys(olds)), list(dict.fromkeys(news))
-        gone = [x for x in o if x not in n]
-        came = [x for x in n if x not in o]
+        so, sn = set(o), set(n)
+        gone = [x for x in o if x not in sn]
+        came = [x for x in n if x not in so]
         for x in came:
             self.add("added", what, f"{label}: {noun}{x} added", ok, nk, os_, ns, new_value=x, field=field_)
         for x in gone:
@@ -519,6 +524,8 @@ class _Differ:
                 self.unit_moves[o] = n
         for o, n, s in m.pairs:
             a, b = ou[o], nu[n]
+            if o == n and a == b:
+                continue  # the same unit (spans are not compared): nothing changed in it
             if o != n:
                 self.add("moved", "unit", f"unit {a.label} renumbered {b.label}", ("unit", o), ("unit", n), a.span, b.span,
                          old_value=o, new_value=n, similarity=round(s, 3))
@@ -636,7 +643,8 @@ class _Differ:
                 self.add("removed", "requirements", f"requirements {rid} removed ({r.title})", ("requirements", rid), None, r.span, None,
                          old_value=r.title)
         for rid in [r for r in nrq if r in orq]:
-            self.requirement_set(orq[rid], nrq[rid])
+            if orq[rid] != nrq[rid]:
+                self.requirement_set(orq[rid], nrq[rid])
 
     def requirement_set(self, o: ir.RequirementSet, n: ir.RequirementSet) -> None:
         k = ("requirements", n.id)
