@@ -71,9 +71,10 @@ def _cat(top: str, rev: str, paths: list[str]) -> dict[str, bytes]:
         nl = data.index(b"\n", i)
         head = data[i:nl].split()
         i = nl + 1
-        if len(head) == 3 and head[1] == b"blob":
+        if len(head) == 3:  # "<sha> <type> <size>", then the content (a "missing" line has none)
             size = int(head[2])
-            out[p] = data[i : i + size]
+            if head[1] == b"blob":
+                out[p] = data[i : i + size]
             i += size + 1
     return out
 
