@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -137,3 +138,18 @@ def test_summary_as_history_lines_compile_into_the_document(repo, capsys):
     added = [c for c in comp.spec.document.history if c.version == "1.9"]
     assert len(added) == len(out.splitlines()) == 1
     assert added[0].section.value == "Unit 001" and 'identify "client" expectations' in added[0].detail.value
+
+
+def test_readme_example_is_what_the_command_prints(repo, capsys):
+    """The README's revision of the C&G seed, made here: its summary table
+    and the head of each change are what the command prints."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Comparing versions: `specc diff`", 1)[1].split("\n## ", 1)[0]
+    edit(repo / "specs/cityandguilds/units/001.specc", 'demand 3 "features of appearance"', 'demand 4 "features of appearance"')
+    edit(repo / "specs/cityandguilds/units/101.specc", "\n  credits 2\n", "\n  credits 3\n")
+    _, table, _ = run(capsys, "HEAD~1:specs/cityandguilds", "specs/cityandguilds", "--format", "summary")
+    assert table in section
+    _, out, _ = run(capsys, "HEAD~1:specs/cityandguilds", "specs/cityandguilds")
+    heads = [line for line in out.splitlines() if re.match(r"^(changed|reworded|added|removed|moved): |^\s+--> |^\s+= |^\d+ change", line)]
+    shown = [line for line in section.splitlines() if line in heads]
+    assert len(shown) >= 12 and out.splitlines()[-1] in section
