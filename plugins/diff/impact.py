@@ -8,7 +8,6 @@ route, ...)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from pathlib import Path
@@ -59,6 +58,9 @@ def read(paths: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
             except json.JSONDecodeError as e:
                 skipped.append(f"{label}: not JSON (line {e.lineno}, column {e.colno}: {e.msg})")
                 continue
+            except RecursionError:
+                skipped.append(f"{label}: nested too deeply to read")
+                continue
             if isinstance(value, list):
                 values = [(f"{label}[{i}]", v) for i, v in enumerate(value)]
             else:
@@ -76,8 +78,10 @@ def read(paths: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
 
 def carry(portfolio: dict, moves: Moves) -> dict:
     """A copy of ``portfolio`` with its units, criteria, reuse links and range
-    slots renamed as the diff moved them."""
-    p = copy.deepcopy(portfolio)
+    slots renamed as the diff moved them (criteria and range items the new
+    version removed are dropped).  Only the levels it renames are copied; the
+    portfolio itself is not changed."""
+    p = dict(portfolio)
     units = p.get("units")
     if not isinstance(units, dict):
         return p
@@ -86,35 +90,39 @@ def carry(portfolio: dict, moves: Moves) -> dict:
     new_units = {}
     for uid, u in units.items():
         nuid = moves.unit(uid)
-        crits = u.get("criteria") if isinstance(u, dict) else None
-        if isinstance(crits, dict):
+        if isinstance(u, dict) and isinstance(u.get("criteria"), dict):
             new_crits = {}
-            for ref, c in crits.items():
+            for ref, c in u["criteria"].items():
                 if (uid, ref) in gone_criteria:
                     continue  # a criterion the new version does not have: nothing to evidence
-                nu, nref = moves.criterion(uid, ref)
-                new_crits[nref] = c
-                for ev in (c.get("evidence") or []) if isinstance(c, dict) and isinstance(c.get("evidence"), list) else []:
-                    if not isinstance(ev, dict):
-                        continue
-                    src = ev.get("reused_from")
-                    if isinstance(src, dict) and isinstance(src.get("criterion"), str):
-                        su = src.get("unit", uid)
-                        if isinstance(su, str):
-                            tu, tref = moves.criterion(su, src["criterion"])
-                            src["criterion"] = tref
-                            if "unit" in src or tu != nuid:
-                                src["unit"] = tu
-                    ranges = ev.get("ranges")
-                    if isinstance(ranges, dict):
-                        for sid, slots in ranges.items():
-                            if isinstance(slots, list):
-                                ranges[sid] = [moves.range_item(sid, s)[1] if isinstance(s, str) else s
-                                               for s in slots if not isinstance(s, str) or (sid, s) not in gone_slots]
-            u["criteria"] = new_crits
+                if isinstance(c, dict) and isinstance(c.get("evidence"), list):
+                    c = {**c, "evidence": [_carry_item(ev, uid, nuid, moves, gone_slots) for ev in c["evidence"]]}
+                new_crits[moves.criterion(uid, ref)[1]] = c
+            u = {**u, "criteria": new_crits}
         new_units[nuid] = u
     p["units"] = new_units
     return p
+
+
+def _carry_item(ev, uid: str, nuid: str, moves: Moves, gone_slots: set):
+    if not isinstance(ev, dict):
+        return ev
+    ev = dict(ev)
+    src = ev.get("reused_from")
+    if isinstance(src, dict) and isinstance(src.get("criterion"), str) and isinstance(src.get("unit", uid), str):
+        tu, tref = moves.criterion(src.get("unit", uid), src["criterion"])
+        src = {**src, "criterion": tref}
+        if "unit" in src or tu != nuid:
+            src["unit"] = tu
+        ev["reused_from"] = src
+    ranges = ev.get("ranges")
+    if isinstance(ranges, dict):
+        ev["ranges"] = {
+            sid: [moves.range_item(sid, s)[1] if isinstance(s, str) else s for s in slots if not isinstance(s, str) or (sid, s) not in gone_slots]
+            if isinstance(slots, list) else slots
+            for sid, slots in ranges.items()
+        }
+    return ev
 
 
 _PATH = re.compile(r"^\$\['units'\]\['([^'\\]*)'\](?:\['criteria'\]\['([^'\\]*)'\])?")

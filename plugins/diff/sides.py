@@ -51,6 +51,8 @@ def load(arg: str) -> Side:
             raise SideError(str(e)) from None
         return Side(arg, compile_file(root))
     rev, _, path = arg.partition(":")
+    if not rev or rev.startswith("-") or any(ch in arg for ch in "\n\r\0"):
+        raise SideError(f"{arg!r} is neither a file or folder nor REV:PATH with a git revision")
     return _load_revision(arg, rev, path or ".")
 
 
@@ -139,7 +141,7 @@ def _load_revision(arg: str, rev: str, path: str) -> Side:
             for p in level:
                 for imp in _imports(p, written[p]):
                     q = os.path.normpath(str(PurePosixPath(p).parent / imp)).replace(os.sep, "/")
-                    if not q.startswith("..") and q not in written and q not in want:
+                    if not q.startswith("..") and "\n" not in q and "\r" not in q and q not in written and q not in want:
                         want.append(q)
             got = _cat(top, rev, want)
             put(got)
@@ -153,4 +155,7 @@ def _load_revision(arg: str, rev: str, path: str) -> Side:
                 continue
             names[name] = f"{rev}:{repo_path}"
         names[display_path((base / root).resolve())] = f"{rev}:{root}"
+        outside = [f for f in comp.files if f not in names]
+        if outside:
+            raise SideError(f"{arg}: the spec imports {outside[0]}, outside the repository; a revision can only import files of the repository")
     return Side(arg, comp, names)
