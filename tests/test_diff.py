@@ -277,3 +277,40 @@ def test_cli_bad_input(tmp_path, capsys):
     assert code == 2 and "error[E" in err and "does not compile" in err and "Traceback" not in err
     code, _, err = run(capsys, SPECS, SPECS / "cityandguilds")
     assert code == 2 and "spec roots" in err
+
+
+def test_qualification_glh_tqt_and_level(tmp_path):
+    def edits(new):
+        root = new / "cityandguilds/4411.specc"
+        head, _, rest = root.read_text(encoding="utf-8").partition('qualification 4411-30 "')
+        block, _, tail = rest.partition("\n}\n")
+        glh = int(re.search(r"\n  glh (\d+)\n", block).group(1))
+        tqt = int(re.search(r"\n  tqt (\d+)\n", block).group(1))
+        block = block.replace(f"\n  glh {glh}\n", f"\n  glh {glh + 5}\n").replace(f"\n  tqt {tqt}\n", f"\n  tqt {tqt + 5}\n")
+        block = block.replace("\n  level entry 3\n", "\n  level 1\n")
+        root.write_text(head + 'qualification 4411-30 "' + block + "\n}\n" + tail, encoding="utf-8")
+
+    d, old, new = revise(tmp_path, "cityandguilds/4411.specc", edits)
+    got = {c.what: c for c in d.changes}
+    assert set(got) == {"glh", "tqt", "level"}
+    assert all(c.kind == "changed" and c.new_key == ("qualification", "4411-30") for c in d.changes)
+    assert (got["level"].old_value, got["level"].new_value) == ("Entry 3", "Level 1")
+    assert int(got["glh"].new_value) == int(got["glh"].old_value) + 5
+    assert got["tqt"].message == f"qualification 4411-30: TQT changed from {got['tqt'].old_value} to {got['tqt'].new_value}"
+
+
+def test_removed_criterion_is_located_in_the_old_version(tmp_path, capsys):
+    old = copy_spec(tmp_path, "old")
+    new = copy_spec(tmp_path, "new")
+    unit = new / "cityandguilds/units/001.specc"
+    text = unit.read_text(encoding="utf-8")
+    start = text.index("    criterion 1.2 ")
+    end = text.index("    }\n", start) + len("    }\n")
+    unit.write_text(text[:start] + text[end:].replace("row 1.1, 1.2,", "row 1.1,", 1), encoding="utf-8")
+    code, out, _ = run(capsys, old / "cityandguilds", new / "cityandguilds")
+    n = line_of(old / "cityandguilds/units/001.specc", "criterion 1.2")
+    assert code == 1
+    assert out.startswith("removed: unit 001: criterion 1.2 removed (state inappropriate dress")
+    first = out.split("\n\n")[0]
+    assert f"old/cityandguilds/units/001.specc:{n}:" in first and "= was:" not in first
+    assert f"{n} |     criterion 1.2 \"state inappropriate dress" in first
