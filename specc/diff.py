@@ -376,15 +376,18 @@ class _Differ:
 
     # ------------------------------------------------------------------ the whole spec
     def run(self) -> SpecDiff:
-        self.document()
-        self.units()  # first: unit moves map rules, groups and barred pairs
-        self.qualifications()
-        self.groups()
-        self.barred()
-        self.requirement_sets()
-        self.glossary()
+        """Units are compared first (their moves map the rules, groups and
+        barred pairs) and reported after the structure, as a handbook
+        orders them: document, qualifications, groups, barred pairs, units,
+        evidence requirements, glossary."""
+        parts: dict[str, list[Change]] = {}
+        for name in ("units", "document", "qualifications", "groups", "barred", "requirement_sets", "glossary"):
+            self.changes = []
+            getattr(self, name)()
+            parts[name] = self.changes
+        order = ("document", "qualifications", "groups", "barred", "units", "requirement_sets", "glossary")
         return SpecDiff(
-            tuple(self.changes),
+            tuple(c for name in order for c in parts[name]),
             Moves(tuple(self.unit_moves.items()), tuple(self.crit_moves.items()), tuple(self.range_moves.items()),
                   tuple(self.crit_removed), tuple(self.range_removed)),
         )
