@@ -146,3 +146,23 @@ def test_cli_portfolio_usage_errors(tmp_path, capsys):
     assert main(["diff", spec, spec, "--as-of", "2025-01-01"]) == 2
     assert main(["diff", spec, spec, "--portfolios", str(EXAMPLES / "cg4411/4411-30/achieves.json"), "--as-of", "2025-02-30"]) == 2
     assert "--as-of must be a date" in capsys.readouterr().err
+
+
+def test_json_output_follows_its_schema(tmp_path, capsys):
+    import jsonschema
+
+    schema = json.loads((ROOT / "plugins/diff/schemas/diff.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    old = copy_spec(tmp_path, "old")
+    new = copy_spec(tmp_path, "new")
+    renumber_criterion(new)
+    edit(new / "cityandguilds/units/001.specc", 'demand 3 "features of appearance"', 'demand 4 "features of appearance"')
+    edit(new / "cityandguilds/units/001.specc", '"identify customer expectations', '"identify client expectations')
+    main(["diff", str(old / "cityandguilds"), str(new / "cityandguilds"), "--format", "json",
+          "--portfolios", *[p for p, _ in examples("cg4411", "4411-30")]])
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert {c["kind"] for c in data["changes"]} == {"moved", "reworded", "changed"} and data["portfolios"]
+    # and the schema is not vacuous: a change without its location fails
+    del data["changes"][0]["new"]
+    assert not jsonschema.Draft202012Validator(schema).is_valid(data)
