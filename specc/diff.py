@@ -83,7 +83,9 @@ class Change:
     (``unit``, ``criterion``, ``credits``, ``rule``, ...).  ``old_key`` /
     ``new_key``: where it is in each version, as a path of (kind, id) steps,
     e.g. ``("unit", "001", "criterion", "2.1")``; None on the side it is
-    absent from.  ``old`` / ``new``: the spans of the IR nodes.  ``field``: the
+    absent from.  ``old`` / ``new``: the spans of the IR nodes; for a thing
+    added or removed, the span on the side it is absent from is its parent's
+    there (the unit a criterion was added to).  ``field``: the
     source keyword of a changed value (``credits``), to narrow a location."""
 
     kind: str
@@ -568,11 +570,11 @@ class _Differ:
             self.value("outcome", f"{lab}, outcome {b}", x.kind, y.kind, okx, nkx, x.span, y.span, "outcome", "kind")
         for a in m.removed:
             x = oo[a]
-            self.add("removed", "outcome", f"{lab}: outcome {a} removed ({x.statement})", (*ok, "outcome", str(a)), None, x.span, None,
+            self.add("removed", "outcome", f"{lab}: outcome {a} removed ({x.statement})", (*ok, "outcome", str(a)), None, x.span, n.span,
                      old_value=x.statement)
         for b in m.added:
             y = no[b]
-            self.add("added", "outcome", f"{lab}: outcome {b} added ({y.statement})", None, (*nk, "outcome", str(b)), None, y.span,
+            self.add("added", "outcome", f"{lab}: outcome {b} added ({y.statement})", None, (*nk, "outcome", str(b)), o.span, y.span,
                      new_value=y.statement)
         # criteria across the unit, by reference, matched by statement
         oc = {c.ref: c for c in o.criteria}
@@ -593,11 +595,11 @@ class _Differ:
         for a in m.removed:
             x = oc[a]
             self.crit_removed.append((o.id, a))
-            self.add("removed", "criterion", f"{lab}: criterion {a} removed ({x.statement})", (*ok, "criterion", a), None, x.span, None,
+            self.add("removed", "criterion", f"{lab}: criterion {a} removed ({x.statement})", (*ok, "criterion", a), None, x.span, n.span,
                      old_value=x.statement)
         for b in m.added:
             y = nc[b]
-            self.add("added", "criterion", f"{lab}: criterion {b} added ({y.statement})", None, (*nk, "criterion", b), None, y.span,
+            self.add("added", "criterion", f"{lab}: criterion {b} added ({y.statement})", None, (*nk, "criterion", b), o.span, y.span,
                      new_value=y.statement)
         on = [t.value for t in o.evidence_guide_notes]
         nn = [t.value for t in n.evidence_guide_notes]
@@ -675,11 +677,11 @@ class _Differ:
             self.ranges(n.id, a, b, rl, x, y, okx, nkx)
         for a in m.removed:
             x = orq[a]
-            self.add("removed", "requirement", f"{lab}: requirement {a} removed", (*k, "requirement", str(a)), None, x.span, None,
+            self.add("removed", "requirement", f"{lab}: requirement {a} removed", (*k, "requirement", str(a)), None, x.span, n.span,
                      old_value=x.text.plain)
         for b in m.added:
             y = nrq[b]
-            self.add("added", "requirement", f"{lab}: requirement {b} added", None, (*k, "requirement", str(b)), None, y.span,
+            self.add("added", "requirement", f"{lab}: requirement {b} added", None, (*k, "requirement", str(b)), o.span, y.span,
                      new_value=y.text.plain)
 
     def ranges(self, sid: str, a: int, b: int, rl: str, x: ir.Requirement, y: ir.Requirement, okx, nkx) -> None:
@@ -714,10 +716,10 @@ class _Differ:
                 p = oi[la]
                 self.range_removed.append((sid, f"r{a}{la}"))
                 self.add("removed", "range item", f"{rl}: range item {la} removed ({p.text.plain})", (*okx, "item", la), None, p.span,
-                         None, old_value=p.text.plain)
+                         rb.span, old_value=p.text.plain)
             for lb in m.added:
                 q = ni[lb]
-                self.add("added", "range item", f"{rl}: range item {lb} added ({q.text.plain})", None, (*nkx, "item", lb), None, q.span,
+                self.add("added", "range item", f"{rl}: range item {lb} added ({q.text.plain})", None, (*nkx, "item", lb), ra.span, q.span,
                          new_value=q.text.plain)
 
     # ------------------------------------------------------------------ glossary

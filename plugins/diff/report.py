@@ -81,13 +81,21 @@ def render_change(c: core.Change, old: Side, new: Side, color: bool = False) -> 
     head = _paint(c.kind, _PAINT[c.kind], color) + _paint(f": {c.message}", "1", color)
     lines = [head]
     ns, os_ = located(new, c.new, c.field), located(old, c.old, c.field)
-    if ns is not None:
+    if c.kind == "removed" and os_ is not None:
+        lines += _snippet(old, os_, old.comp.sources, _PAINT[c.kind], color)
+    elif ns is not None:
         lines += _snippet(new, ns, new.comp.sources, _PAINT[c.kind], color)
     elif os_ is not None:
         lines += _snippet(old, os_, old.comp.sources, _PAINT[c.kind], color)
-    pad = " " * (len(str((ns or os_).line)) if (ns or os_) else 1)
+    shown = os_ if (c.kind == "removed" and os_ is not None) else (ns or os_)
+    pad = " " * (len(str(shown.line)) if shown else 1)
     if ns is not None and os_ is not None:
-        lines.append(f"{pad} = was: {old.show(os_.file)}:{os_.line}:{os_.col}")
+        if c.kind == "added":
+            lines.append(f"{pad} = in the old version: under {old.show(os_.file)}:{os_.line}:{os_.col}")
+        elif c.kind == "removed":
+            lines.append(f"{pad} = in the new version: under {new.show(ns.file)}:{ns.line}:{ns.col}")
+        else:
+            lines.append(f"{pad} = was: {old.show(os_.file)}:{os_.line}:{os_.col}")
     if c.words:
         lines.append(f"{pad} = words: {words_text(c.words, color)}")
     elif c.kind == "changed" and c.old_value is not None and c.new_value is not None:
