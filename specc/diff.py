@@ -475,7 +475,7 @@ class _Differ:
         for (_slot, words), r in nrules:
             if id(r) not in matched_new:
                 self.add("added", "rule", f"{lab}: rule `{words}` added", k, k, o.span, r.span, new_value=words)
-        self.members("route", lab, [self.moved_unit(u) for u in o.units], n.units, *args, "rules", "unit on its routes ")
+        self.members("route", f"{lab}, routes", [self.moved_unit(u) for u in o.units], n.units, *args, "rules", "unit ")
 
     # ------------------------------------------------------------------ groups and barred pairs
     def groups(self) -> None:

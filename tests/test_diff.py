@@ -70,6 +70,7 @@ def test_unit_added_to_a_group(tmp_path):
     drawing = [q.id for q in spec.qualifications if "111" in q.units]
     assert drawing and [c.new_key[1] for c in routes] == drawing
     assert all(c.kind == "added" and c.new_value == "111" for c in routes)
+    assert routes[0].message == f"qualification {drawing[0]}, routes: unit 111 added"
     assert len(got) == 2 + len(routes)
 
 
