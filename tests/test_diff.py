@@ -278,6 +278,8 @@ def test_cli_bad_input(tmp_path, capsys):
     assert code == 2 and "error[E" in err and "does not compile" in err and "Traceback" not in err
     code, _, err = run(capsys, SPECS, SPECS / "cityandguilds")
     assert code == 2 and "spec roots" in err
+    code, _, err = run(capsys, SPECS / "cityandguilds", SPECS / "cityandguilds", "--table", "rst")
+    assert code == 2 and "--table goes with --format summary" in err
 
 
 def test_qualification_glh_tqt_and_level(tmp_path):

@@ -33,6 +33,8 @@ def run(args) -> int:
 
     if args.as_of is not None and not args.portfolios:
         return _usage("--as-of needs --portfolios")
+    if args.table is not None and args.format != "summary":
+        return _usage("--table goes with --format summary")
     loaded = []
     for arg in (args.old, args.new):
         try:
@@ -73,7 +75,7 @@ def run(args) -> int:
             data["summary"]["verdicts_changed"] = sum(1 for i in imps if i.changed)
         out.write(report.dumps(data))
     elif args.format == "summary":
-        out.write(report.render_summary(d, old, new, args.table))
+        out.write(report.render_summary(d, old, new, args.table or "text"))
     else:
         from specc.cli import _color
 
@@ -101,7 +103,7 @@ def specc_add_commands(subparsers):
     p.add_argument("new", metavar="NEW", help="the new version (the same forms)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text (located, like check), json, or summary (the summary of changes table)")
-    p.add_argument("--table", choices=TABLES, default="text",
+    p.add_argument("--table", choices=TABLES, default=None,
                    help="with --format summary: text, rst, markdown, or specc (change lines for the document's history)")
     p.add_argument("--portfolios", nargs="+", metavar="PORTFOLIO",
                    help="check these portfolios (JSON or JSON Lines) against both versions and report verdicts that change")
