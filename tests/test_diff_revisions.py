@@ -154,6 +154,7 @@ def test_readme_example_is_what_the_command_prints(repo, capsys):
     heads = [line for line in out.splitlines() if re.match(r"^(changed|reworded|added|removed|moved): |^\s+--> |^\s+= |^\d+ change", line)]
     shown = [line for line in section.splitlines() if line in heads]
     assert len(shown) >= 12 and out.splitlines()[-1] in section
+    assert next(line for line in heads if "= words:" in line) in section.splitlines()
 
 
 def test_revision_cannot_be_an_option_or_read_outside_the_repository(repo, capsys, tmp_path, monkeypatch):

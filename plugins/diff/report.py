@@ -40,12 +40,25 @@ def location(side: Side, span: ir.Span | None) -> dict | None:
     return {"file": side.show(span.file), "line": span.line, "column": span.col, "end_line": span.end_line, "end_column": span.end_col}
 
 
+CONTEXT = 6
+"""Words of unchanged text kept on each side of a change in the text output
+(JSON has every word)."""
+
+
 def words_text(ops, color: bool = False) -> str:
-    """``identify [-customer-]{+client+} expectations`` (git's --word-diff=plain)."""
+    """``identify [-customer-] {+client+} expectations`` (git's
+    --word-diff=plain); an unchanged run that would drop at least twice
+    :data:`CONTEXT` words is cut to :data:`CONTEXT` words each side of a change."""
     out = []
-    for op in ops:
+    for i, op in enumerate(ops):
         if op.op == "equal":
-            out.append(op.text)
+            words = op.text.split()
+            head = words[:CONTEXT] if i > 0 else []
+            tail = words[-CONTEXT:] if i < len(ops) - 1 else []
+            if len(words) - len(head) - len(tail) >= 2 * CONTEXT:
+                out.append(" ".join([*head, "...", *tail]).strip())
+            else:
+                out.append(op.text)
         elif op.op == "delete":
             out.append(_paint(f"[-{op.text}-]", "31", color))
         else:
