@@ -21,8 +21,11 @@ instructive failures.  Timed in one run, on the same portfolio objects:
 Each schema validator's verdicts are compared with ``check_structure`` (they
 must agree on every portfolio).  Then ``specc validate`` on a JSON Lines
 batch, ``--jobs 1`` against one job per core, and the standalone module run
-as a script on the same file.  Prints Markdown tables (figures go in the
-README).
+as a script on the same file.  With ``--hostile``: an ``at least`` demand
+covered by a huge slot list (the runtime against list membership, the way
+it was done before), and the peak memory of ``specc validate`` on portfolios
+of millions of unknown unit keys against ``json.load`` of the same file.
+Prints Markdown tables (figures go in the README).
 """
 
 from __future__ import annotations
@@ -140,8 +143,8 @@ def cli_batch(spec, q, root: Path, n: int) -> list[tuple[str, float]]:
         module = Path(tmp) / "validator.py"
         module.write_text(validator.render(spec, q), encoding="utf-8")
         runs = [
-            ("specc validate --jobs 1", [sys.executable, "-m", "specc", "validate", str(root), str(batch), "-q", q.id, "--jobs", "1", "--format", "json"]),
-            (f"specc validate --jobs {cores}", [sys.executable, "-m", "specc", "validate", str(root), str(batch), "-q", q.id, "--jobs", str(cores), "--format", "json"]),
+            ("specc validate --jobs 1", [sys.executable, "-m", "specc", "validate", str(root), str(batch), "-Q", q.id, "--jobs", "1", "--format", "json"]),
+            (f"specc validate --jobs {cores}", [sys.executable, "-m", "specc", "validate", str(root), str(batch), "-Q", q.id, "--jobs", str(cores), "--format", "json"]),
             ("standalone module as a script", [sys.executable, "-I", str(module), str(batch)]),
         ]
         for label, cmd in runs:
@@ -151,15 +154,96 @@ def cli_batch(spec, q, root: Path, n: int) -> list[tuple[str, float]]:
     return out
 
 
+def _list_demand_slots(demand, evidence):
+    """The runtime's ``_demand_slots`` as it was: list membership (quadratic)."""
+    slots = list(demand["slots"])
+    if demand["op"] == "at_least":
+        extra = re.compile(f"^d{demand['index']}_[1-9][0-9]*$")
+        for ev in evidence:
+            for slot in ev.covers:
+                if slot not in slots and extra.search(slot):
+                    slots.append(slot)
+    return slots
+
+
+def _at_least_case(spec, q):
+    """(module, portfolio, criterion evidence item) with an `at least` demand to cover."""
+    model, mod, good, _ = portfolio_sets(spec, q)
+    for uid, unit in good[0]["units"].items():
+        for ref, crit in model["units"][uid]["criteria"].items():
+            for d in crit["demands"]:
+                if d["op"] == "at_least" and ref in unit["criteria"]:
+                    return mod, good[0], uid, ref, d["index"]
+    return None
+
+
+def _peak_rss(cmd: list[str]) -> tuple[float, float]:
+    """(peak resident memory in MB, wall seconds) of a command, measured by a wrapper process."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]) / 1024, float(out[1])
+
+
+def hostile(cases) -> None:
+    found = next((r for r in (_at_least_case(c.spec, q) for c, q in cases) if r is not None), None)
+    if found is not None:
+        mod, good, uid, ref, index = found
+        print(f"\nAn `at least` demand (unit {uid} criterion {ref}) covered by one evidence item listing N slots, `validate()`:\n")
+        print("| N slots | runtime (set) | list membership (before) | ratio |")
+        print("|---:|---:|---:|---:|")
+        for n in (5_000, 10_000, 20_000, 80_000):
+            doc = json.loads(json.dumps(good))
+            doc["units"][uid]["criteria"][ref]["evidence"][0]["covers"] = [f"d{index}_{k}" for k in range(1, n + 1)]
+            t = time.perf_counter()
+            mod.validate(doc)
+            ours = time.perf_counter() - t
+            if n <= 20_000:
+                saved = mod._demand_slots
+                mod._demand_slots = _list_demand_slots
+                t = time.perf_counter()
+                mod.validate(doc)
+                theirs = time.perf_counter() - t
+                mod._demand_slots = saved
+                print(f"| {n:,} | {ours:.3f} s | {theirs:.2f} s | {theirs / ours:.0f}x |")
+            else:
+                print(f"| {n:,} | {ours:.3f} s | (not run) | |")
+    c, q = cases[0]
+    print(f"\nPeak memory: `specc validate` of one portfolio of {c.spec.document.id} {q.id} with millions of unknown unit keys:\n")
+    print("| input | `specc validate` | `json.load` of the file | report |")
+    print("|---|---:|---:|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for target in (7_900_000, 39_000_000):
+            p = Path(tmp) / f"unknown-{target}.json"
+            keys = target // 20
+            with p.open("w", encoding="ascii") as f:
+                f.write(json.dumps({"qualification": q.id, "learner": {"name": "A"}, "registration": {"start": "2024-09-02"}})[:-1] + ', "units": {')
+                f.write(", ".join(f'"u{k:011d}": {{}}' for k in range(keys)))
+                f.write("}}")
+            size = p.stat().st_size
+            ours, _ = _peak_rss([sys.executable, "-m", "specc", "validate", str(c.root), str(p), "--format", "json"])
+            floor, _ = _peak_rss([sys.executable, "-c", f"import json; json.load(open({str(p)!r}))"])
+            out = subprocess.run([sys.executable, "-m", "specc", "validate", str(c.root), str(p), "--format", "json"], cwd=ROOT,
+                                 capture_output=True, text=True).stdout
+            findings = json.loads(out)["results"][0]["report"]["findings"]
+            codes = sorted({f["code"] for f in findings})
+            print(f"| {size / 1e6:.1f} MB, {keys:,} keys | {ours:,.0f} MB | {floor:,.0f} MB | {len(findings)} findings listed ({', '.join(codes)}) |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--min-time", type=float, default=0.5, help="seconds per timing (three are taken)")
     ap.add_argument("--batch", type=int, default=5000, help="portfolios in the specc validate batch")
+    ap.add_argument("--hostile", action="store_true", help="only the hostile-input figures (huge slot lists, memory)")
     args = ap.parse_args()
     comps = [c for c in build.compile_all([ROOT / "specs"]) if c.ok and c.spec is not None]
     cases = [(c, q) for c in comps for q in c.spec.qualifications if examples.usable(c.spec, q)]
     if not cases:
         sys.exit("no complete qualification in specs/")
+    if args.hostile:
+        hostile(cases)
+        return
     print(f"Python {sys.version.split()[0]}, fastjsonschema {fastjsonschema.VERSION}, jsonschema {jsonschema_version()}, {os.cpu_count()} cores\n")
     print("| qualification | portfolios | mean size | `validate()` (all checks) | `check_structure()` | fastjsonschema | jsonschema | validate() vs fastjsonschema |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")

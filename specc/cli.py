@@ -299,14 +299,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _add_extra_commands(sub) -> None:
-    """Commands that live in their own modules (kept out of start-up), and the
-    commands plugins add through the ``specc_add_commands`` hook."""
-    try:
-        from . import validate_cmd
-    except ImportError:
-        validate_cmd = None
-    if validate_cmd is not None:
-        validate_cmd.add_parser(sub)
+    """The commands plugins add through the ``specc_add_commands`` hook."""
     for impl in plugins.manager().hook.specc_add_commands.get_hookimpls():
         try:
             impl.function(subparsers=sub)

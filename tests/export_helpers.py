@@ -17,9 +17,26 @@ import fastjsonschema
 import jsonschema
 from hypothesis import strategies as st
 
+from specc.sink import confine, safe_component
 from specc_plugins.export import sample, validator
 from specc_plugins.export.model import qualification_model
 from specc_plugins.export.portfolio import portfolio_schema
+
+
+class MemorySink:
+    """A sink that keeps what an emitter writes in memory."""
+
+    name = staticmethod(safe_component)
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def write(self, rel: str, data: str | bytes) -> str:
+        from pathlib import PurePosixPath
+
+        key = PurePosixPath(confine(rel)).as_posix()
+        self.files[key] = data.encode("utf-8") if isinstance(data, str) else data
+        return key
 
 # ---------------------------------------------------------------------- qualifications
 

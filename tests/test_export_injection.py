@@ -221,8 +221,23 @@ def test_same_behaviour_as_plain_strings(pair):
     assert {"achieves", "same-occasion", "range-not-covered", "reuse-not-allowed", "barred-units", "schema-errors"} <= set(names)
 
 
-def test_the_template_prints_only_literals():
-    from specc_plugins.export.validator import _only_literals
+def test_generated_module_is_runtime_plus_literal_data(pair):
+    """A generated validator is the runtime's source byte for byte, but for
+    its data block, which holds only assignments of literals (what
+    ``ast.literal_eval`` accepts) equal to what specc installs in process."""
+    import ast
 
-    with pytest.raises(TypeError):
-        _only_literals("'); import os #")
+    from specc_plugins.export import runtime
+
+    _, _, model, source = pair["hostile"]
+    head, tail = validator.runtime_source()
+    assert source.startswith(head + validator.DATA_START) and source.endswith(validator.DATA_END + tail)
+    block = source[len(head + validator.DATA_START) : -len(validator.DATA_END + tail)]
+    names = []
+    for node in ast.parse(block).body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), ast.dump(node)[:80]
+        names.append(node.targets[0].id)
+        assert ast.literal_eval(node.value) == validator.data(model)[node.targets[0].id]
+    assert tuple(names) == validator.DATA_NAMES
+    # the runtime's own file has the same block, with an empty qualification
+    assert runtime.UNITS == {} and validator.RUNTIME.read_text(encoding="utf-8").count(validator.DATA_START) == 1

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from specc import export, ir, plugins
-from specc.validate_cmd import MemorySink
+from tests.export_helpers import MemorySink
 from tests.test_export_injection import HOSTILE, write
 from tests.test_export_synth import synth  # noqa: F401 - fixture
 

@@ -20,7 +20,7 @@ from specc_plugins.export.model import qualification_model
 from tests.test_export_synth import _CACHE, synth  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parent.parent
-STDLIB = {"datetime", "json", "re", "sys"}
+STDLIB = {"datetime", "json", "os", "re", "sys"}
 
 
 def ruff() -> str:
@@ -119,6 +119,9 @@ def test_standalone_script_equals_in_process_and_specc_validate(synth, tmp_path)
     # usage errors exit 2
     r = subprocess.run([sys.executable, "-I", "-S", str(module)], capture_output=True, text=True)
     assert r.returncode == 2 and "usage" in r.stderr
+    for bad in (tmp_path / "missing.json", tmp_path):
+        r = subprocess.run([sys.executable, "-I", "-S", str(module), str(single), str(bad)], capture_output=True, text=True)
+        assert r.returncode == 2 and r.stdout == "" and f"cannot read {bad}" in r.stderr
     r = subprocess.run([sys.executable, "-I", "-S", str(module), str(single)], capture_output=True, text=True)
     assert r.returncode == 0
 

@@ -84,6 +84,7 @@ def _enumerate(args) -> tuple[int, list, tuple]:
     return routes, bad, (lo_c, hi_c, lo_g, hi_g)
 
 
+@pytest.mark.slow  # 2^20 subsets per qualification; CI runs it (./dev test --ci)
 def test_rules_of_combination_equal_brute_force(specs, synth):  # noqa: F811
     jobs = []
     for spec, q in _cases(specs, synth):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from specc_plugins.export import sample, validator
-from specc import validate_cmd
+from specc_plugins.export import command
 from specc.cli import main
 from tests.test_export_synth import _CACHE, synth  # noqa: F401 - fixture
 
@@ -47,8 +47,17 @@ def as_json(out: str) -> dict:
 
 
 def test_module_is_the_emitters(demo):
+    """specc validate installs in the runtime the data the emitted module has as literals."""
     _, spec, q, _, _ = demo
-    assert validate_cmd.validator_source(spec, q.id) == validator.render(spec, q)
+    from specc_plugins.export.model import qualification_model
+
+    command._init_worker(command.Models(spec), q.id, True, [q.id], spec.document.id, None, "json")
+    mod = command.module(q.id)
+    emitted = validator.load(validator.render(spec, q))
+    for name in validator.DATA_NAMES:
+        assert getattr(mod, name) == getattr(emitted, name), name
+    assert mod.CRITERION_TABLES == emitted.CRITERION_TABLES and mod.UNIT_IDS == emitted.UNIT_IDS
+    assert mod.UNITS == validator.data(qualification_model(spec, q))["UNITS"]
 
 
 def test_json_files_give_the_modules_reports(demo, tmp_path, capsys):
@@ -58,7 +67,7 @@ def test_json_files_give_the_modules_reports(demo, tmp_path, capsys):
         p = tmp_path / f"{name}.json"
         p.write_text(json.dumps(doc), encoding="utf-8")
         paths.append(str(p))
-    code, out, err = run(["validate", str(root), *paths, "-q", "q1", "--format", "json"], capsys)
+    code, out, err = run(["validate", str(root), *paths, "-Q", "q1", "--format", "json"], capsys)
     assert code == 1
     doc = as_json(out)
     assert doc["qualification"] == "q1" and doc["document"] == "demo"
@@ -90,7 +99,7 @@ def _batch(docs, n: int) -> list[dict]:
 
 def test_json_lines_with_jobs_equals_one_process(demo, tmp_path, capsys):
     root, _, _, mod, docs = demo
-    batch = _batch(docs, validate_cmd.PARALLEL_MIN + 6)
+    batch = _batch(docs, command.PARALLEL_MIN + 6)
     p = tmp_path / "batch.jsonl"
     lines = [json.dumps(d) for d in batch]
     lines.insert(3, "")  # blank lines are skipped, line numbers kept
@@ -170,13 +179,13 @@ def test_bad_input_is_reported_not_raised(demo, tmp_path):
     [
         (["validate", "{root}", "{missing}"], "no such file: {missing}"),
         (["validate", "{missing}", "{good}"], "no such file: {missing}"),
-        (["validate", "{root}", "{good}", "-q", "nope"], "no qualification 'nope'"),
+        (["validate", "{root}", "{good}", "-Q", "nope"], "no qualification 'nope'"),
         (["validate", "{root}", "{good}", "--jobs", "-1"], "--jobs must be 0"),
         (["validate", "{root}", "{good}", "--as-of", "2025-02-30"], "--as-of must be a date"),
         (["validate", "{root}", "{good}", "--as-of", "20250101"], "--as-of must be a date"),
         (["validate", "{broken}", "{good}"], "does not compile"),
         (["validate", "{cfa}", "{good}"], "declares no qualification"),
-        (["validate", "{root}", "{folder}"], "no such file"),
+        (["validate", "{root}", "{folder}"], "{folder} is a folder; name the portfolio files in it"),
     ],
 )
 def test_usage_errors_exit_2(demo, tmp_path, capsys, argv, message):
@@ -229,7 +238,7 @@ def test_each_portfolio_is_checked_against_its_qualification(capsys):
     code, out, err = run(["validate", str(CG_ROOT), p01, p30], capsys)
     assert "2 portfolios checked against 4411-01, 4411-30: 2 achieved" in err
     # -q still forces one
-    code, out, err = run(["validate", str(CG_ROOT), p01, "-q", "4411-30", "--format", "json"], capsys)
+    code, out, err = run(["validate", str(CG_ROOT), p01, "-Q", "4411-30", "--format", "json"], capsys)
     assert code == 1
     (result,) = as_json(out)["results"]
     assert result["report"]["qualification"] == "4411-30"
@@ -257,7 +266,7 @@ def test_jobs_check_each_qualification(demo, tmp_path, capsys):
     q2 = spec.qualification("q2")
     mod2 = validator.module_for(spec, q2)
     good2 = sample.achieving(qualification_model(spec, q2), q2.routes.cheapest.units)
-    batch = [docs[0][1] if i % 2 else good2 for i in range(validate_cmd.PARALLEL_MIN + 4)]
+    batch = [docs[0][1] if i % 2 else good2 for i in range(command.PARALLEL_MIN + 4)]
     p = tmp_path / "mixed.jsonl"
     p.write_text("".join(json.dumps(d) + "\n" for d in batch), encoding="utf-8")
     results = {}
@@ -294,3 +303,25 @@ def test_a_folder_with_several_or_no_roots(command, tmp_path, capsys):
     (tmp_path / "part.specc").write_text('unit 1 "U" { credits 1 }\n', encoding="utf-8")
     code, out, err = run([command, str(tmp_path), *extra], capsys)
     assert code == 2 and "no spec root" in err
+
+
+def test_jobs_with_json_files_between_json_lines_keep_the_order(demo, tmp_path, capsys):
+    """With --jobs, JSON Lines go to the workers a window at a time and a JSON
+    file (an array of many portfolios) is checked here a result at a time:
+    the results come out in input order all the same."""
+    root, _, _, mod, docs = demo
+    a = tmp_path / "a.jsonl"
+    a.write_text("".join(json.dumps(d) + "\n" for d in _batch(docs, command.PARALLEL_MIN + 3)), encoding="utf-8")
+    arr = tmp_path / "b.json"
+    arr.write_text(json.dumps(_batch(docs, 5)[::-1]), encoding="utf-8")
+    c = tmp_path / "c.jsonl"
+    c.write_text("".join(json.dumps(d) + "\n" for d in _batch(docs, 7)), encoding="utf-8")
+    results = {}
+    for jobs in ("1", "2"):
+        code, out, _ = run(["validate", str(root), str(a), str(arr), str(c), "--jobs", jobs, "--format", "json"], capsys)
+        assert code == 1
+        results[jobs] = as_json(out)["results"]
+    assert results["1"] == results["2"]
+    sources = [r["source"] for r in results["2"]]
+    assert sources == ([f"{a}:{n}" for n in range(1, command.PARALLEL_MIN + 4)] + [f"{arr}[{i}]" for i in range(5)]
+                       + [f"{c}:{n}" for n in range(1, 8)])

@@ -54,18 +54,18 @@ def run(args) -> int:
     d = core.diff(old.spec, new.spec)
     imps = None
     if args.portfolios:
-        if args.as_of is not None:
-            from specc.validate_cmd import _is_date
-
-            if not _is_date(args.as_of):
-                return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
         try:
             portfolios, skipped = impact.read(args.portfolios)
         except impact.PortfolioError as e:
             return _usage(str(e))
         for note in skipped:
             print(f"specc: warning: {note}; skipped", file=sys.stderr)
-        imps = impact.impacts(old.spec, new.spec, d.moves, portfolios, args.as_of)
+        try:
+            imps = impact.impacts(old.spec, new.spec, d.moves, portfolios, args.as_of)
+        except ValueError as e:  # the validator refuses an --as-of that is not a date
+            if args.as_of is None:
+                raise
+            return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r} ({e})")
     out = sys.stdout
     if args.format == "json":
         data = report.diff_data(d, old, new)

@@ -13,6 +13,9 @@ Per qualification of a spec:
 Both are built from one flattened model of the qualification (:mod:`.model`),
 and slot ids come from :mod:`specc.slots`, shared with the printable forms.
 Option ``qualification=ID`` limits either emitter to one qualification.
+
+The plugin also adds the command ``specc validate`` (:mod:`.command`), which
+checks portfolios with the same validator runtime (:mod:`.runtime`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,13 @@ def emit_schemas(spec, sink, options):
 def emit_validators(spec, sink, options):
     for q in _qualifications(spec, options):
         sink.write(validator_path(sink, q.id), validator.render(spec, q))
+
+
+@hookimpl
+def specc_add_commands(subparsers):
+    from . import command
+
+    command.add_parser(subparsers)
 
 
 @hookimpl

@@ -13,11 +13,8 @@ from typing import Any
 
 from specc import ir, prose, slots
 
-FORMAT = 1
-"""Version of the portfolio format (``portfolio_format`` in a portfolio)."""
-
-EVIDENCE_ENVIRONMENTS = ("workplace", "rwe", "placement", "simulation")
-"""Where an evidence item was produced: the IR's environments plus simulation."""
+from .runtime import ENVIRONMENTS as EVIDENCE_ENVIRONMENTS  # where evidence was produced: the IR's environments plus simulation
+from .runtime import FORMAT  # version of the portfolio format (``portfolio_format`` in a portfolio)
 
 
 def _sources(qualification: ir.Environment, envs: list[ir.Environment]) -> list[str] | None:

@@ -49,19 +49,11 @@ from typing import Any
 
 from specc import slots
 
-from .model import FORMAT
+# the patterns and field rules are the validator runtime's: one home, so the
+# schema and the validator cannot drift apart
+from .runtime import DATE_PATTERN, FORMAT, RECORD_REQUIRES, REF_PATTERN, REUSE_FORBIDS, TEXT_PATTERN, ULN_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-REF_PATTERN = "^[0-9]+\\.[0-9]+$"
-TEXT_PATTERN = "\\S"
-ULN_PATTERN = "^[0-9]{10}$"
-
-REUSE_FORBIDS = ("method", "date", "environment", "location", "reference", "assessor", "customer")
-"""Fields a reuse entry takes from the item it reuses (and must not repeat)."""
-RECORD_REQUIRES = ("method", "date", "environment", "assessor")
-"""Fields an evidence item that is not a reuse must give (and location or reference)."""
 
 
 def _name(*parts: str) -> str:

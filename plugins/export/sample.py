@@ -9,21 +9,10 @@ import copy
 import datetime
 from collections.abc import Callable, Iterable
 
-from .model import FORMAT
+from .runtime import FORMAT, add_months
 
 START = datetime.date(2024, 9, 2)
 NAMES = ("Alex Morgan", "Sam Patel", "Jo Williams", "Chris Okafor", "Priya Shah", "Lee Evans")
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    m0 = day.month - 1 + months
-    y, m = day.year + m0 // 12, m0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(y, m, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _method(model: dict, crit: dict, must: Iterable[Iterable[str]] = (), avoid: Iterable[str] = ()) -> str:
@@ -65,7 +54,7 @@ class Builder:
         self.model = model
         self.start = start
         months = model["qualification"]["registration_months"] or 36
-        self.days = max(2, (_add_months(start, months) - start).days - 2)
+        self.days = max(2, (add_months(start, months) - start).days - 2)
         self.n = first_item - 1
         self.last = start
 
@@ -241,7 +230,7 @@ def _outside_registration(model, p):
     start = datetime.date.fromisoformat(p["registration"]["start"])
     for uid, ref, it in _records(p):
         if months:
-            day = _add_months(start, months) + datetime.timedelta(days=10)
+            day = add_months(start, months) + datetime.timedelta(days=10)
             p["as_of"] = (day + datetime.timedelta(days=1)).isoformat()
             it["date"] = day.isoformat()
             return f"Evidence {it['id']} (unit {model['units'][uid]['label']}, {ref}) is dated after the {months}-month registration period."
