@@ -19,7 +19,8 @@ items by letter) are paired in this order:
 6. what is left is removed (old) or added (new).
 
 :func:`similarity` is the normalised word similarity (case-folded word
-sequences, :class:`difflib.SequenceMatcher` ratio).  ``MOVE_THRESHOLD`` is
+sequences, :class:`difflib.SequenceMatcher` ratio), this module's own until
+the checker's near-copy similarity has one home the diff can share.  ``MOVE_THRESHOLD`` is
 0.8: four words in five in common, in order.  A pool of unmatched items
 larger than ``FUZZY_LIMIT`` pairs is matched by exact text only.
 """
@@ -27,6 +28,7 @@ larger than ``FUZZY_LIMIT`` pairs is matched by exact text only.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
@@ -76,6 +78,10 @@ class WordOp:
     text: str
 
 
+KINDS = ("added", "removed", "moved", "reworded", "changed")
+"""The kinds of :class:`Change`, in the order summaries count them."""
+
+
 @frozen
 class Change:
     """One change.  ``kind``: ``added``, ``removed``, ``moved`` (renumbered),
@@ -121,17 +127,21 @@ class Moves:
     removed_criteria: tuple[tuple[str, str], ...] = ()  # (old unit, ref) of criteria the new version does not have
     removed_range_items: tuple[tuple[str, str], ...] = ()  # (set, slot) of range items the new version does not have
 
+    @functools.cached_property
+    def _index(self) -> tuple[dict, dict, dict]:
+        return dict(self.units), dict(self.criteria), dict(self.range_items)
+
     def unit(self, uid: str) -> str:
         """The new id of unit ``uid`` (itself when not renumbered)."""
-        return dict(self.units).get(uid, uid)
+        return self._index[0].get(uid, uid)
 
     def criterion(self, uid: str, ref: str) -> tuple[str, str]:
         """The (new unit, new ref) of criterion ``ref`` of old unit ``uid``."""
-        return dict(self.criteria).get((uid, ref), (self.unit(uid), ref))
+        return self._index[1].get((uid, ref), (self.unit(uid), ref))
 
     def range_item(self, set_id: str, slot: str) -> tuple[str, str]:
         """The (set, slot) of range slot ``slot`` (``r5b``) of requirement set ``set_id``."""
-        return dict(self.range_items).get((set_id, slot), (set_id, slot))
+        return self._index[2].get((set_id, slot), (set_id, slot))
 
 
 @frozen
@@ -753,5 +763,3 @@ def diff(old: ir.Spec, new: ir.Spec, threshold: float = MOVE_THRESHOLD) -> SpecD
     """Every change from ``old`` to ``new`` (see the module docstring)."""
     return _Differ(old, new, threshold).run()
 
-
-KINDS = ("added", "removed", "moved", "reworded", "changed")
