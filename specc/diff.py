@@ -349,8 +349,10 @@ class _Differ:
             msg = f"{label}: {name} changed from {a} to {b}"
         self.add("changed", what, msg, ok, nk, os_, ns, old_value=a, new_value=b, field=field_ or what)
 
-    def text(self, what: str, label: str, ot, nt, ok, nk, os_, ns, field_: str | None = None) -> None:
-        """A text reworded (or added, or removed)."""
+    def text(self, what: str, label: str, ot, nt, ok, nk, os_, ns, field_: str | None = None, compare: str | None = None) -> None:
+        """A text reworded (or added, or removed).  ``compare``: the old text
+        to diff the words of, when it is not ``ot`` as written (an explanation
+        with its criterion's number renumbered)."""
         a, b = _text(ot), _text(nt)
         if a == b or normalise(a) == normalise(b):
             return
@@ -362,7 +364,8 @@ class _Differ:
         else:
             self.add(
                 "reworded", what, f"{label}: {name} reworded", ok, nk, os_, ns,
-                old_value=a, new_value=b, words=word_diff(a, b), similarity=round(similarity(a, b), 3), field=field_ or what,
+                old_value=a, new_value=b, words=word_diff(compare or a, b), similarity=round(similarity(compare or a, b), 3),
+                field=field_ or what,
             )
 
     def members(self, what: str, label: str, olds: Iterable[str], news: Iterable[str], ok, nk, os_, ns, field_=None, noun="") -> None:
@@ -622,11 +625,16 @@ class _Differ:
         self.value("verb", lab, x.verb, y.verb, *args, name="command verb")
         before = "\n\n".join(g.text.value for g in x.guidance)
         after = "\n\n".join(g.text.value for g in y.guidance)
+        compare = None
         if x.ref != y.ref and normalise(before) != normalise(after):
             # "For 1.2 the candidate ..." renumbered with its criterion is no rewording
-            renumbered = re.sub(rf"(?<![\w.]){re.escape(x.ref)}(?![\w]|\.\d)", y.ref, before)
-            before = after if normalise(renumbered) == normalise(after) else before
-        self.text("guidance", lab, before, after, *args, field_="explained")
+            compare = re.sub(rf"(?<![\w.]){re.escape(x.ref)}(?![\w]|\.\d)", y.ref, before)
+            if normalise(compare) == normalise(after):
+                return self._demands_and_reuse(lab, x, y, okx, nkx, args)
+        self.text("guidance", lab, before, after, *args, field_="explained", compare=compare)
+        self._demands_and_reuse(lab, x, y, okx, nkx, args)
+
+    def _demands_and_reuse(self, lab: str, x: ir.Criterion, y: ir.Criterion, okx, nkx, args) -> None:
         # demands by position (their slots are numbered by position)
         for i in range(max(len(x.demands), len(y.demands))):
             a = x.demands[i] if i < len(x.demands) else None

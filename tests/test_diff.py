@@ -317,3 +317,19 @@ def test_removed_criterion_is_located_in_the_old_version(tmp_path, capsys):
     first = out.split("\n\n")[0]
     assert f"old/cityandguilds/units/001.specc:{n}:" in first and "= was:" not in first
     assert f"{n} |     criterion 1.2 \"state inappropriate dress" in first
+
+
+def test_renumbered_criterion_reworded_explanation_diffs_only_the_rewording(tmp_path):
+    unit = Path("cityandguilds/units/001.specc")
+
+    def edits(new):
+        edit(new / unit, 'criterion 1.2 "state inappropriate', 'criterion 1.3 "state inappropriate')
+        edit(new / unit, "For 1.2 the candidate", "For 1.3 the candidate")
+        edit(new / unit, "This may include too much makeup", "This may include excessive makeup")
+        edit(new / unit, "row 1.1, 1.2,", "row 1.1, 1.3,")
+
+    d, old, new = revise(tmp_path, "cityandguilds/4411.specc", edits)
+    assert [(c.kind, c.what) for c in d.changes] == [("moved", "criterion"), ("reworded", "guidance")]
+    g = d.changes[1]
+    assert [(w.op, w.text) for w in g.words if w.op != "equal"] == [("delete", "too much"), ("insert", "excessive")]
+    assert g.old_value.startswith("For 1.2 the candidate") and g.new_value.startswith("For 1.3 the candidate")
