@@ -1,8 +1,9 @@
 """Diagnostics: stable codes, precise spans, rustc-style rendering, JSON.
 
-Every diagnostic the compiler can produce has a code registered in ``CODES``
-with a one-line summary; the README's table of codes is generated from it and
-``tests/test_diagnostics.py`` holds a failing fixture for each.
+Every diagnostic the compiler can produce has a code registered in
+:data:`specc.checks.CODES` with its severity and a one-line meaning; the
+README's table of codes is generated from it and ``tests/test_diagnostics.py``
+holds a failing fixture for each.
 """
 
 from __future__ import annotations
@@ -18,48 +19,15 @@ from .ir import Span
 ERROR = "error"
 WARNING = "warning"
 
-# code -> (severity, summary)
-CODES: dict[str, tuple[str, str]] = {
-    # syntax and files
-    "E001": (ERROR, "syntax error: unexpected token"),
-    "E002": (ERROR, "syntax error: unexpected character, unterminated string or decimal for a whole number"),
-    "E003": (ERROR, "cannot read a source file or an imported file, or it is not UTF-8"),
-    "E004": (ERROR, "import cycle"),
-    "E005": (ERROR, "a value has the wrong form (number, date, level, keyword)"),
-    "E006": (ERROR, "a field is given twice"),
-    "E007": (ERROR, "a required field is missing"),
-    # names
-    "E010": (ERROR, "duplicate id"),
-    "E011": (ERROR, "unknown unit or group"),
-    "E012": (ERROR, "unknown requirement set"),
-    "E013": (ERROR, "unknown evidence method"),
-    "E014": (ERROR, "unknown environment, evidence kind or outcome kind"),
-    # numbering
-    "E020": (ERROR, "criterion reference does not belong to its outcome"),
-    "W021": (WARNING, "gap in outcome, criterion or requirement numbering"),
-    "W022": (WARNING, "duplicate outcome, criterion or requirement number"),
-    # references from descriptive material
-    "W030": (WARNING, "evidence guide names a criterion or outcome that does not exist"),
-    "W031": (WARNING, "guidance names a criterion that does not exist"),
-    "W032": (WARNING, "reuse link names a unit or criterion that does not exist or itself, or is for a criterion its row does not name"),
-    "W033": (WARNING, "criterion not covered by any evidence-guide row"),
-    # rules of combination
-    "E040": (ERROR, "rules of combination cannot be satisfied"),
-    "E041": (ERROR, "barred pair names a unit with itself"),
-    "E042": (ERROR, "a mandatory unit is barred with another mandatory unit"),
-    "W043": (WARNING, "declared GLH, TQT or credit value matches no valid route"),
-    "E044": (ERROR, "qualification has no rules of combination"),
-    # ranges and demands
-    "E050": (ERROR, "range asks for more items than it lists (k > n)"),
-    "W051": (WARNING, "range item letters out of sequence"),
-    "E052": (ERROR, "count must be at least 1"),
-    "E053": (ERROR, "a demand's `of which` count is greater than the demand's count"),
-    # glossary, history, text
-    "W060": (WARNING, "command verb missing from the glossary"),
-    "W061": (WARNING, "version history out of date order"),
-    "W062": (WARNING, "the same long text appears in two places"),
-    "W063": (WARNING, "a source file is not part of any spec"),
-}
+
+def __getattr__(name: str):
+    """``CODES`` (code -> (severity, meaning)), kept for callers of the old
+    table; the registry is :data:`specc.checks.CODES`."""
+    if name == "CODES":
+        from .checks import CODES
+
+        return {k: (c.severity, c.meaning) for k, c in CODES.items()}
+    raise AttributeError(name)
 
 
 @frozen
@@ -73,8 +41,10 @@ class Diagnostic:
 
     @property
     def severity(self) -> str:
+        from .checks import CODES
+
         if self.code in CODES:
-            return CODES[self.code][0]
+            return CODES[self.code].severity
         return ERROR if self.code.startswith("E") else WARNING
 
     @property
