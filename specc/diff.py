@@ -18,10 +18,11 @@ items by letter) are paired in this order:
 5. the same key whatever the text: reworded (similarity reported);
 6. what is left is removed (old) or added (new).
 
-:func:`similarity` is the normalised word similarity (case-folded word
-sequences, :class:`difflib.SequenceMatcher` ratio), this module's own until
-the checker's near-copy similarity has one home the diff can share.  ``MOVE_THRESHOLD`` is
-0.8: four words in five in common, in order.  A pool of unmatched items
+:func:`similarity` is the checker's near-copy similarity
+(:mod:`specc.similarity`, which W062 uses): the ratio of
+:class:`difflib.SequenceMatcher` on the texts with case and runs of white
+space ignored.  ``MOVE_THRESHOLD`` is 0.8 (W062's near-copies need 0.95: a
+renumbered criterion may be reworded too).  A pool of unmatched items
 larger than ``FUZZY_LIMIT`` pairs is matched by exact text only.
 """
 
@@ -35,6 +36,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from attrs import frozen
 
 from . import ir
+from .similarity import normalise, similarity
+
+__all__ = ["KINDS", "MOVE_THRESHOLD", "Change", "Matching", "Moves", "SpecDiff", "WordOp", "diff", "match", "similarity", "word_diff"]
 
 MOVE_THRESHOLD = 0.8
 """Least :func:`similarity` for two texts under different keys to count as
@@ -45,26 +49,13 @@ FUZZY_LIMIT = 250_000
 """Pools of unmatched items with more old x new pairs than this are matched
 by exact (normalised) text only."""
 
-_WORD = re.compile(r"\w+")
-
-
-def normalise(text: str) -> tuple[str, ...]:
-    """The case-folded words of a text (punctuation and layout dropped)."""
-    return tuple(_WORD.findall(text.casefold()))
-
-
-def similarity(a: str, b: str) -> float:
-    """Normalised word similarity of two texts, 0.0 to 1.0 (1.0: the same
-    words in the same order, whatever the case, punctuation and layout)."""
-    return _ratio(normalise(a), normalise(b))
-
-
-def _ratio(wa: tuple[str, ...], wb: tuple[str, ...]) -> float:
-    if wa == wb:
+def _ratio(na: str, nb: str) -> float:
+    """:func:`similarity` of two texts already normalised."""
+    if na == nb:
         return 1.0
-    if not wa or not wb:
+    if not na or not nb:
         return 0.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    return difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
 
 
 # --------------------------------------------------------------------------- results
@@ -213,7 +204,7 @@ def match(old: Mapping[Hashable, str], new: Mapping[Hashable, str], threshold: f
         if k in wn and wo[k] == wn[k]:
             pair(k, k, 1.0)
     # 2. the same text under another key
-    by_text: dict[tuple[str, ...], list] = {}
+    by_text: dict[str, list] = {}
     for k in new:
         if k not in taken:
             by_text.setdefault(wn[k], []).append(k)
