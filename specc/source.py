@@ -189,7 +189,7 @@ class SourceLoader:
             rel = p.relative_to(self._git_top).as_posix()
         except ValueError:
             raise SourceError(f"it is outside the git repository `{display_path(self._git_top)}`") from None
-        out = self._git("ls-tree", "-z", "--long", self.revision, "--", rel)
+        out = self._git("ls-tree", "-z", "--long", "--full-tree", self.revision, "--", rel)  # paths from the top, wherever root is
         entry = out.split(b"\0")[0]
         if not entry:
             raise SourceError(f"no such file in revision {self.revision}")

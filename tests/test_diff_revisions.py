@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import docutils.core
@@ -160,14 +159,11 @@ def test_readme_example_is_what_the_command_prints(repo, capsys):
 def test_revision_cannot_be_an_option_or_read_outside_the_repository(repo, capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "--", "--output=x:specs/cityandguilds", "specs/cityandguilds")
     assert code == 2 and "neither a file or folder nor REV:PATH" in err
-    # a spec at a revision importing a file beyond the repository: refused, not read from the disk
-    # (the revision is read into TEMP/specc-diff-*/, so ../../../ from its root is TEMP)
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    (temp / "outside.specc").write_text('unit zz "Outside" {\n  credits 1\n}\n', encoding="utf-8")
+    # a spec at a revision importing a file beyond the project: refused by the
+    # source loader (E003), neither read from the disk nor from git
+    (repo.parent / "outside.specc").write_text('unit zz "Outside" {\n  credits 1\n}\n', encoding="utf-8")
     root = repo / "specs/cityandguilds/4411.specc"
     edit(root, 'import "units/001.specc"\n', 'import "../../../outside.specc"\nimport "units/001.specc"\n')
     git(repo, "commit", "-qam", "outside")
     code, _, err = run(capsys, "HEAD:specs/cityandguilds", "specs/cityandguilds")
-    assert code == 2 and "outside the repository" in err
+    assert code == 2 and "E003" in err and "outside the project folder" in err and "Outside" not in err

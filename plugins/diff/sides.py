@@ -2,27 +2,26 @@
 
 ``load(arg)`` compiles ``PATH`` (a root file or a folder with one root) or
 ``REV:PATH`` (the same at a git revision; PATH relative to the current
-directory, as for the other side).  A revision is read with git, file by
-file: the root, then each file it imports, level by level (``git cat-file
---batch``), into a temporary folder that is removed once compiled; spans keep
-their temporary names and :meth:`Side.show` gives the name to print,
+directory, as for the other side).  A revision is read through the project's
+one source loader (:class:`specc.source.SourceLoader` with ``revision=``:
+the same confinement, size cap and file checks as the working tree; nothing
+is written to disk); :meth:`Side.show` gives the name to print for a span,
 ``REV:path`` with the path from the top of the repository.
-
-This is the one adapter between ``specc diff`` and where sources come from;
-it moves to the shared source loader when the core has one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-import tempfile
 from pathlib import Path, PurePosixPath
 
 from attrs import define, field
 
 from specc import build
-from specc.compiler import Compilation, SOURCE_SUFFIX, compile_file, display_path
+from specc.compiler import SOURCE_SUFFIX, Compilation, compile_file
+from specc.project import ProjectError, find_project
+from specc.source import SourceError
 
 
 class SideError(Exception):
@@ -63,99 +62,51 @@ def _git(args: list[str], cwd: str, data: bytes | None = None) -> subprocess.Com
         raise SideError("git is not installed; it is needed to read a revision (REV:PATH)") from None
 
 
-def _cat(top: str, rev: str, paths: list[str]) -> dict[str, bytes]:
-    """The contents at ``rev`` of each repository path that is a file there."""
-    if not paths:
-        return {}
-    r = _git(["cat-file", "--batch"], top, "".join(f"{rev}:{p}\n" for p in paths).encode())
-    out, data, i = {}, r.stdout, 0
-    for p in paths:
-        nl = data.index(b"\n", i)
-        head = data[i:nl].split()
-        i = nl + 1
-        if len(head) == 3:  # "<sha> <type> <size>", then the content (a "missing" line has none)
-            size = int(head[2])
-            if head[1] == b"blob":
-                out[p] = data[i : i + size]
-            i += size + 1
-    return out
-
-
-def _imports(name: str, data: bytes) -> list[str]:
-    """The paths a file imports, as written (none if it does not parse)."""
-    from specc.lower import lower
-    from specc.syntax import parse
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return []
-    tree, _errs = parse(text, name)
-    if tree is None:
-        return []
-    decls, _uses = lower(tree, name, [])
-    return [imp.path for imp in decls.imports] if decls is not None else []
-
-
 def _load_revision(arg: str, rev: str, path: str) -> Side:
     here = os.getcwd()
     r = _git(["rev-parse", "--show-toplevel"], here)
     if r.returncode != 0:
         raise SideError(f"{arg}: the current folder is not in a git repository (REV:PATH reads PATH at git revision REV)")
-    top = r.stdout.decode().strip()
-    if _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top).returncode != 0:
+    top = Path(r.stdout.decode().strip()).resolve()
+    if _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], str(top)).returncode != 0:
         raise SideError(f"{arg}: `{rev}` is not a revision of this repository")
-    rel = PurePosixPath(Path(os.path.relpath(os.path.abspath(path), top)).as_posix())
-    if str(rel).startswith(".."):
-        raise SideError(f"{arg}: {path} is outside the repository")
-    kind = _git(["cat-file", "-t", f"{rev}:{rel}" if str(rel) != "." else f"{rev}^{{tree}}"], top).stdout.decode().strip()
+    target = Path(os.path.normpath(Path(path).absolute()))
+    try:
+        rel = PurePosixPath(target.relative_to(top).as_posix())
+    except ValueError:
+        raise SideError(f"{arg}: {path} is outside the repository") from None
+    spec = f"{rev}:{rel}" if str(rel) != "." else f"{rev}^{{tree}}"
+    kind = _git(["cat-file", "-t", spec], str(top)).stdout.decode().strip()
     if kind not in ("blob", "tree"):
         raise SideError(f"{arg}: no file or folder {rel} at revision {rev}")
-    with tempfile.TemporaryDirectory(prefix="specc-diff-") as tmp:
-        base = Path(tmp)
-        written: dict[str, bytes] = {}
-
-        def put(files: dict[str, bytes]) -> None:
-            for p, data in files.items():
-                target = base / p
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                written[p] = data
-
-        if kind == "tree":
-            ls = _git(["ls-tree", "-r", "-z", "--name-only", rev, "--", f"{rel}/" if str(rel) != "." else "."], top)
-            cands = [p for p in ls.stdout.decode().split("\0") if p.endswith(SOURCE_SUFFIX)]
-            put(_cat(top, rev, cands))
-            roots = [p for p in cands if p in written and build.is_root(base / p)]
-            if len(roots) != 1:
-                what = "no spec root in it (a .specc file with a `document`)" if not roots else f"{len(roots)} spec roots ({', '.join(roots)})"
-                raise SideError(f"{arg}: at revision {rev}, {rel} is a folder with {what}; name the spec's root file")
-            root = roots[0]
-        else:
-            root = str(rel)
-            put(_cat(top, rev, [root]))
-        # the root's imports, and theirs, level by level
-        level = [root]
-        while level:
-            want = []
-            for p in level:
-                for imp in _imports(p, written[p]):
-                    q = os.path.normpath(str(PurePosixPath(p).parent / imp)).replace(os.sep, "/")
-                    if not q.startswith("..") and "\n" not in q and "\r" not in q and q not in written and q not in want:
-                        want.append(q)
-            got = _cat(top, rev, want)
-            put(got)
-            level = list(got)
-        comp = compile_file(base / root)
-        names = {}
-        for name in list(comp.files) + [comp.root]:
+    # the project the path belongs to (specc.toml on disk, else the folder
+    # named), read as it was at the revision through the one source loader
+    try:
+        project = find_project(target if target.exists() else top)
+    except ProjectError as e:
+        raise SideError(f"{arg}: {e}") from None
+    source = project.loader(revision=rev)
+    if kind == "tree":
+        ls = _git(["ls-tree", "-r", "-z", "--name-only", rev, "--", f"{rel}/" if str(rel) != "." else "."], str(top))
+        roots = []
+        for p in sorted(x for x in ls.stdout.decode("utf-8", "surrogateescape").split("\0") if x.endswith(SOURCE_SUFFIX)):
             try:
-                repo_path = Path(name).resolve().relative_to(base.resolve()).as_posix()
-            except ValueError:
+                text = source.fetch(top / p).decode("utf-8-sig")
+            except (SourceError, UnicodeDecodeError):
                 continue
-            names[name] = f"{rev}:{repo_path}"
-        names[display_path((base / root).resolve())] = f"{rev}:{root}"
-        outside = [f for f in comp.files if f not in names]
-        if outside:
-            raise SideError(f"{arg}: the spec imports {outside[0]}, outside the repository; a revision can only import files of the repository")
+            if re.search(r"(?m)^\s*document\b", text):
+                roots.append(p)
+        if len(roots) != 1:
+            what = "no spec root in it (a .specc file with a `document`)" if not roots else f"{len(roots)} spec roots ({', '.join(roots)})"
+            raise SideError(f"{arg}: at revision {rev}, {rel} is a folder with {what}; name the spec's root file")
+        root = top / roots[0]
+    else:
+        root = target
+    comp = compile_file(root, source=source)
+    names = {}
+    for name in [*comp.files, comp.root]:
+        try:
+            names[name] = f"{rev}:{Path(os.path.normpath(Path(name).absolute())).relative_to(top).as_posix()}"
+        except ValueError:
+            continue
     return Side(arg, comp, names)
