@@ -66,7 +66,7 @@ class Loader:
             return self.cache[path]
         name = display_path(path)
         try:
-            data = path.read_bytes()
+            data = self.source_bytes(path)
         except OSError as e:
             reason = e.strerror or str(e)
             self.diags.append(
@@ -88,6 +88,10 @@ class Loader:
         self.method_uses.extend(uses)
         self.cache[path] = decls
         return decls
+
+    def source_bytes(self, path: Path) -> bytes:
+        """The bytes of a source file (a subclass may serve editor buffers)."""
+        return path.read_bytes()
 
 
 def _not_utf8(name: str, data: bytes, e: UnicodeDecodeError) -> Diagnostic:
@@ -113,9 +117,16 @@ def _parse_and_lower(name: str, text: str) -> tuple[FileDecls | None, list, list
     """Parse and lower one file; the result is kept for the process, so a
     file that several specs import (the CfA requirements under NCFE) is
     parsed once per build.  Keyed by name and text: a changed file is
-    parsed again.  FileDecls and diagnostics are not mutated by users."""
+    parsed again.  Between runs the result is kept in the parse cache
+    (:mod:`specc.cache`).  FileDecls and diagnostics are not mutated by users."""
     key = (name, text)
     hit = _PARSED.get(key)
+    disk = None
+    if hit is None:
+        from .cache import parse_cache
+
+        disk = parse_cache()
+        hit = disk.get(name, text) if disk is not None else None
     if hit is None:
         diags: list[Diagnostic] = []
         tree, errs = parse(text, name)
@@ -125,6 +136,9 @@ def _parse_and_lower(name: str, text: str) -> tuple[FileDecls | None, list, list
         else:
             decls, uses = lower(tree, name, diags)
             hit = (decls, list(uses), diags)
+        if disk is not None:
+            disk.put(name, text, hit)
+    if key not in _PARSED:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[key] = hit
@@ -175,10 +189,16 @@ def collect(loader: Loader, root: Path) -> list[tuple[FileDecls, str | None]]:
     return out
 
 
-def compile_file(path: str | Path, plugin_checks: Callable[[ir.Spec], Iterable[Diagnostic]] | None = None) -> Compilation:
+def compile_file(
+    path: str | Path,
+    plugin_checks: Callable[[ir.Spec], Iterable[Diagnostic]] | None = None,
+    loader_class: type[Loader] | None = None,
+) -> Compilation:
+    """Compile the spec whose root file is ``path``.  ``loader_class`` (a
+    :class:`Loader` subclass) may serve files from elsewhere (editor buffers)."""
     sources = SourceCache()
     diags: list[Diagnostic] = []
-    loader = Loader(sources, diags)
+    loader = (loader_class or Loader)(sources, diags)
     root = Path(path)
     parts = collect(loader, root)
     comp = Compilation(display_path(root.resolve()), None, diags, sources, [p.file for p, _ in parts])
