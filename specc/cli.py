@@ -66,6 +66,9 @@ def cmd_check(args) -> int:
     comps = build.compile_all(args.paths)
     if not comps:
         return _usage_error(f"no spec (a .specc file with a `document`) under {', '.join(args.paths)}")
+    from .parts import in_context
+
+    comps = in_context(comps, args.paths)
     return _report(comps, args.format)
 
 
