@@ -1,0 +1,237 @@
+"""The language server's model of the author's files: editor buffers over the
+disk, the specs they belong to, their diagnostics and their names.
+
+Nothing here speaks LSP (see :mod:`.server`); positions are 1-based lines and
+columns as in :class:`specc.ir.Span`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from attrs import define, field
+
+from specc import ir, plugins
+from specc.compiler import Compilation, Loader, compile_file, display_path
+from specc.diagnostics import Diagnostic
+from specc.parts import importing_roots, is_root_text, project_root
+
+from . import index as ix
+
+
+def compile_with_overlay(root: Path, overlay: Mapping[Path, str], checks=None) -> Compilation:
+    """Compile the spec whose root is ``root``, reading editor buffers
+    (``overlay``: resolved path -> text) instead of the disk.
+
+    The one place the server depends on how the compiler reads files: when
+    the source loader takes an overlay itself, only this function changes."""
+
+    class OverlayLoader(Loader):
+        def source_bytes(self, path: Path) -> bytes:
+            text = overlay.get(path)
+            return text.encode("utf-8", "surrogatepass") if text is not None else super().source_bytes(path)
+
+    return compile_file(root, plugin_checks=checks, loader_class=OverlayLoader)
+
+
+@define
+class Resolved:
+    """A name resolved in one spec: its definition (None if there is none)
+    and the spec's compilation."""
+
+    occurrence: ix.Occurrence
+    definition: tuple[Path, ix.Occurrence] | None
+    comp: Compilation | None
+    fullname: str
+
+
+@define
+class Project:
+    folders: list[Path] = field(factory=list)  # the workspace folders (project roots when no specc.toml)
+    overlay: dict[Path, str] = field(factory=dict)  # open editor buffers
+    with_plugins: bool = True
+    _indexes: dict[Path, tuple[str, ix.FileIndex]] = field(factory=dict)
+    comps: dict[Path, Compilation] = field(factory=dict)  # by root
+    last_check: float = 0.0  # seconds the last check took
+
+    # ------------------------------------------------------------ files
+    def text(self, path: Path) -> str | None:
+        path = path.resolve()
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            return path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def index(self, path: Path) -> ix.FileIndex:
+        """The index of a file's current text (an older good one while the
+        text has syntax errors)."""
+        path = path.resolve()
+        text = self.text(path) or ""
+        old = self._indexes.get(path)
+        if old is not None and old[0] == text:
+            return old[1]
+        new = ix.build(text, display_path(path))
+        if not new.ok and old is not None:
+            new = ix.FileIndex(old[1].file, old[1].occurrences, old[1].imports, old[1].outline, False)
+        self._indexes[path] = (text, new)
+        return new
+
+    def boundary(self, path: Path) -> Path:
+        path = path.resolve()
+        given = next((f for f in self.folders if f == path.parent or f in path.parents), None)
+        return project_root(path, given)
+
+    def roots_of(self, path: Path) -> list[Path]:
+        """The spec roots a file belongs to: itself if it declares a document,
+        else the roots that import it (itself when none does)."""
+        path = path.resolve()
+        if is_root_text(self.text(path)):
+            return [path]
+        return importing_roots(path, self.boundary(path), read=self.text) or [path]
+
+    def closure(self, root: Path) -> list[tuple[Path, str | None]]:
+        """The files of a spec with the alias each is imported under, root first."""
+        out: list[tuple[Path, str | None]] = []
+        seen: set[Path] = set()
+
+        def visit(p: Path, alias: str | None) -> None:
+            if p in seen:
+                return
+            seen.add(p)
+            out.append((p, alias))
+            for imp in self.index(p).imports:
+                sub = imp.alias if alias is None else (f"{alias}.{imp.alias}" if imp.alias else alias)
+                visit((p.parent / imp.path).resolve(), sub)
+
+        visit(root.resolve(), None)
+        return out
+
+    # ------------------------------------------------------------ checking
+    def check(self, path: Path) -> dict[Path, list[Diagnostic]]:
+        """Compile every spec the file belongs to; the diagnostics of all
+        their files by resolved path (merged across specs, duplicates removed).
+        Files of those specs without diagnostics map to an empty list."""
+        t = time.perf_counter()
+        out: dict[Path, list[Diagnostic]] = {}
+        seen: set[tuple] = set()
+        checks = plugins.checks if self.with_plugins else None
+        for root in self.roots_of(path):
+            comp = compile_with_overlay(root, self.overlay, checks)
+            self.comps[root] = comp
+            for f in comp.files:
+                out.setdefault(Path(f).resolve(), [])
+            out.setdefault(path.resolve(), [])
+            for d in comp.diagnostics:
+                key = (d.code, d.message, d.span)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if d.span is None or d.span.line == 0:
+                    target = Path(comp.root).resolve()
+                else:
+                    target = Path(d.span.file).resolve()
+                out.setdefault(target, []).append(d)
+        self.last_check = time.perf_counter() - t
+        return out
+
+    def comp_for(self, path: Path) -> tuple[Path, Compilation] | None:
+        path = path.resolve()
+        for root in self.roots_of(path):
+            comp = self.comps.get(root)
+            if comp is None:
+                comp = self.comps[root] = compile_with_overlay(root, self.overlay, plugins.checks if self.with_plugins else None)
+            return root, comp
+        return None
+
+    # ------------------------------------------------------------ names
+    def _scope(self, root: Path, path: Path) -> str | None:
+        for p, alias in self.closure(root):
+            if p == path:
+                return alias
+        return None
+
+    @staticmethod
+    def _qualify(o: ix.Occurrence, scope: str | None) -> str:
+        if o.kind in (ix.METHOD, ix.VERB, ix.FILE, ix.DOCUMENT, ix.QUALIFICATION):
+            return o.name
+        if o.kind in (ix.CRITERION, ix.OUTCOME):
+            unit = o.unit or ""
+            return f"{scope}.{unit}:{o.name}" if scope else f"{unit}:{o.name}"
+        return f"{scope}.{o.name}" if scope else o.name
+
+    def definitions(self, root: Path) -> dict[tuple[str, str], tuple[Path, ix.Occurrence]]:
+        out: dict[tuple[str, str], tuple[Path, ix.Occurrence]] = {}
+        for p, alias in self.closure(root):
+            for o in self.index(p).occurrences:
+                if o.is_def:
+                    out.setdefault((o.kind, self._qualify(o, alias)), (p, o))
+        return out
+
+    def resolve(self, path: Path, line: int, col: int) -> Resolved | None:
+        path = path.resolve()
+        o = self.index(path).at(line, col)
+        if o is None:
+            return None
+        found = self.comp_for(path)
+        root = found[0] if found else path
+        comp = found[1] if found else None
+        scope = self._scope(root, path)
+        if o.kind == ix.FILE:
+            target = (path.parent / o.name).resolve()
+            here = ix.Occurrence(ix.FILE, o.name, ir.Span(display_path(target), 1, 1, 1, 1), True)
+            return Resolved(o, (target, here), comp, o.name)
+        defs = self.definitions(root)
+        full = self._qualify(o, scope)
+        kinds = [o.kind] + ([ix.GROUP] if o.group_ok or o.kind == ix.UNIT else [])
+        for k in kinds:
+            hit = defs.get((k, full))
+            if hit is not None:
+                return Resolved(o, hit, comp, full)
+        return Resolved(o, None, comp, full)
+
+    def references(self, path: Path, line: int, col: int, include_def: bool = True) -> list[tuple[Path, ix.Occurrence]]:
+        """Every occurrence, in every spec the file belongs to, that resolves
+        to the same definition as the name under the cursor."""
+        r = self.resolve(path, line, col)
+        if r is None or r.definition is None:
+            return []
+        target = (r.definition[0], r.definition[1].span)
+        out: list[tuple[Path, ix.Occurrence]] = []
+        seen: set[tuple[Path, ir.Span]] = set()
+        roots = {root for p in {path.resolve(), r.definition[0]} for root in self.roots_of(p)}
+        for root in sorted(roots):
+            defs = self.definitions(root)
+            for p, alias in self.closure(root):
+                for o in self.index(p).occurrences:
+                    if o.kind == ix.FILE or (o.is_def and not include_def):
+                        continue
+                    full = self._qualify(o, alias)
+                    kinds = [o.kind] + ([ix.GROUP] if o.group_ok or o.kind == ix.UNIT else [])
+                    hit = next((defs[(k, full)] for k in kinds if (k, full) in defs), None)
+                    if hit is not None and (hit[0], hit[1].span) == target and (p, o.span) not in seen:
+                        seen.add((p, o.span))
+                        out.append((p, o))
+        return out
+
+    def spec_names(self, path: Path) -> dict[str, list[str]]:
+        """Unit, group, requirement-set and method ids of the spec a file belongs to (for completion)."""
+        found = self.comp_for(path)
+        out: dict[str, list[str]] = {"unit": [], "group": [], "requirements": [], "method": [], "verb": []}
+        if found is None:
+            return out
+        root = found[0]
+        for (kind, name), _ in self.definitions(root).items():
+            if kind in (ix.UNIT, ix.GROUP, ix.RSET, ix.METHOD, ix.VERB):
+                out[kind].append(name)
+        spec = found[1].spec
+        if spec is not None:
+            out["method"] = sorted(set(out["method"]) | {m.id for m in spec.methods})
+        return out
+
+
+def files_of(comps: Iterable[Compilation]) -> set[Path]:
+    return {Path(f).resolve() for c in comps for f in c.files}
