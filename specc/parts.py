@@ -5,8 +5,8 @@ is checked in the context of every root that imports it, directly or through
 other files.  Roots are looked for within the project root: the nearest
 enclosing folder with a ``specc.toml``, else the folder the command or the
 editor was given (a workspace), else the working directory when the file is
-inside it.  From the part's own folder upwards to that boundary, the first
-folder whose tree holds a root importing the part gives the roots.
+inside it.  Every root in that folder's tree that imports the part counts
+(the CfA requirement files are in the CfA spec and in the NCFE spec).
 
 The search reads import lines as text (cheap, no parsing); the compiler then
 confirms each root really imports the part.
@@ -104,16 +104,8 @@ def importing_roots(part: Path, boundary: Path | None = None, read: Reader = rea
                 todo.append(imp)
         return False
 
-    folder = part.parent
-    while True:
-        found = [f.resolve() for f in _files(folder)]
-        roots = sorted({f for f in found if f != part and is_root_text(text(f)) and reaches(f)})
-        if roots:
-            return roots
-        if folder == top or top not in folder.parents:
-            return []
-        folder = folder.parent
-
+    folder = top if (top == part.parent or top in part.parents) else part.parent
+    return sorted({f for f in (x.resolve() for x in _files(folder)) if f != part and is_root_text(text(f)) and reaches(f)})
 
 def in_context(comps: list, paths: Iterable[str | Path]) -> list:
     """For ``specc check PART``: when every path named is a part file checked

@@ -36,6 +36,52 @@ def compile_with_overlay(root: Path, overlay: Mapping[Path, str], checks=None) -
     return compile_file(root, plugin_checks=checks, loader_class=OverlayLoader)
 
 
+def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnostic]:
+    """The diagnostics of one edited file of a large spec, checked against
+    the rest of the spec as it was at the last full check: its syntax, its
+    declarations and the checks of its units (numbering, evidence guide,
+    reuse links into other units, `assessed under`, command verbs, methods).
+    Checks that span files (duplicate ids and texts, rules of combination)
+    wait for the full check that follows.
+
+    The second place the server depends on compiler internals (the parse
+    memo and the linker); kept here, in one function."""
+    from specc.compiler import Linker, _parse_and_lower
+    from specc.diagnostics import SourceCache, did_you_mean
+    from specc.lower import FileDecls
+
+    name = display_path(path)
+    decls, uses, diags = _parse_and_lower(name, text)
+    if decls is None:
+        return diags
+    mine = {u.id for u in decls.units}
+    wanted = {r.unit for u in decls.units for c in u.criteria for r in c.reuse if r.unit}
+    wanted |= {r.unit for u in decls.units for row in u.evidence_guide for r in row.reuse if r.unit}
+    context = FileDecls("<spec>")
+    context.document = previous.document
+    context.units = [u for u in previous.units if u.id in wanted and u.id not in mine and u.span.file != name]
+    context.requirement_sets = [r for r in previous.requirement_sets if r.span.file != name]
+    context.glossaries = [previous.glossary]
+    context.methods = [m for m in previous.methods if not m.builtin]
+    sources = SourceCache()
+    sources.add(name, text)
+    found: list[Diagnostic] = []
+    linker = Linker(previous.document, [(decls, None), (context, None)], found, sources, {"<spec>"})
+    linker.link()
+    for m, sp in uses:
+        if m not in linker.method_ids:
+            found.append(
+                Diagnostic("E013", f"unknown evidence method `{m}`", sp, help=did_you_mean(m, linker.method_ids) or "declare it in the document with `method NAME \"label\"`")
+            )
+    out, seen = [], set()
+    for d in diags + found:
+        key = (d.code, d.message, d.span)
+        if d.span is not None and d.span.file == name and key not in seen:
+            seen.add(key)
+            out.append(d)
+    return sorted(out, key=Diagnostic.sort_key)
+
+
 @define
 class Resolved:
     """A name resolved in one spec: its definition (None if there is none)
@@ -55,6 +101,26 @@ class Project:
     _indexes: dict[Path, tuple[str, ix.FileIndex]] = field(factory=dict)
     comps: dict[Path, Compilation] = field(factory=dict)  # by root
     last_check: float = 0.0  # seconds the last check took
+    full_seconds: dict[Path, float] = field(factory=dict)  # by root: how long its last full check took
+    generation: int = 0  # bumped at each change of a buffer
+    _roots: dict[Path, list[Path]] = field(factory=dict)
+    _shape: dict[Path, tuple] = field(factory=dict)  # path -> (declares a document, its imports)
+
+    def set_text(self, path: Path, text: str | None) -> None:
+        """A buffer changed (None: closed).  The cached answer to "which specs
+        does this file belong to" is kept unless its imports or its
+        `document` changed."""
+        path = path.resolve()
+        if text is None:
+            self.overlay.pop(path, None)
+        else:
+            self.overlay[path] = text
+        self.generation += 1
+        current = self.text(path)
+        shape = (is_root_text(current), tuple(m for m in (current or "").split("\n") if m.lstrip().startswith("import")))
+        if self._shape.get(path) != shape:
+            self._shape[path] = shape
+            self._roots.clear()
 
     # ------------------------------------------------------------ files
     def text(self, path: Path) -> str | None:
@@ -89,9 +155,27 @@ class Project:
         """The spec roots a file belongs to: itself if it declares a document,
         else the roots that import it (itself when none does)."""
         path = path.resolve()
-        if is_root_text(self.text(path)):
-            return [path]
-        return importing_roots(path, self.boundary(path), read=self.text) or [path]
+        hit = self._roots.get(path)
+        if hit is None:
+            if is_root_text(self.text(path)):
+                hit = [path]
+            else:
+                hit = importing_roots(path, self.boundary(path), read=self.text) or [path]
+            self._roots[path] = hit
+        return hit
+
+    def quick(self, path: Path, threshold: float) -> list[Diagnostic] | None:
+        """The edited file's own diagnostics at once, when its spec is large
+        (its last full check took over ``threshold`` seconds); else None."""
+        path = path.resolve()
+        roots = self.roots_of(path)
+        if len(roots) != 1 or self.full_seconds.get(roots[0], 0.0) <= threshold:
+            return None
+        comp = self.comps.get(roots[0])
+        text = self.text(path)
+        if comp is None or comp.spec is None or text is None or path == roots[0]:
+            return None
+        return quick_check_file(path, text, comp.spec)
 
     def closure(self, root: Path) -> list[tuple[Path, str | None]]:
         """The files of a spec with the alias each is imported under, root first."""
@@ -120,7 +204,9 @@ class Project:
         seen: set[tuple] = set()
         checks = plugins.checks if self.with_plugins else None
         for root in self.roots_of(path):
+            began = time.perf_counter()
             comp = compile_with_overlay(root, self.overlay, checks)
+            self.full_seconds[root] = time.perf_counter() - began
             self.comps[root] = comp
             for f in comp.files:
                 out.setdefault(Path(f).resolve(), [])

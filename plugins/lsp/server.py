@@ -5,11 +5,15 @@ Diagnostics are published a short while after the author stops typing
 (``debounce`` seconds, 0.3 by default; an editor may send
 ``initializationOptions: {"debounce": 0.1}``), for every file of every spec
 the edited file belongs to, with the codes, spans and help of ``specc check``.
+In a large spec (a full check over ``quickThreshold`` seconds, 0.3 by
+default) the edited file is checked on its own first, against the rest of the
+spec as last checked, and the whole spec follows in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from . import index as ix
 from .project import Project
 
 DEBOUNCE = 0.3
+QUICK_THRESHOLD = 0.3  # seconds: a spec whose full check takes longer is checked by file first
 NEW_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+(?:[-/]\d+)*")
 SYMBOL_KINDS = {
     ix.UNIT: t.SymbolKind.Class,
@@ -76,6 +81,8 @@ class SpeccServer(LanguageServer):
         self.debounce = DEBOUNCE
         self._pending: dict[Path, asyncio.TimerHandle] = {}
         self._published: dict[Path, set[Path]] = {}  # file with diagnostics -> the roots that reported them
+        self.quick_threshold = QUICK_THRESHOLD
+        self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="specc-check")
 
     # ------------------------------------------------------------ diagnostics
     def schedule(self, path: Path) -> None:
@@ -86,12 +93,47 @@ class SpeccServer(LanguageServer):
         self._pending[path] = loop.call_later(self.debounce, self.publish, path)
 
     def publish(self, path: Path) -> None:
+        """Check the file: in a large spec its own diagnostics first (by
+        file), then the whole spec in the background; else the whole spec."""
         self._pending.pop(path, None)
         try:
-            found = self.project.check(path)
+            quick = self.project.quick(path, self.quick_threshold)
         except Exception as e:  # noqa: BLE001 - a compiler bug must not take the editor's server down
-            self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"specc: checking {path} failed: {e!r}"))
+            self._log_failure(path, e)
+            quick = None
+        if quick is None:
+            self._full_now(path)
             return
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=from_fs_path(str(path)), diagnostics=[to_lsp(d) for d in quick]))
+        self._full_later(path)
+
+    def _log_failure(self, path: Path, e: Exception) -> None:
+        self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"specc: checking {path} failed: {e!r}"))
+
+    def _full_now(self, path: Path) -> None:
+        try:
+            found = self.project.check(path)
+        except Exception as e:  # noqa: BLE001
+            self._log_failure(path, e)
+            return
+        self._send(path, found)
+
+    def _full_later(self, path: Path) -> None:
+        """The whole-spec check in a worker thread; its result is published
+        only if no buffer changed meanwhile (a newer check is then due)."""
+        generation = self.project.generation
+        loop = asyncio.get_running_loop()
+
+        def done(fut) -> None:
+            if fut.exception() is not None:
+                self._log_failure(path, fut.exception())
+            elif self.project.generation == generation:
+                self._send(path, fut.result())
+
+        fut = loop.run_in_executor(self._worker, self.project.check, path)
+        fut.add_done_callback(done)
+
+    def _send(self, path: Path, found: dict) -> None:
         roots = set(self.project.roots_of(path))
         for f, diags in found.items():
             self.text_document_publish_diagnostics(
@@ -116,7 +158,9 @@ def _path(uri: str) -> Path:
 
 def _sync(ls: SpeccServer, uri: str) -> Path:
     path = _path(uri)
-    ls.project.overlay[path] = ls.workspace.get_text_document(uri).source
+    text = ls.workspace.get_text_document(uri).source
+    if ls.project.overlay.get(path) != text:
+        ls.project.set_text(path, text)
     return path
 
 
@@ -127,8 +171,12 @@ def initialize(ls: SpeccServer, params: t.InitializeParams) -> None:
         folders = [Path(to_fs_path(params.root_uri)).resolve()]
     ls.project.folders = folders
     opts = params.initialization_options or {}
-    if isinstance(opts, dict) and isinstance(opts.get("debounce"), (int, float)) and 0 <= opts["debounce"] <= 10:
+    if not isinstance(opts, dict):
+        return
+    if isinstance(opts.get("debounce"), (int, float)) and 0 <= opts["debounce"] <= 10:
         ls.debounce = float(opts["debounce"])
+    if isinstance(opts.get("quickThreshold"), (int, float)) and opts["quickThreshold"] >= 0:
+        ls.quick_threshold = float(opts["quickThreshold"])
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
@@ -149,7 +197,7 @@ def did_save(ls: SpeccServer, params: t.DidSaveTextDocumentParams) -> None:
 @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: SpeccServer, params: t.DidCloseTextDocumentParams) -> None:
     path = _path(params.text_document.uri)
-    ls.project.overlay.pop(path, None)
+    ls.project.set_text(path, None)
     ls.schedule(path)  # the file on disk may differ from the buffer that was closed
 
 
