@@ -201,6 +201,16 @@ def did_close(ls: SpeccServer, params: t.DidCloseTextDocumentParams) -> None:
     ls.schedule(path)  # the file on disk may differ from the buffer that was closed
 
 
+@server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: SpeccServer, params: t.DidChangeWatchedFilesParams) -> None:
+    """A file changed on disk (not through an open buffer): check its specs again."""
+    for change in params.changes:
+        path = _path(change.uri)
+        if path.suffix == ".specc" and path not in ls.project.overlay:
+            ls.project.set_text(path, None)
+            ls.schedule(path)
+
+
 @server.feature(t.TEXT_DOCUMENT_HOVER)
 def hover(ls: SpeccServer, params: t.HoverParams) -> t.Hover | None:
     path = _path(params.text_document.uri)
