@@ -363,3 +363,26 @@ def test_rename_unit_across_files(loop, editor, work):
     # a bad new name is refused
     with pytest.raises(Exception, match="not a unit id"):
         loop.run_until_complete(editor.client.text_document_rename_async(t.RenameParams(text_document=doc, position=pos, new_name="10 3")))
+
+
+def test_command_verbs_go_to_the_glossary(loop, editor, work):
+    """A knowledge criterion's first word is its command verb: definition
+    goes to the glossary entry, hover shows it, references list its uses."""
+    rel = "ncfe/units/01.specc"
+    uri = editor.open(rel)
+    doc, pos = editor.pos(uri, rel, 'criterion 1.1 "State', offset=len('criterion 1.1 "'))
+    loc = loop.run_until_complete(editor.client.text_document_definition_async(t.DefinitionParams(text_document=doc, position=pos)))
+    assert loc.uri == editor.uri("ncfe/ncfe.specc")
+    line = (work / "ncfe/ncfe.specc").read_text(encoding="utf-8").split("\n")[loc.range.start.line]
+    assert line.strip().startswith('verb "State')
+    h = loop.run_until_complete(editor.client.text_document_hover_async(t.HoverParams(text_document=doc, position=pos)))
+    assert "command verb" in h.contents.value and "State" in h.contents.value
+    refs = loop.run_until_complete(
+        editor.client.text_document_references_async(
+            t.ReferenceParams(text_document=doc, position=pos, context=t.ReferenceContext(include_declaration=False))
+        )
+    )
+    assert len({r.uri for r in refs}) > 3  # used across the unit files
+    for r in refs:
+        text = Path(r.uri.removeprefix("file://")).read_text(encoding="utf-8").split("\n")[r.range.start.line]
+        assert text[r.range.start.character : r.range.end.character].lower() == "state"

@@ -13,6 +13,7 @@ from attrs import frozen
 from lark import Token, Tree
 
 from specc.ir import Span
+from specc.lower import command_verb
 from specc.syntax import parse, span_of, unquote
 
 # kinds of name
@@ -91,9 +92,22 @@ def build(text: str, file: str) -> FileIndex:
 
     def add(kind, tok, is_def=False, unit=None, group_ok=False):
         name = unquote(str(tok)) if tok.type == "STRING" else str(tok)
-        if kind == VERB and is_def:
-            name = name.split()[0].strip("(").lower() if name.split() else ""
+        if kind == VERB:
+            name = (name.split()[0].strip("(") if name.split() else "").lower()
         occ.append(Occurrence(kind, name, sp(tok), is_def, unit, group_ok))
+
+    knowledge: list[bool] = []  # is the enclosing outcome a knowledge outcome
+
+    def implicit_verb(statement: Token) -> None:
+        """A knowledge criterion's command verb is the first word of its text
+        (checked against the glossary, W060): a reference to that verb."""
+        raw = str(statement)
+        verb = command_verb(unquote(raw))
+        at = raw.lower().find(verb) if verb else -1
+        if at < 0 or "\n" in raw[:at]:
+            return
+        line, col = statement.line, statement.column + at
+        occ.append(Occurrence(VERB, verb, Span(file, line, col, line, col + len(verb))))
 
     def title(t: Tree) -> str:
         toks = _tokens(t)
@@ -116,10 +130,15 @@ def build(text: str, file: str) -> FileIndex:
             return [Outline(kind, str(ident), title(t), span_of(t.meta, file), sp(ident), tuple(kids))]
         if r == "outcome":
             add(OUTCOME, toks[0], True, unit)
+            knowledge.append(str(toks[1]) == "knowledge")
             kids = [o for c in t.children if isinstance(c, Tree) for o in walk(c, unit)]
+            knowledge.pop()
             return [Outline(OUTCOME, f"outcome {toks[0]}", unquote(str(toks[2])), span_of(t.meta, file), sp(toks[0]), tuple(kids))]
         if r == "criterion":
             add(CRITERION, toks[0], True, unit)
+            explicit = any(isinstance(c, Tree) and c.data == "verb_stmt" for c in t.children)
+            if knowledge and knowledge[-1] and not explicit:
+                implicit_verb(toks[1])
             for c in t.children:
                 if isinstance(c, Tree):
                     walk(c, unit)
