@@ -4,7 +4,8 @@
 spec; a file whose bytes have not changed gives the same declarations and the
 same diagnostics, so the result is kept on disk, keyed by
 
-* the file's text and the name it is shown under (spans carry the name),
+* the file's text (an entry made under another name, as when specc runs
+  from another folder, is used with the spans renamed),
 * the specc version and a hash of the code that parses and lowers (the
   grammar and the modules it runs), so a new specc never reads an old entry.
 
@@ -101,17 +102,26 @@ def _encode(x):
     raise TypeError(f"cannot cache a {cls.__name__}")
 
 
-def _hook(d: dict):
-    if len(d) == 1 and isinstance(d.get("t"), list):
-        return tuple(d["t"])
-    cls = _classes().get(d.get("@")) if len(d) == 2 else None
-    vals = d.get("v")
-    if cls is None or not isinstance(vals, list):
-        raise _Bad("unknown object")
-    names = _fields(cls)
-    if len(vals) != len(names):
-        raise _Bad("wrong number of fields")
-    return cls(**{arg: v for (_, arg), v in zip(names, vals, strict=True)})
+def _hook(stored: str, name: str):
+    """The JSON object hook: IR objects only; the ``file`` of spans and
+    declarations in the file the entry was made for (``stored``) becomes the
+    name the file has now."""
+
+    def hook(d: dict):
+        if len(d) == 1 and isinstance(d.get("t"), list):
+            return tuple(d["t"])
+        cls = _classes().get(d.get("@")) if len(d) == 2 else None
+        vals = d.get("v")
+        if cls is None or not isinstance(vals, list):
+            raise _Bad("unknown object")
+        names = _fields(cls)
+        if len(vals) != len(names):
+            raise _Bad("wrong number of fields")
+        if names and names[0][0] == "file" and vals[0] == stored:
+            vals[0] = name
+        return cls(**{arg: v for (_, arg), v in zip(names, vals, strict=True)})
+
+    return hook
 
 
 class ParseCache:
@@ -148,7 +158,7 @@ class ParseCache:
 
     def _entry(self, name: str, text: str) -> Path:
         h = hashlib.sha256(code_key().encode())
-        h.update(b"\0" + name.encode("utf-8", "surrogatepass") + b"\0" + text.encode("utf-8", "surrogatepass"))
+        h.update(b"\0" + text.encode("utf-8", "surrogatepass"))
         digest = h.hexdigest()
         return self.folder / "parse" / digest[:2] / f"{digest}.json"
 
@@ -164,10 +174,11 @@ class ParseCache:
                 if os.fstat(f.fileno()).st_size > MAX_ENTRY:
                     raise _Bad("too large")
                 data = f.read(MAX_ENTRY + 1)
-            mac, _, body = data.partition(b"\n")
-            if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()):
+            mac, _, signed = data.partition(b"\n")
+            if not hmac.compare_digest(mac, hmac.new(key, signed, hashlib.sha256).hexdigest().encode()):
                 raise _Bad("bad signature")
-            value = json.loads(body, object_hook=_hook)
+            stored, _, body = signed.partition(b"\n")
+            value = json.loads(body, object_hook=_hook(json.loads(stored), name))
             if not (isinstance(value, list) and len(value) == 3):
                 raise _Bad("wrong shape")
         except FileNotFoundError:
@@ -187,7 +198,8 @@ class ParseCache:
             body = json.dumps(_encode(list(value)), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         except (TypeError, ValueError, UnicodeEncodeError):
             return
-        data = hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+        signed = json.dumps(name).encode() + b"\n" + body
+        data = hmac.new(key, signed, hashlib.sha256).hexdigest().encode() + b"\n" + signed
         path = self._entry(name, text)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -44,11 +44,22 @@ def test_round_trip_keeps_the_ir_and_its_spans(pc):
     assert spans(decls) == spans(value[0])  # spans are not compared by ==
 
 
-def test_changed_bytes_or_name_miss(pc):
+def test_changed_bytes_miss(pc):
     text = UNIT.read_text(encoding="utf-8")
     pc.put("u.specc", text, parsed("u.specc", text))
     assert pc.get("u.specc", text + "\n") is None
-    assert pc.get("other.specc", text) is None
+    assert pc.get("u.specc", text.replace("criterion 1.1", "criterion 1.2", 1)) is None
+
+
+def test_the_same_bytes_under_another_name_hit_with_their_spans_renamed(pc):
+    """specc run from another folder shows the file under another name."""
+    text = UNIT.read_text(encoding="utf-8")
+    pc.put("u.specc", text, parsed("u.specc", text))
+    decls, _, diags = pc.get("../x/u.specc", text)
+    want = parsed("../x/u.specc", text)[0]
+    assert decls == want and decls.file == "../x/u.specc"
+    assert {u.span.file for u in decls.units} == {"../x/u.specc"}
+    assert [c.span for u in decls.units for c in u.criteria] == [c.span for u in want.units for c in u.criteria]
 
 
 def entry_files(pc) -> list[Path]:
@@ -61,6 +72,7 @@ def entry_files(pc) -> list[Path]:
         lambda b: b[: len(b) // 2],  # truncated write
         lambda b: b.replace(b'"Unit"', b'"Uint"'),  # body changed, signature kept
         lambda b: b"0" * 64 + b"\n" + b.partition(b"\n")[2],  # forged signature
+        lambda b: b.replace(b'"u.specc"', b'"v.specc"', 1),  # the name line changed
         lambda b: b"",  # empty
         lambda b: b"\xff\xfe garbage",  # not even text
     ],
@@ -87,7 +99,8 @@ def test_a_validly_signed_entry_still_builds_only_ir_classes(pc):
         json.dumps([{"@": "Unit", "v": [1]}, [], []]).encode(),
         json.dumps({"not": "a list"}).encode(),
     ):
-        f.write_bytes(hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body)
+        signed = b'"u.specc"\n' + body
+        f.write_bytes(hmac.new(key, signed, hashlib.sha256).hexdigest().encode() + b"\n" + signed)
         assert pc.get("u.specc", text) is None
 
 

@@ -179,3 +179,7 @@ def test_live_preview_in_chromium(served, browser):
     wait(lambda: "mini/handbook/mini.html" in text(), "the index")
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(url + "out/%2e%2e/%2e%2e/etc/passwd", timeout=5)
+    # a request for another host name (DNS rebinding) is refused
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(urllib.request.Request(url, headers={"Host": "evil.example:80"}), timeout=5)
+    assert e.value.code == 403

@@ -159,7 +159,17 @@ def make_handler(preview: Preview):
             self.end_headers()
             self.wfile.write(body)
 
+        def _host_ok(self) -> bool:
+            """On a loopback address, only requests naming it (a page elsewhere
+            that rebinds its DNS name to 127.0.0.1 cannot read the preview)."""
+            host, port = self.server.server_address[:2]
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                return True
+            return self.headers.get("Host", "") in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
         def do_GET(self):  # noqa: N802 - the stdlib's name
+            if not self._host_ok():
+                return self.send_error(HTTPStatus.FORBIDDEN, "unexpected Host header")
             path = urllib.parse.urlsplit(self.path).path
             if path == "/_specc/state":
                 return self._send(json.dumps(preview.state()).encode(), "application/json")
