@@ -79,47 +79,72 @@ def _classes() -> dict[str, type]:
     return out
 
 
-@functools.cache
-def _fields(cls: type) -> tuple[tuple[str, str], ...]:
-    """(attribute name, __init__ argument name) of each field of ``cls``."""
-    return tuple((f.name, f.alias or f.name) for f in attrs.fields(cls) if f.init)
-
-
 class _Bad(Exception):
     """An entry that does not decode into the IR's classes."""
 
 
-def _encode(x):
-    if x is None or isinstance(x, (str, int, float)):
-        return x
-    if isinstance(x, tuple):
-        return {"t": [_encode(i) for i in x]}
-    if isinstance(x, list):
-        return [_encode(i) for i in x]
+@functools.cache
+def _getter(cls: type):
+    """The values of an object's __init__ fields, as a list, in field order."""
+    import operator
+
+    names = [f.name for f in attrs.fields(cls) if f.init]
+    get = operator.attrgetter(*names)
+    return (lambda x: [get(x)]) if len(names) == 1 else (lambda x: list(get(x)))
+
+
+def _default(x):
+    """json.dumps calls this for the IR's objects; tuples and lists are JSON
+    arrays (the decoder knows which fields are lists)."""
     cls = type(x)
-    if attrs.has(cls) and _classes().get(cls.__name__) is cls:
-        return {"@": cls.__name__, "v": [_encode(getattr(x, n)) for n, _ in _fields(cls)]}
-    raise TypeError(f"cannot cache a {cls.__name__}")
+    if _classes().get(cls.__name__) is not cls:
+        raise TypeError(f"cannot cache a {cls.__name__}")
+    return {"@": cls.__name__, "v": _getter(cls)(x)}
+
+
+def _frozen(v):
+    return tuple(_frozen(i) for i in v) if type(v) is list else v
+
+
+@functools.cache
+def _builders() -> dict[str, tuple[type, int, tuple[str, ...], bool, bool]]:
+    """Per class name: the class, how many of its fields are positional, the
+    names of its keyword-only fields (in field order), whether its first
+    field is a file name, and whether its sequences are lists (a mutable
+    class, FileDecls) rather than tuples (the frozen IR)."""
+    out = {}
+    for cname, cls in _classes().items():
+        fields = [f for f in attrs.fields(cls) if f.init]
+        pos = [f for f in fields if not f.kw_only]
+        kw = tuple(f.alias or f.name for f in fields if f.kw_only)
+        if fields[: len(pos)] != pos:
+            continue  # a keyword-only field before a positional one: not cacheable (none in the IR)
+        mutable = not issubclass(cls, tuple) and getattr(cls.__setattr__, "__name__", "") != "_frozen_setattrs"
+        out[cname] = (cls, len(pos), kw, bool(fields) and fields[0].name == "file", mutable)
+    return out
 
 
 def _hook(stored: str, name: str):
     """The JSON object hook: IR objects only; the ``file`` of spans and
     declarations in the file the entry was made for (``stored``) becomes the
     name the file has now."""
+    builders = _builders()
 
     def hook(d: dict):
-        if len(d) == 1 and isinstance(d.get("t"), list):
-            return tuple(d["t"])
-        cls = _classes().get(d.get("@")) if len(d) == 2 else None
+        b = builders.get(d.get("@"))
         vals = d.get("v")
-        if cls is None or not isinstance(vals, list):
+        if b is None or len(d) != 2 or type(vals) is not list:
             raise _Bad("unknown object")
-        names = _fields(cls)
-        if len(vals) != len(names):
+        cls, npos, kw, named, mutable = b
+        if len(vals) != npos + len(kw):
             raise _Bad("wrong number of fields")
-        if names and names[0][0] == "file" and vals[0] == stored:
+        if not mutable:
+            vals = [tuple(_frozen(i) for i in v) if type(v) is list else v for v in vals]
+        if named and vals[0] == stored:
             vals[0] = name
-        return cls(**{arg: v for (_, arg), v in zip(names, vals, strict=True)})
+        if kw:
+            return cls(*vals[:npos], **dict(zip(kw, vals[npos:], strict=True)))
+        return cls(*vals)
 
     return hook
 
@@ -179,8 +204,15 @@ class ParseCache:
                 raise _Bad("bad signature")
             stored, _, body = signed.partition(b"\n")
             value = json.loads(body, object_hook=_hook(json.loads(stored), name))
-            if not (isinstance(value, list) and len(value) == 3):
+            decls, uses, diags = value
+            uses = [tuple(u) for u in uses]
+            if not (
+                (decls is None or type(decls) is _classes()["FileDecls"])
+                and all(len(u) == 2 and type(u[0]) is str and type(u[1]) is _classes()["Span"] for u in uses)
+                and all(type(d) is _classes()["Diagnostic"] for d in diags)
+            ):
                 raise _Bad("wrong shape")
+            value = [decls, uses, diags]
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -195,7 +227,7 @@ class ParseCache:
         if key is None:
             return
         try:
-            body = json.dumps(_encode(list(value)), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+            body = json.dumps(list(value), default=_default, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         except (TypeError, ValueError, UnicodeEncodeError):
             return
         signed = json.dumps(name).encode() + b"\n" + body
