@@ -56,13 +56,14 @@ def cache_dir() -> Path | None:
 @functools.cache
 def code_key() -> str:
     """The specc version, the grammar and the source of the modules whose
-    output an entry holds: a change to any of them makes every entry a miss."""
+    output an entry holds (and of this one, which encodes it): a change to
+    any of them makes every entry a miss."""
     from . import diagnostics, ir, lower, syntax, vocab
 
     h = hashlib.sha256(f"specc {__version__} cache {FORMAT}\0".encode())
     h.update(syntax.GRAMMAR.read_bytes())
-    for mod in (syntax, lower, ir, diagnostics, vocab):
-        h.update(b"\0" + Path(mod.__file__).read_bytes())
+    for path in (__file__, syntax.__file__, lower.__file__, ir.__file__, diagnostics.__file__, vocab.__file__):
+        h.update(b"\0" + Path(path).read_bytes())
     return h.hexdigest()
 
 

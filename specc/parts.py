@@ -23,7 +23,7 @@ from .compiler import SOURCE_SUFFIX
 
 PROJECT_FILE = "specc.toml"
 MAX_UP = 3  # folders above a part file searched when no project root is known
-_IMPORT = re.compile(r'(?m)^[ \t]*import[ \t]+"((?:[^"\\\n]|\\.)*)"')
+_IMPORT = re.compile(r'(?m)^[ \t]*import[ \t]+"((?:[^"\\\n]|\\.)*)"(?:[ \t]+as[ \t]+([A-Za-z_][A-Za-z0-9_]*))?')
 _DOCUMENT = re.compile(r"(?m)^\s*document\b")
 _SKIP = {"node_modules", "__pycache__", "outputs", "site-packages"}
 
@@ -65,7 +65,12 @@ def is_root_text(text: str | None) -> bool:
 
 
 def imports_of(path: Path, text: str) -> list[Path]:
-    return [(path.parent / m.group(1)).resolve() for m in _IMPORT.finditer(text)]
+    return [p for p, _ in aliased_imports(path, text)]
+
+
+def aliased_imports(path: Path, text: str) -> list[tuple[Path, str | None]]:
+    """The files a source imports (resolved) and the alias of each, read as text."""
+    return [((path.parent / m.group(1)).resolve(), m.group(2)) for m in _IMPORT.finditer(text)]
 
 
 def _files(folder: Path) -> Iterable[Path]:

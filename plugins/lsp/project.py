@@ -16,7 +16,7 @@ from attrs import define, field
 from specc import ir, plugins
 from specc.compiler import Compilation, Loader, compile_file, display_path
 from specc.diagnostics import Diagnostic
-from specc.parts import importing_roots, is_root_text, project_root
+from specc.parts import aliased_imports, importing_roots, is_root_text, project_root
 
 from . import index as ix
 
@@ -105,6 +105,7 @@ class Project:
     generation: int = 0  # bumped at each change of a buffer
     _roots: dict[Path, list[Path]] = field(factory=dict)
     _shape: dict[Path, tuple] = field(factory=dict)  # path -> (declares a document, its imports)
+    _closures: dict[Path, list] = field(factory=dict)  # root -> its files and their aliases
 
     def set_text(self, path: Path, text: str | None) -> None:
         """A buffer changed (None: closed).  The cached answer to "which specs
@@ -121,6 +122,7 @@ class Project:
         if self._shape.get(path) != shape:
             self._shape[path] = shape
             self._roots.clear()
+            self._closures.clear()
 
     # ------------------------------------------------------------ files
     def text(self, path: Path) -> str | None:
@@ -178,7 +180,12 @@ class Project:
         return quick_check_file(path, text, comp.spec)
 
     def closure(self, root: Path) -> list[tuple[Path, str | None]]:
-        """The files of a spec with the alias each is imported under, root first."""
+        """The files of a spec with the alias each is imported under, root
+        first (import lines read as text: no file is parsed for this)."""
+        root = root.resolve()
+        hit = self._closures.get(root)
+        if hit is not None:
+            return hit
         out: list[tuple[Path, str | None]] = []
         seen: set[Path] = set()
 
@@ -187,11 +194,12 @@ class Project:
                 return
             seen.add(p)
             out.append((p, alias))
-            for imp in self.index(p).imports:
-                sub = imp.alias if alias is None else (f"{alias}.{imp.alias}" if imp.alias else alias)
-                visit((p.parent / imp.path).resolve(), sub)
+            for target, imp_alias in aliased_imports(p, self.text(p) or ""):
+                sub = imp_alias if alias is None else (f"{alias}.{imp_alias}" if imp_alias else alias)
+                visit(target, sub)
 
-        visit(root.resolve(), None)
+        visit(root, None)
+        self._closures[root] = out
         return out
 
     # ------------------------------------------------------------ checking
@@ -270,9 +278,20 @@ class Project:
             target = (path.parent / o.name).resolve()
             here = ix.Occurrence(ix.FILE, o.name, ir.Span(display_path(target), 1, 1, 1, 1), True)
             return Resolved(o, (target, here), comp, o.name)
-        defs = self.definitions(root)
         full = self._qualify(o, scope)
         kinds = [o.kind] + ([ix.GROUP] if o.group_ok or o.kind == ix.UNIT else [])
+        if comp is not None and comp.spec is not None:
+            # the compiled spec says which file declares the name: index that file only
+            aliases = dict(self.closure(root))
+            for k in kinds:
+                where = _declaring_file(comp.spec, k, full)
+                if where is None or where not in aliases:
+                    continue
+                for d in self.index(where).occurrences:
+                    if d.is_def and d.kind == k and self._qualify(d, aliases[where]) == full:
+                        return Resolved(o, (where, d), comp, full)
+            return Resolved(o, None, comp, full)  # a name the spec does not declare
+        defs = self.definitions(root)  # a spec that did not compile: every file's names
         for k in kinds:
             hit = defs.get((k, full))
             if hit is not None:
@@ -317,6 +336,31 @@ class Project:
         if spec is not None:
             out["method"] = sorted(set(out["method"]) | {m.id for m in spec.methods})
         return out
+
+
+def _declaring_file(spec: ir.Spec, kind: str, full: str) -> Path | None:
+    """The file that declares a name of the compiled spec (None if unknown)."""
+    span = None
+    if kind in (ix.UNIT, ix.GROUP):
+        x = spec.unit(full) if kind == ix.UNIT else next((g for g in spec.groups if g.id == full), None)
+        span = x.span if x is not None else None
+    elif kind in (ix.CRITERION, ix.OUTCOME):
+        u = spec.unit(full.rpartition(":")[0])
+        span = u.span if u is not None else None
+    elif kind == ix.RSET:
+        x = spec.requirement_set(full)
+        span = x.span if x is not None else None
+    elif kind == ix.QUALIFICATION:
+        x = spec.qualification(full)
+        span = x.span if x is not None else None
+    elif kind == ix.VERB:
+        x = next((v for v in spec.glossary.verbs if v.key == full), None)
+        span = x.span if x is not None else None
+    elif kind in (ix.DOCUMENT, ix.METHOD):
+        span = spec.document.span  # methods are declared in the document
+    if span is None or span.line <= 0:
+        return None
+    return Path(span.file).resolve()
 
 
 def files_of(comps: Iterable[Compilation]) -> set[Path]:
