@@ -96,6 +96,7 @@ def hover_markdown(r: Resolved) -> str | None:
 # --------------------------------------------------------------------------- completion
 
 _TRAILING_WORD = re.compile(r"[\w.]*$")
+_GROUP_BODY = re.compile(r'(?:^|\n)\s*group\s+[\w.\-/]+\s+"(?:[^"\\\n]|\\.)*"\s*\{[^{}"]*$')
 _CONTEXT = re.compile(r"(?:^|[\s{])((?:reuse\s+unit)|mandatory|from|with|barred|under|methods|by|verb|simulation|for)\s+(?:[\w.]+\s*,\s*)*$")
 
 
@@ -133,6 +134,8 @@ def completions(text: str, line: int, col: int, names: dict[str, list[str]]) -> 
     if accepts & {"NAME", "QNAME", "NUMBER"} or not accepts:
         m = _CONTEXT.search(prefix)
         ctx = re.sub(r"\s+", " ", m.group(1)) if m else None
+        if ctx is None and _GROUP_BODY.search(prefix):
+            ctx = "with"  # a group lists units
         if ctx in ("mandatory", "from", "with", "barred", "reuse unit"):
             if ctx == "from" and re.search(r"evidence\s+from\s+(?:[\w.]+\s*,\s*)*$", prefix):
                 out.extend((e, "value", "evidence environment") for e in ir.ENVIRONMENTS)
