@@ -386,3 +386,21 @@ def test_command_verbs_go_to_the_glossary(loop, editor, work):
     for r in refs:
         text = Path(r.uri.removeprefix("file://")).read_text(encoding="utf-8").split("\n")[r.range.start.line]
         assert text[r.range.start.character : r.range.end.character].lower() == "state"
+
+
+def test_columns_are_in_the_clients_utf16_units(loop, editor, work):
+    """specc counts characters; LSP positions count UTF-16 code units (the
+    encoding this client agreed to): an emoji before a name takes two."""
+    rel = "cityandguilds/units/003.specc"
+    text = (work / rel).read_text(encoding="utf-8")
+    uri = editor.open(rel, text)
+    edited = text.replace("\n  credits ", '\n  owner "\U0001f642 owner" unexpected\n  credits ', 1)
+    editor.replace(uri, edited)
+    ds = loop.run_until_complete(editor.diagnostics(uri, lambda ds: any(d.code == "E001" for d in ds)))
+    e = next(d for d in ds if d.code == "E001")
+    line = edited.split("\n")[e.range.start.line]
+    units = lambda s: len(s.encode("utf-16-le")) // 2  # noqa: E731
+    start = units(line[: line.index("unexpected")])
+    assert (e.range.start.character, e.range.end.character) == (start, start + len("unexpected"))
+    editor.replace(uri, text)
+    loop.run_until_complete(editor.diagnostics(uri, lambda ds: not any(d.code == "E001" for d in ds)))

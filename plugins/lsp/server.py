@@ -84,6 +84,28 @@ class SpeccServer(LanguageServer):
         self.quick_threshold = QUICK_THRESHOLD
         self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="specc-check")
 
+    # ------------------------------------------------------------ positions
+    # specc counts columns in characters (code points); the client counts in
+    # the encoding agreed at initialisation (UTF-16 unless it offers another)
+
+    def client_range(self, path: Path, span, lines: list[str] | None = None) -> t.Range:
+        r = to_range(span)
+        codec = self.workspace.position_codec
+        if codec.encoding == t.PositionEncodingKind.Utf32:
+            return r
+        lines = lines if lines is not None else (self.project.text(path) or "").split("\n")
+        return t.Range(codec.position_to_client_units(lines, r.start), codec.position_to_client_units(lines, r.end))
+
+    def at(self, uri: str, position: t.Position) -> tuple[Path, int, int]:
+        """The file, 1-based line and character column of a client position."""
+        path = _path(uri)
+        codec = self.workspace.position_codec
+        if codec.encoding == t.PositionEncodingKind.Utf32:
+            return path, position.line + 1, position.character + 1
+        lines = (self.project.text(path) or "").split("\n")
+        p = codec.position_from_client_units(lines, t.Position(position.line, position.character))
+        return path, p.line + 1, p.character + 1
+
     # ------------------------------------------------------------ diagnostics
     def schedule(self, path: Path) -> None:
         old = self._pending.pop(path, None)
@@ -104,8 +126,17 @@ class SpeccServer(LanguageServer):
         if quick is None:
             self._full_now(path)
             return
-        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=from_fs_path(str(path)), diagnostics=[to_lsp(d) for d in quick]))
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=from_fs_path(str(path)), diagnostics=self.lsp_diagnostics(path, quick)))
         self._full_later(path)
+
+    def lsp_diagnostics(self, path: Path, diags: list[Diagnostic]) -> list[t.Diagnostic]:
+        lines = (self.project.text(path) or "").split("\n") if diags else []
+        out = []
+        for d in diags:
+            x = to_lsp(d)
+            x.range = self.client_range(path, d.span, lines)
+            out.append(x)
+        return out
 
     def _log_failure(self, path: Path, e: Exception) -> None:
         self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"specc: checking {path} failed: {e!r}"))
@@ -136,9 +167,7 @@ class SpeccServer(LanguageServer):
     def _send(self, path: Path, found: dict) -> None:
         roots = set(self.project.roots_of(path))
         for f, diags in found.items():
-            self.text_document_publish_diagnostics(
-                t.PublishDiagnosticsParams(uri=from_fs_path(str(f)), diagnostics=[to_lsp(d) for d in diags])
-            )
+            self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=from_fs_path(str(f)), diagnostics=self.lsp_diagnostics(f, diags)))
             if diags:
                 self._published[f] = roots
             else:
@@ -213,44 +242,46 @@ def did_change_watched_files(ls: SpeccServer, params: t.DidChangeWatchedFilesPar
 
 @server.feature(t.TEXT_DOCUMENT_HOVER)
 def hover(ls: SpeccServer, params: t.HoverParams) -> t.Hover | None:
-    path = _path(params.text_document.uri)
-    r = ls.project.resolve(path, params.position.line + 1, params.position.character + 1)
+    path, line, col = ls.at(params.text_document.uri, params.position)
+    r = ls.project.resolve(path, line, col)
     if r is None:
         return None
     md = features.hover_markdown(r)
     if md is None:
         return None
-    return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=md), range=to_range(r.occurrence.span))
+    return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=md), range=ls.client_range(path, r.occurrence.span))
 
 
 @server.feature(t.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: SpeccServer, params: t.DefinitionParams) -> t.Location | None:
-    path = _path(params.text_document.uri)
-    r = ls.project.resolve(path, params.position.line + 1, params.position.character + 1)
+    path, line, col = ls.at(params.text_document.uri, params.position)
+    r = ls.project.resolve(path, line, col)
     if r is None or r.definition is None:
         return None
     target, occ = r.definition
-    return t.Location(uri=from_fs_path(str(target)), range=to_range(occ.span))
+    return t.Location(uri=from_fs_path(str(target)), range=ls.client_range(target, occ.span))
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
 def references(ls: SpeccServer, params: t.ReferenceParams) -> list[t.Location]:
-    path = _path(params.text_document.uri)
-    refs = ls.project.references(path, params.position.line + 1, params.position.character + 1, params.context.include_declaration)
-    return [t.Location(uri=from_fs_path(str(p)), range=to_range(o.span)) for p, o in refs]
+    path, line, col = ls.at(params.text_document.uri, params.position)
+    refs = ls.project.references(path, line, col, params.context.include_declaration)
+    return [t.Location(uri=from_fs_path(str(p)), range=ls.client_range(p, o.span)) for p, o in refs]
 
 
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbols(ls: SpeccServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
-    outline = ls.project.index(_path(params.text_document.uri)).outline
+    path = _path(params.text_document.uri)
+    outline = ls.project.index(path).outline
+    lines = (ls.project.text(path) or "").split("\n")
 
     def conv(o: ix.Outline) -> t.DocumentSymbol:
         return t.DocumentSymbol(
             name=o.name if o.kind in (ix.OUTCOME, ix.CRITERION) else f"{o.kind} {o.name}",
             detail=o.detail,
             kind=SYMBOL_KINDS.get(o.kind, t.SymbolKind.Object),
-            range=to_range(o.span),
-            selection_range=to_range(o.name_span),
+            range=ls.client_range(path, o.span, lines),
+            selection_range=ls.client_range(path, o.name_span, lines),
             children=[conv(c) for c in o.children],
         )
 
@@ -259,10 +290,11 @@ def document_symbols(ls: SpeccServer, params: t.DocumentSymbolParams) -> list[t.
 
 @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", ","]))
 def completion(ls: SpeccServer, params: t.CompletionParams) -> t.CompletionList:
-    path = _sync(ls, params.text_document.uri)
+    _sync(ls, params.text_document.uri)
+    path, line, col = ls.at(params.text_document.uri, params.position)
     text = ls.project.text(path) or ""
     names = ls.project.spec_names(path)
-    items = features.completions(text, params.position.line + 1, params.position.character + 1, names)
+    items = features.completions(text, line, col, names)
     return t.CompletionList(
         is_incomplete=False,
         items=[t.CompletionItem(label=label, kind=COMPLETION_KINDS.get(kind), detail=detail or None) for label, kind, detail in items],
@@ -283,17 +315,16 @@ def formatting(ls: SpeccServer, params: t.DocumentFormattingParams) -> list[t.Te
 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: SpeccServer, params: t.PrepareRenameParams) -> t.Range | None:
-    path = _path(params.text_document.uri)
-    r = ls.project.resolve(path, params.position.line + 1, params.position.character + 1)
+    path, line, col = ls.at(params.text_document.uri, params.position)
+    r = ls.project.resolve(path, line, col)
     if r is None or r.occurrence.kind != ix.UNIT or r.definition is None or r.definition[1].kind != ix.UNIT:
         return None
-    return to_range(r.occurrence.span)
+    return ls.client_range(path, r.occurrence.span)
 
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: SpeccServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    path = _path(params.text_document.uri)
-    line, col = params.position.line + 1, params.position.character + 1
+    path, line, col = ls.at(params.text_document.uri, params.position)
     r = ls.project.resolve(path, line, col)
     if r is None or r.definition is None or r.definition[1].kind != ix.UNIT:
         raise ValueError("only a unit id can be renamed here: put the cursor on a unit's id or a reference to it")
@@ -304,7 +335,7 @@ def rename(ls: SpeccServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
     for p, o in ls.project.references(path, line, col, include_def=True):
         prefix = o.name.rpartition(".")[0] if "." in o.name and not o.is_def else ""
         text = f"{prefix}.{new}" if prefix else new
-        changes.setdefault(from_fs_path(str(p)), []).append(t.TextEdit(range=to_range(o.span), new_text=text))
+        changes.setdefault(from_fs_path(str(p)), []).append(t.TextEdit(range=ls.client_range(p, o.span), new_text=text))
     return t.WorkspaceEdit(changes=changes)
 
 
