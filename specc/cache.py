@@ -11,7 +11,8 @@ same diagnostics, so the result is kept on disk, keyed by
 
 The folder is ``$SPECC_CACHE_DIR``, else ``$XDG_CACHE_HOME/specc``, else
 ``~/.cache/specc``; deleting it is always safe.  ``SPECC_CACHE=off`` turns the
-cache off.
+cache off.  Entries unused for 30 days are removed now and then (a read
+refreshes an entry's time at most once a day).
 
 Entries are untrusted input like any file: each is JSON (never pickle: reading
 one runs no code), decoded only into the IR's own attrs classes, and carries an
@@ -30,6 +31,7 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 import attrs
@@ -38,6 +40,9 @@ from . import __version__
 
 FORMAT = "1"
 MAX_ENTRY = 64 * 1024 * 1024  # bytes; a larger entry file is not read
+MAX_AGE = 30 * 24 * 3600  # seconds: an entry unused this long is removed when the cache is pruned
+PRUNE_EVERY = 500  # about one write in this many prunes the cache
+_DAY = 24 * 3600
 _KEY_BYTES = 32
 
 
@@ -197,9 +202,12 @@ class ParseCache:
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "rb") as f:
-                if os.fstat(f.fileno()).st_size > MAX_ENTRY:
+                st = os.fstat(f.fileno())
+                if st.st_size > MAX_ENTRY:
                     raise _Bad("too large")
                 data = f.read(MAX_ENTRY + 1)
+                if time.time() - st.st_mtime > _DAY:
+                    os.utime(f.fileno())  # still in use: not pruned
             mac, _, signed = data.partition(b"\n")
             if not hmac.compare_digest(mac, hmac.new(key, signed, hashlib.sha256).hexdigest().encode()):
                 raise _Bad("bad signature")
@@ -246,6 +254,22 @@ class ParseCache:
                 raise
         except OSError:
             return
+        if secrets.randbelow(PRUNE_EVERY) == 0:
+            self.prune()
+
+    def prune(self, max_age: float = MAX_AGE) -> int:
+        """Remove entries not used for ``max_age`` seconds (and left-over
+        temporary files); the number removed."""
+        removed = 0
+        limit = time.time() - max_age
+        for f in (self.folder / "parse").glob("*/*"):
+            try:
+                if f.is_file() and not f.is_symlink() and f.stat().st_mtime < limit:
+                    f.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
 
 _CACHES: dict[Path, ParseCache] = {}

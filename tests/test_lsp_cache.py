@@ -157,3 +157,22 @@ def test_check_reads_parsed_files_from_the_cache(tmp_path):
     pc.put(name, text, parsed(name, text.replace("criterion 2.1 ", "criterion 2.9 ", 1)))
     got = json.loads(run_check(tmp_path, "specs/cityandguilds").stdout)
     assert any("2.9" in d["message"] for d in got)
+
+
+def test_prune_removes_entries_unused_for_long(pc):
+    text = UNIT.read_text(encoding="utf-8")
+    pc.put("u.specc", text, parsed("u.specc", text))
+    other = text.replace("unit 001", "unit 001b", 1)
+    pc.put("u.specc", other, parsed("u.specc", other))
+    old, new = sorted(entry_files(pc), key=lambda f: f.name)
+    os.utime(old, (0, 0))
+    assert pc.prune() == 1 and entry_files(pc) == [new]
+
+
+def test_a_read_keeps_an_entry(pc):
+    text = UNIT.read_text(encoding="utf-8")
+    pc.put("u.specc", text, parsed("u.specc", text))
+    (f,) = entry_files(pc)
+    os.utime(f, (0, 0))
+    assert pc.get("u.specc", text) is not None
+    assert pc.prune() == 0 and entry_files(pc) == [f]
