@@ -49,9 +49,26 @@ def is_root(path: Path) -> bool:
 
 
 def roots(paths: Iterable[str | Path]) -> list[Path]:
+    """The spec roots under ``paths``.  A part file named on its own (no
+    ``document``) stands for the roots that import it (see :mod:`specc.parts`)."""
     files = source_files(paths)
     explicit = [Path(p) for p in paths if not Path(p).is_dir()]
-    return [f for f in files if f in explicit or is_root(f)]
+    out: list[Path] = []
+    for f in files:
+        if f in explicit and not is_root(f):
+            out.extend(r for r in (part_roots(f) or [f]) if r not in out)
+        elif (f in explicit or is_root(f)) and f not in out:
+            out.append(f)
+    return out
+
+
+def part_roots(path: Path) -> list[Path]:
+    """The roots that import a part file, as paths relative to the working
+    directory where they are inside it (as diagnostics show them)."""
+    from .compiler import display_path
+    from .parts import importing_roots
+
+    return [Path(display_path(r)) for r in importing_roots(path)]
 
 
 def spec_root(path: str | Path) -> Path:

@@ -94,6 +94,9 @@ def cmd_check(args) -> int:
     comps, status = _compile(args.paths)
     if comps is None:
         return status
+    from .parts import in_context
+
+    comps = in_context(comps, args.paths)
     return _report(comps, args.format)
 
 

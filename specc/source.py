@@ -309,9 +309,16 @@ def _parse_and_lower(name: str, text: str) -> tuple[FileDecls | None, list, list
     """Parse and lower one file; the result is kept for the process, so a
     file that several specs import (the CfA requirements under NCFE) is
     parsed once per build.  Keyed by name and text: a changed file is
-    parsed again.  FileDecls and diagnostics are not mutated by users."""
+    parsed again.  Between runs the result is kept in the parse cache
+    (:mod:`specc.cache`).  FileDecls and diagnostics are not mutated by users."""
     key = (name, text)
     hit = _PARSED.get(key)
+    disk = None
+    if hit is None:
+        from .cache import parse_cache
+
+        disk = parse_cache()
+        hit = disk.get(name, text) if disk is not None else None
     if hit is None:
         diags: list[Diagnostic] = []
         tree, errs = parse(text, name)
@@ -321,6 +328,9 @@ def _parse_and_lower(name: str, text: str) -> tuple[FileDecls | None, list, list
         else:
             decls, uses = lower(tree, name, diags)
             hit = (decls, list(uses), diags)
+        if disk is not None:
+            disk.put(name, text, hit)
+    if key not in _PARSED:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[key] = hit
