@@ -109,8 +109,11 @@ def compile_all(paths: Sequence[str | Path], with_plugins: bool = True) -> list[
             if r.resolve() in done:
                 continue
             done.add(r.resolve())
-            loaders[r.resolve()] = loader
-            comp = compile_file(r, plugin_checks=checks, source=loader)
+            # a part named on its own stands for the roots that import it
+            # (specc.parts), which may lie above it: they compile in their project
+            src = loader if loader.inside(r) else find_project(r).loader()
+            loaders[r.resolve()] = src
+            comp = compile_file(r, plugin_checks=checks, source=src)
             if comp.spec is not None:
                 comp.diagnostics.extend(names.check(comp.spec))
             comps.append(comp)

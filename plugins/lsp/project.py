@@ -48,6 +48,9 @@ def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnosti
 
     The second place the server depends on compiler internals (the parse
     memo and the linker); kept here, in one function."""
+    from specc import checks
+    from specc.checks import evidence, numbering
+    from specc.checks import text as text_checks
     from specc.compiler import Linker
     from specc.diagnostics import SourceCache
     from specc.lower import FileDecls
@@ -69,7 +72,11 @@ def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnosti
     sources = SourceCache()
     sources.add(name, text)
     found: list[Diagnostic] = []
-    Linker(previous.document, [(decls, None), (context, None)], found, sources, {"<spec>"}, method_uses=uses).link()
+    linked = Linker(previous.document, [(decls, None), (context, None)], found, sources, {"<spec>"}, method_uses=uses).link()
+    # the checks local to a file's own units and sets (not the ones across
+    # files: near-copies, rules of combination, history)
+    local = [*numbering.CHECKS, *evidence.CHECKS, *(c for c in text_checks.CHECKS if all(k.code != "W062" for k in c.codes))]
+    found += checks.run(linked.spec, checks.Context(sources, linked.foreign_sets), local)
     out, seen = [], set()
     for d in diags + found:
         key = (d.code, d.message, d.span)
