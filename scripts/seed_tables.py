@@ -123,6 +123,11 @@ def cityandguilds(text: str) -> dict:
     return units
 
 
+def _loose(s: str) -> str:
+    """A title for matching page headers ("customer-friendly" = "customer friendly")."""
+    return re.sub(r"[^a-z]", "", s.lower())
+
+
 def _cg_unit(uid: str, title: str, lines: list[str]) -> dict:
     u: dict = {
         "title": title,
@@ -142,7 +147,7 @@ def _cg_unit(uid: str, title: str, lines: list[str]) -> dict:
         if m and m.group(1) == uid:
             # a repeated page header: "Unit NNN <title>" or "Unit NNN" + title line
             rest = unbold(m.group(2)).strip()
-            if not rest and i + 1 < len(lines) and unbold(lines[i + 1]) == title:
+            if not rest and i + 1 < len(lines) and _loose(lines[i + 1]) == _loose(title):
                 i += 1
             i += 1
             continue
@@ -153,7 +158,7 @@ def _cg_unit(uid: str, title: str, lines: list[str]) -> dict:
             if not ot:
                 i += 1
                 ot = unbold(lines[i])
-                if ot == title:  # "Outcome 2", the page header's unit title, the outcome title
+                if _loose(ot) == _loose(title):  # "Outcome 2", the page header's unit title, the outcome title
                     i += 1
                     ot = unbold(lines[i])
             outcome = {"number": number, "title": ot, "criteria": []}
@@ -174,6 +179,9 @@ def _cg_unit(uid: str, title: str, lines: list[str]) -> dict:
             mode = "explained"
         elif ln == "Evidence guide":
             mode = "guide"
+        elif mode == "head" and "\t" in ln:
+            key, value = ln.split("\t", 1)
+            u.setdefault("head", {})[key.rstrip(":").strip()] = value.strip()
         elif mode == "list":
             m = _CG_ITEM.match(ln)
             if m:
@@ -214,13 +222,22 @@ def cityandguilds_table(text: str) -> dict:
     table = {}
     for uid, u in cityandguilds(text).items():
         criteria = [c for o in u["outcomes"] for c in o["criteria"]]
+        head = u.get("head", {})
         table[uid] = {
             "title": u["title"],
+            "level": head.get("Level"),
+            "credits": int(head["Credit value"]),
+            "reference": head.get("NDAQ number"),
+            "glh": int(head["GLH"]),
+            "assessment": head.get("Assessment"),
+            "owner": next((v for k, v in head.items() if k.startswith("Endorsement")), None),
+            "aim": head.get("Aim"),
             "outcomes": len(u["outcomes"]),
             "outcome_titles": {str(o["number"]): o["title"] for o in u["outcomes"]},
             "outcome_list_titles": u["outcome_list"],
             "criteria": len(criteria),
             "criteria_text": {c["ref"]: c["text"] for c in criteria},
+            "explained": {c["ref"]: c["explained"] for c in criteria if c["explained"]},
             "bold_quantities": {c["ref"]: c["bold"] for c in criteria if c["bold"]},
             "demands": sum(len(c["bold"]) for c in criteria),
             "evidence_lead_in": u["evidence_lead_in"],

@@ -122,6 +122,26 @@ def test_cityandguilds_unit(specs, uid, row):
     assert matched == row["demands"]
     assert [norm(t.value) for t in u.evidence_guide_notes] == row["evidence_lead_in"]
     assert len(u.evidence_guide) == row["evidence_rows"]
+    for r, refs, paras in zip(u.evidence_guide, row["evidence_row_refs"], row["evidence_row_text"]):
+        named = re.findall(r"\d+\.\d+", refs.replace(",", ", "))
+        if named:
+            assert list(r.criteria) == named, refs
+        else:  # a row headed by outcome numbers ("1, 3")
+            assert [str(n) for n in r.outcomes] == re.findall(r"\d+", refs), refs
+        assert norm(" ".join(t.value for t in r.notes)) == norm(" ".join(paras)), refs
+
+
+@pytest.mark.parametrize("uid,row", rows("cityandguilds"))
+def test_cityandguilds_unit_text(specs, uid, row):
+    """The unit's head and every "Criteria explained" paragraph, word for word."""
+    u = spec_by_body(specs, "cityandguilds").unit(uid)
+    level = f"Entry {u.level.n}" if u.level.entry else str(u.level.n)
+    assert (level, u.credits, u.reference, u.glh) == (row["level"], row["credits"], row["reference"], row["glh"])
+    for field in ("assessment", "owner", "aim"):
+        assert norm(getattr(u, field).value) == norm(row[field]), field
+    assert {c.ref: norm(" ".join(g.text.value for g in c.guidance)) for c in u.criteria if c.guidance} == {
+        ref: norm(" ".join(paras)) for ref, paras in row["explained"].items()
+    }
 
 
 @pytest.mark.parametrize("uid,row", rows("ncfe"))
@@ -169,13 +189,14 @@ def test_tables_cover_every_unit(specs):
 def test_the_table_script_reads_the_seed_layout():
     """The parsers on a small text in each seed's layout (no seeds needed)."""
     cg = seed_tables.cityandguilds_table(
-        "Unit 001\n\nA title\n\nLevel:\tEntry 3\n\n"
+        "Unit 001\n\nA title\n\nLevel:\tEntry 3\nCredit value:\t2\nGLH:\t15\nAim:\tTo know.\n\n"
         "Unit 001 A title\n\nOutcome 1 Know things\n\nAssessment Criteria\n\nThe learner can:\n\n"
         "1. state two things\n2. list one thing.\n\nCriteria explained\n\n"
         "For **1.1** the candidate must state **two** things.\n\nFor **1.2** see **1.1**.\n\n"
         "Unit 001 A title\n\nEvidence guide\n\nEvidence must show it.\n\nOutcome\tPossible forms of evidence\n"
         "1.1\t<p>One.</p> <p>Two.</p>\n1.2\t\n\nAppendix 1 Sources of general information\n"
     )["001"]
+    assert (cg["level"], cg["credits"], cg["glh"], cg["aim"]) == ("Entry 3", 2, 15, "To know.")
     assert cg["criteria_text"] == {"1.1": "state two things", "1.2": "list one thing."}
     assert cg["bold_quantities"] == {"1.1": ["two"]} and cg["demands"] == 1
     assert cg["evidence_lead_in"] == ["Evidence must show it."] and cg["evidence_rows"] == 2
