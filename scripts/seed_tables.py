@@ -354,6 +354,7 @@ _NC_OUTCOME = re.compile(r"^(\d) ([A-Z].*)$")
 _NC_CRIT = re.compile(r"^(?:[eo¢] )?(\d)\.?(\d{1,2}) (.+)$")
 _NC_PAGE = re.compile(r"^(Version \d\.\d .*|NCFE Level 1 Certificate in Customer Service \(601/3972/9\) \d+)$")
 _NC_GUIDANCE_ROW = re.compile(r"^(\d)\.?(\d) +(?=[A-Z])")
+_NC_BULLET = re.compile(r"^[eo¢•] (?=\S)")
 _NC_REF = re.compile(r"^(\d)\.?(\d{1,2})$")
 
 
@@ -380,13 +381,25 @@ def ncfe_table(text: str) -> dict:
         if m:
             uid = m.group(1)
             if uid not in units:
-                units[uid] = {"title": m.group(2), "reference": m.group(3), "outcomes": [], "guidance_refs": []}
-            mode = None
+                units[uid] = {"title": m.group(2), "reference": m.group(3), "outcomes": [], "guidance_refs": [],
+                              "guidance_text": [], "summary": [], "facts": {}}
+                mode = "summary"  # the first time a unit is named: its summary
+            else:
+                mode = None if mode == "summary" else mode if mode == "guidance_text" else None
             crit = None
             continue
         if uid is None:
             continue
         u = units[uid]
+        if mode == "summary":
+            fm = re.match(r"^(Guided learning hours|Credit value|Level): (\d+)$", s)
+            if fm:
+                u["facts"][fm.group(1)] = int(fm.group(2))
+            elif s.startswith("This unit is optional") or s.startswith("This unit is mandatory"):
+                u["facts"]["status"] = s.split()[-1]
+            elif not u["facts"] and not s.startswith("Unit summaries") and not _NC_PAGE.match(s):
+                u["summary"].append(s)
+            continue
         if s.startswith("The learner will"):
             mode = "outcome"
             continue
@@ -454,8 +467,17 @@ def ncfe_table(text: str) -> dict:
                 layout = layout or ("column" if lone else "rows")
                 mm = lone or row
                 guidance_refs.append(f"{mm.group(1)}.{mm.group(2)}")
+                if row:
+                    u["guidance_text"].append(s[row.end():])
             elif layout == "column":
                 mode = "guidance_text"  # the texts of the column of refs
+                u["guidance_text"].append(s)
+            elif not _noise(s):
+                u["guidance_text"].append(_NC_BULLET.sub("", s))
+            continue
+        if mode == "guidance_text":
+            if not _noise(s) and not _NC_REF.match(s):
+                u["guidance_text"].append(_NC_BULLET.sub("", s))
             continue
     table = {}
     for uid, u in units.items():
@@ -469,6 +491,12 @@ def ncfe_table(text: str) -> dict:
             "criteria_text": {c["ref"]: squash(c["text"]) for c in criteria},
             "guidance": len(u["guidance_refs"]),
             "guidance_refs": u["guidance_refs"],
+            "guidance_text": squash(" ".join(u["guidance_text"])),
+            "summary": squash(" ".join(u["summary"])),
+            "glh": u["facts"].get("Guided learning hours"),
+            "credits": u["facts"].get("Credit value"),
+            "level": u["facts"].get("Level"),
+            "status": u["facts"].get("status"),
         }
     return table
 

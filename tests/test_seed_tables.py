@@ -158,6 +158,20 @@ def test_ncfe_unit(specs, uid, row):
     assert sorted(c.ref for c in u.criteria for _ in c.guidance) == sorted(row["guidance_refs"])
 
 
+@pytest.mark.parametrize("uid,row", rows("ncfe"))
+def test_ncfe_unit_text(specs, uid, row):
+    """The unit summary's figures and text, and the assessment guidance word for word
+    (bullet glyphs are layout: the spec writes them as `- ` items)."""
+    spec = spec_by_body(specs, "ncfe")
+    u = spec.unit(uid)
+    assert (u.glh, u.credits, u.level.n) == (row["glh"], row["credits"], row["level"])
+    assert norm(u.aim.value) == row["summary"]
+    mandatory = {m for q in spec.qualifications for m in q.mandatory}
+    assert (uid in mandatory) == (row["status"] == "mandatory")
+    guidance = " ".join(re.sub(r"(?m)^- ", "", g.text.value) for c in u.criteria for g in c.guidance)
+    assert norm(guidance) == row["guidance_text"]
+
+
 @pytest.mark.parametrize("rid,row", rows("cfa"))
 def test_cfa_requirement_set(specs, rid, row):
     rs = spec_by_body(specs, "cfa").requirement_set(rid)
