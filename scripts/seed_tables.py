@@ -249,6 +249,56 @@ def cityandguilds_table(text: str) -> dict:
     return table
 
 
+def cityandguilds_qualifications(text: str) -> dict:
+    """The "Qualification at a glance" table: title, number, reference, GLH, TQT."""
+    lines = text.splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("Title and level\t"))
+    out = {}
+    for ln in lines[k + 1:]:
+        cells = ln.split("\t")
+        if len(cells) != 5:
+            break
+        title, number, reference, glh, tqt = cells
+        out[number] = {"title": title, "reference": reference, "glh": int(glh), "tqt": int(tqt)}
+    # "Structure": the rules of combination of each qualification
+    start = next(i for i, ln in enumerate(lines) if ln == "Structure")
+    number = None
+    for ln in lines[start:]:
+        plain = unbold(ln)
+        m = re.match(r"^To achieve the .*\((4411-\d\d)\).* minimum of (\d+) credits", plain)
+        if m:
+            number = m.group(1)
+            out[number].update(minimum=int(m.group(2)), mandatory=[], further=None)
+            continue
+        if number is None:
+            continue
+        if plain.startswith("City & Guilds unit number"):
+            break
+        m = re.match(r"^- A minimum of (\d+) credits must be from .* units (\d{3})-(\d{3})$", plain)
+        if m:
+            out[number]["at_least"] = {"credits": int(m.group(1)), "units": [m.group(2), m.group(3)]}
+        m = re.match(r"^- (\d+) credits must be from the .* mandatory units? ([\d, ]+)$", plain)
+        if m:
+            out[number]["mandatory_credits"] = int(m.group(1))
+            out[number]["mandatory"] = [x.strip() for x in m.group(2).split(",")]
+        m = re.match(r"^- A further (\d+) credits( \(minimum\))?", plain)
+        if m:
+            out[number]["further"] = m.group(1) + (" (minimum)" if m.group(2) else "")
+    return out
+
+
+def cityandguilds_structure(text: str) -> dict:
+    """The table of units in "Structure": number, reference, status, GLH, credits, exclusion."""
+    out = {}
+    for ln in text.splitlines():
+        cells = ln.split("\t")
+        if len(cells) == 7 and re.fullmatch(r"\d{3}", cells[0]):
+            uid, title, reference, status, glh, credits, excluded = cells
+            out[uid] = {"title": title, "reference": reference, "status": status, "glh": int(glh),
+                        "credits": int(credits), "excluded": excluded}
+    return out
+
+
 # --------------------------------------------------------------------------
 # CfA evidence requirements
 
@@ -505,6 +555,8 @@ def ncfe_table(text: str) -> dict:
 
 BODIES = {
     "cityandguilds": (CG_FILE, cityandguilds_table),
+    "cityandguilds-qualifications": (CG_FILE, cityandguilds_qualifications),
+    "cityandguilds-structure": (CG_FILE, cityandguilds_structure),
     "ncfe": (NCFE_FILE, ncfe_table),
     "cfa": (CFA_FILE, cfa_table),
 }

@@ -192,6 +192,43 @@ def test_cfa_requirement_set(specs, rid, row):
     assert got == want
 
 
+def test_cityandguilds_qualifications(specs):
+    spec = spec_by_body(specs, "cityandguilds")
+    table = load("cityandguilds-qualifications")
+    assert sorted(table) == sorted(q.id for q in spec.qualifications) and len(table) == 4
+    for number, row in table.items():
+        q = spec.qualification(number)
+        assert (q.number, norm(q.title), q.reference, q.glh, q.tqt) == (
+            number, norm(row["title"]), row["reference"], row["glh"], row["tqt"])
+        rules = {type(r).__name__: r for r in q.rules}
+        assert rules["MinTotal"].credits == row["minimum"]
+        assert list(rules["Mandatory"].units) == row["mandatory"]
+        first, last = row["at_least"]["units"]
+        at_least = rules["CreditsFrom"]
+        assert (at_least.op, at_least.credits) == ("at_least", row["at_least"]["credits"])
+        assert list(at_least.units) == [f"{n:03d}" for n in range(int(first), int(last) + 1)]
+        assert sum(spec.unit(m).credits for m in q.mandatory) == row["mandatory_credits"]
+
+
+def test_cityandguilds_structure_table(specs):
+    """The structure's table of units: reference, GLH, credits, mandatory for
+    which qualifications, and the excluded combinations."""
+    spec = spec_by_body(specs, "cityandguilds")
+    table = load("cityandguilds-structure")
+    assert sorted(table) == sorted(u.id for u in spec.units)
+    for uid, row in table.items():
+        u = spec.unit(uid)
+        # the structure prints unit 110 as "customer-friendly", its own page "customer friendly"
+        # (the spec follows the unit's page): titles are compared letters only
+        loose = seed_tables._loose
+        assert (loose(u.title), u.reference, u.glh, u.credits) == (loose(row["title"]), row["reference"], row["glh"], row["credits"])
+        m = re.match(r"Mandatory \(for 4411-([\d,]+)\)", row["status"], re.I)
+        mandatory_in = {"4411-" + n for n in m.group(1).split(",")} if m else set()
+        assert {q.id for q in spec.qualifications if uid in q.mandatory} == mandatory_in, uid
+        other = re.fullmatch(r"Cannot be taken with unit (\d{3})", row["excluded"]).group(1)
+        assert spec.barred_with(uid) == (other,)
+
+
 def test_tables_cover_every_unit(specs):
     cg, nc, cfa = load("cityandguilds"), load("ncfe"), load("cfa")
     assert sorted(cg) == sorted(u.id for u in spec_by_body(specs, "cityandguilds").units) and len(cg) == 20
