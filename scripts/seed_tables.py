@@ -551,6 +551,50 @@ def ncfe_table(text: str) -> dict:
     return table
 
 
+def ncfe_qualification(text: str) -> dict:
+    """"Things you need to know", the rules of combination and the groups of units."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    out: dict = {"groups": {}}
+    facts = {
+        "Qualification number (QN)": "number", "Aim reference": "aim_reference",
+        "Total Qualification Time (TQT)": "tqt", "Guided learning hours (GLH)": "glh",
+        "Credit value": "credits", "Level": "level", "Assessment requirements": "assessment",
+    }
+    start = lines.index("Things you need to know")
+    for ln in lines[start:start + 12]:
+        key, _, value = ln.partition(": ")
+        if key in facts and value:
+            name = facts[key]
+            out[name] = int(value) if name in ("tqt", "glh", "credits", "level") else value
+    group = None
+    for k, ln in enumerate(lines):
+        m = re.match(r"^To be awarded .* minimum of (\d+)$", ln)
+        if m and lines[k + 1] == "credits:":
+            out["minimum"] = int(m.group(1))
+        m = re.match(r"^\S+ ?a ?total of (\d+) credits from Group ([A-C])$", ln)  # OCR "e atotal"
+        if m:
+            out["exactly"] = {"credits": int(m.group(1)), "group": m.group(2)}
+        m = re.match(r"^\S+ a minimum of (\d+) credits from Group ([A-C])$", ln)
+        if m:
+            out["at_least"] = {"credits": int(m.group(1)), "group": m.group(2)}
+        m = re.match(r"^\S+ and the remaining credits can come from Group ([A-C]) or Group ([A-C])$", ln)
+        if m:
+            out["remaining"] = [m.group(1), m.group(2)]
+        m = re.match(r"^Group ([A-C]) (mandatory|optional) units$", ln)
+        if m:
+            group = m.group(1)
+            out["groups"][group] = {"status": m.group(2), "units": {}}
+            continue
+        m = re.match(r"^Unit (\d\d) +.* \((\d+) credits?\)$", ln)
+        if m and group is not None:
+            out["groups"][group]["units"][m.group(1)] = int(m.group(2))
+            continue
+        if group is not None and out["groups"][group]["units"] and not ln.startswith("Unit"):
+            if group == "C":
+                break
+    return out
+
+
 # --------------------------------------------------------------------------
 
 BODIES = {
@@ -558,6 +602,7 @@ BODIES = {
     "cityandguilds-qualifications": (CG_FILE, cityandguilds_qualifications),
     "cityandguilds-structure": (CG_FILE, cityandguilds_structure),
     "ncfe": (NCFE_FILE, ncfe_table),
+    "ncfe-qualification": (NCFE_FILE, ncfe_qualification),
     "cfa": (CFA_FILE, cfa_table),
 }
 

@@ -229,6 +229,28 @@ def test_cityandguilds_structure_table(specs):
         assert spec.barred_with(uid) == (other,)
 
 
+def test_ncfe_qualification(specs):
+    spec = spec_by_body(specs, "ncfe")
+    row = load("ncfe-qualification")
+    (q,) = spec.qualifications
+    assert (q.reference, q.aim_reference, q.tqt, q.glh, q.credits, q.level.n) == (
+        row["number"], row["aim_reference"], row["tqt"], row["glh"], row["credits"], row["level"])
+    assert norm(q.assessment.value) == row["assessment"]
+    groups = {g.id: g for g in spec.groups}
+    for letter, group in row["groups"].items():
+        g = groups[f"group_{letter.lower()}"]
+        assert list(g.units) == list(group["units"])
+        assert {uid: spec.unit(uid).credits for uid in g.units} == group["units"]
+        assert (group["status"] == "mandatory") == (set(g.units) == set(q.mandatory))
+    rules = {type(r).__name__ + getattr(r, "op", ""): r for r in q.rules}
+    assert rules["MinTotal"].credits == row["minimum"]
+    assert (rules["CreditsFromexactly"].credits, rules["CreditsFromexactly"].sources) == (
+        row["exactly"]["credits"], (f"group_{row['exactly']['group'].lower()}",))
+    assert (rules["CreditsFromat_least"].credits, rules["CreditsFromat_least"].sources) == (
+        row["at_least"]["credits"], (f"group_{row['at_least']['group'].lower()}",))
+    assert rules["Remaining"].sources == tuple(f"group_{x.lower()}" for x in row["remaining"])
+
+
 def test_tables_cover_every_unit(specs):
     cg, nc, cfa = load("cityandguilds"), load("ncfe"), load("cfa")
     assert sorted(cg) == sorted(u.id for u in spec_by_body(specs, "cityandguilds").units) and len(cg) == 20
