@@ -307,6 +307,16 @@ _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _CFA_ITEM = re.compile(r"^ *- ([a-zI]) ?\. (.*)$")
 
 
+def _cfa_choose(text: str) -> int | None:
+    """"three of these groups", "one or more of the following", "any or all of
+    the following": how many of the lettered items the requirement asks for."""
+    t = text.lower()
+    m = re.search(r"\b(one|two|three|four|five|six|seven|eight)( or more)? of (these|the following)", t)
+    if m:
+        return NUMBER_WORDS[m.group(1)]
+    return 1 if "any or all of the following" in t else None
+
+
 def cfa_slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
 
@@ -386,6 +396,7 @@ def cfa_table(text: str) -> dict:
             "requirement_numbers": [r["number"] for r in reqs],
             "unnumbered": [k + 1 for k, r in enumerate(reqs) if not r["numbered"]],
             "requirements_text": [squash(unbold(r["text"])) for r in reqs],
+            "choose": {str(k + 1): c for k, r in enumerate(reqs) if (c := _cfa_choose(r["text"])) is not None},
             "ranges": sum(1 for r in reqs if r["items"]),
             "range_items": sum(len(r["items"]) for r in reqs),
             "range_items_text": {

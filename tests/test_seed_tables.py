@@ -190,6 +190,16 @@ def test_cfa_requirement_set(specs, rid, row):
     }
     want = {k: [repaired("cfa", t) for t in v] for k, v in row["range_items_text"].items()}
     assert got == want
+    # "k of these" ranges: the seed's count where it states one
+    choose = {str(k + 1): rg.choose for k, r in enumerate(rs.requirements) for rg in r.ranges if rg.choose is not None}
+    assert choose == {**row["choose"], **READ_CHOOSE.get(rid, {})}
+
+
+# k-of-n ranges the seed states in words no pattern counts (a reading, kept here):
+READ_CHOOSE = {
+    # "may relate either to a single colleague or several colleagues who may be:"
+    "develop_your_own_and_others_customer_service_skills": {"7": 1},
+}
 
 
 def test_cityandguilds_qualifications(specs):
