@@ -317,6 +317,23 @@ def _cfa_choose(text: str) -> int | None:
     return 1 if "any or all of the following" in t else None
 
 
+_CFA_DISTINCT = re.compile(
+    r"\b(two|three|four|five|six) (?:different )?([a-z][a-z\- ]*?)"
+    r"(?= such as|[.,:;)]| with | in | to | from | that | who |$)"
+)
+
+
+def _cfa_distinct(texts: list[str]) -> list[list]:
+    """"two different communication media", "two changes": N distinct things
+    (not "two of these groups", a k-of-n range)."""
+    out = []
+    for t in texts:
+        for m in _CFA_DISTINCT.finditer(t.lower()):
+            if not m.group(2).startswith("of "):
+                out.append([NUMBER_WORDS[m.group(1)], m.group(2)])
+    return out
+
+
 def cfa_slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
 
@@ -397,6 +414,14 @@ def cfa_table(text: str) -> dict:
             "unnumbered": [k + 1 for k, r in enumerate(reqs) if not r["numbered"]],
             "requirements_text": [squash(unbold(r["text"])) for r in reqs],
             "choose": {str(k + 1): c for k, r in enumerate(reqs) if (c := _cfa_choose(r["text"])) is not None},
+            "distinct": {
+                str(k + 1): d for k, r in enumerate(reqs)
+                if (d := _cfa_distinct([unbold(r["text"])] + [it["text"] for it in r["items"]]))
+            },
+            "different": {
+                str(k + 1): names for k, r in enumerate(reqs)
+                if (names := re.findall(r"\bdifferent (customers|occasions)\b", r["text"]))
+            },
             "ranges": sum(1 for r in reqs if r["items"]),
             "range_items": sum(len(r["items"]) for r in reqs),
             "range_items_text": {

@@ -193,6 +193,22 @@ def test_cfa_requirement_set(specs, rid, row):
     # "k of these" ranges: the seed's count where it states one
     choose = {str(k + 1): rg.choose for k, r in enumerate(rs.requirements) for rg in r.ranges if rg.choose is not None}
     assert choose == {**row["choose"], **READ_CHOOSE.get(rid, {})}
+    distinct = {str(k + 1): [[d.count, d.what] for d in r.distinct] for k, r in enumerate(rs.requirements) if r.distinct}
+    assert distinct == row["distinct"]
+    # "with different customers on different occasions": `different` clauses,
+    # written in the sufficiency requirement (docs/transcription.md)
+    different = {str(k + 1): list(r.different) for k, r in enumerate(rs.requirements) if r.different}
+    assert all(k in row["different"] for k in NOT_DIFFERENT.get(rid, ())), "stale exception"
+    assert not any(k in row["choose"] for k in READ_CHOOSE.get(rid, {})), "stale reading"
+    want = {k: v for k, v in row["different"].items() if k not in NOT_DIFFERENT.get(rid, ())}
+    assert different == want
+
+
+# "different customers" outside the sufficiency requirement, read as prose, not as a clause
+NOT_DIFFERENT = {
+    "communicate_effectively_with_customers": ("6",),
+    "deliver_reliable_customer_service": ("4",),
+}
 
 
 # k-of-n ranges the seed states in words no pattern counts (a reading, kept here):
