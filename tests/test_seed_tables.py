@@ -305,3 +305,18 @@ def test_the_table_script_reads_the_seed_layout():
     )["communication_using_customer_service_language"]
     assert cfa["requirement_numbers"] == [1, 2, 3] and cfa["unnumbered"] == [2]
     assert cfa["range_items_text"] == {"3": ["a One", "b Two, letter lost", "l Ell"]}
+
+
+def test_the_table_script_check_mode(tmp_path, capsys):
+    """`--check` writes nothing and exits 1 on a stale or missing table; 0 once written."""
+    seeds = seed_tables.find_seeds()
+    if seeds is None:
+        pytest.skip("../shared/seeds is absent")
+    out = tmp_path / "tables"
+    assert seed_tables.main(["--seeds", str(seeds), "--out", str(out), "--check"]) == 1
+    assert not out.exists()
+    assert "stale seed tables" in capsys.readouterr().err
+    assert seed_tables.main(["--seeds", str(seeds), "--out", str(out)]) == 0
+    assert seed_tables.main(["--seeds", str(seeds), "--out", str(out), "--check"]) == 0
+    (out / "cfa.json").write_text("{}\n", encoding="utf-8")
+    assert seed_tables.main(["--seeds", str(seeds), "--out", str(out), "--check"]) == 1
