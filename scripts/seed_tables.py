@@ -40,6 +40,7 @@ def find_seeds() -> Path | None:
             return d
     return None
 
+
 OUT = ROOT / "tests" / "seed_tables"
 
 CG_FILE = "cityandguilds-4411-handbook.txt"
@@ -47,8 +48,16 @@ NCFE_FILE = "ncfe-601-3972-9-specification.txt"
 CFA_FILE = "cfa-customer-service-evidence-requirements.txt"
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 
 
@@ -76,7 +85,7 @@ def bold_quantities(line: str) -> list[str]:
     found = [m for m in _CG_BOLD.finditer(line) if m.group(1).lower() in NUMBER_WORDS or m.group(1).isdigit()]
     out: list[str] = []
     for k, m in enumerate(found):
-        between = line[found[k - 1].end():m.start()] if k else ""
+        between = line[found[k - 1].end() : m.start()] if k else ""
         if k and re.fullmatch(r" [^.,;*]{1,40} or ", between) and "|" not in out[-1]:
             out[-1] += "|" + m.group(1)
         else:
@@ -110,16 +119,13 @@ def cityandguilds(text: str) -> dict:
     lines = _cg_lines(text)
     units: dict[str, dict] = {}
     # A unit starts with "Unit NNN", its title, then "Level:".
-    starts = [
-        i for i in range(len(lines) - 2)
-        if re.fullmatch(r"Unit \d{3}", lines[i]) and lines[i + 2].startswith("Level:")
-    ]
+    starts = [i for i in range(len(lines) - 2) if re.fullmatch(r"Unit \d{3}", lines[i]) and lines[i + 2].startswith("Level:")]
     end = next(i for i in range(starts[-1], len(lines)) if lines[i] == "Appendix 1 Sources of general information")
-    bounds = list(zip(starts, starts[1:] + [end]))
+    bounds = list(zip(starts, starts[1:] + [end], strict=True))
     for a, b in bounds:
         uid = lines[a][5:]
         title = unbold(lines[a + 1])
-        units[uid] = _cg_unit(uid, title, lines[a + 2:b])
+        units[uid] = _cg_unit(uid, title, lines[a + 2 : b])
     return units
 
 
@@ -243,8 +249,9 @@ def cityandguilds_table(text: str) -> dict:
             "evidence_lead_in": u["evidence_lead_in"],
             "evidence_rows": len(u["evidence_rows"]),
             "evidence_row_refs": [r["refs"] for r in u["evidence_rows"]],
-            "evidence_row_text": [r["text"] + (u["evidence_after_rows"] if k == len(u["evidence_rows"]) - 1 else [])
-                                  for k, r in enumerate(u["evidence_rows"])],
+            "evidence_row_text": [
+                r["text"] + (u["evidence_after_rows"] if k == len(u["evidence_rows"]) - 1 else []) for k, r in enumerate(u["evidence_rows"])
+            ],
         }
     return table
 
@@ -254,7 +261,7 @@ def cityandguilds_qualifications(text: str) -> dict:
     lines = text.splitlines()
     k = next(i for i, ln in enumerate(lines) if ln.startswith("Title and level\t"))
     out = {}
-    for ln in lines[k + 1:]:
+    for ln in lines[k + 1 :]:
         cells = ln.split("\t")
         if len(cells) != 5:
             break
@@ -294,8 +301,14 @@ def cityandguilds_structure(text: str) -> dict:
         cells = ln.split("\t")
         if len(cells) == 7 and re.fullmatch(r"\d{3}", cells[0]):
             uid, title, reference, status, glh, credits, excluded = cells
-            out[uid] = {"title": title, "reference": reference, "status": status, "glh": int(glh),
-                        "credits": int(credits), "excluded": excluded}
+            out[uid] = {
+                "title": title,
+                "reference": reference,
+                "status": status,
+                "glh": int(glh),
+                "credits": int(credits),
+                "excluded": excluded,
+            }
     return out
 
 
@@ -308,8 +321,8 @@ _CFA_ITEM = re.compile(r"^ *- ([a-zI]) ?\. (.*)$")
 
 
 def _cfa_choose(text: str) -> int | None:
-    """"three of these groups", "one or more of the following", "any or all of
-    the following": how many of the lettered items the requirement asks for."""
+    """How many of the lettered items the requirement asks for: "three of these
+    groups", "one or more of the following", "any or all of the following"."""
     t = text.lower()
     m = re.search(r"\b(one|two|three|four|five|six|seven|eight)( or more)? of (these|the following)", t)
     if m:
@@ -324,7 +337,7 @@ _CFA_DISTINCT = re.compile(
 
 
 def _cfa_distinct(texts: list[str]) -> list[list]:
-    """"two different communication media", "two changes": N distinct things
+    """N distinct things: "two different communication media", "two changes"
     (not "two of these groups", a k-of-n range)."""
     out = []
     for t in texts:
@@ -389,8 +402,11 @@ def cfa_table(text: str) -> dict:
             continue
         nm = _CFA_REQ.match(nxt)
         after = lines[k + 2] if k + 2 < len(lines) else ""
-        starts_set = code is not None or (nm is not None and nm.group(1) == "1") or nxt.startswith("There are no") or (
-            nxt.startswith("- ") and nm is None and not (_CFA_ITEM.match(after) and _CFA_ITEM.match(after).group(1) == "b")
+        starts_set = (
+            code is not None
+            or (nm is not None and nm.group(1) == "1")
+            or nxt.startswith("There are no")
+            or (nxt.startswith("- ") and nm is None and not (_CFA_ITEM.match(after) and _CFA_ITEM.match(after).group(1) == "b"))
         )
         if current_req is not None and (ln.startswith(" ") or not starts_set):
             # a requirement (or its last item) continued on the next line
@@ -415,18 +431,15 @@ def cfa_table(text: str) -> dict:
             "requirements_text": [squash(unbold(r["text"])) for r in reqs],
             "choose": {str(k + 1): c for k, r in enumerate(reqs) if (c := _cfa_choose(r["text"])) is not None},
             "distinct": {
-                str(k + 1): d for k, r in enumerate(reqs)
-                if (d := _cfa_distinct([unbold(r["text"])] + [it["text"] for it in r["items"]]))
+                str(k + 1): d for k, r in enumerate(reqs) if (d := _cfa_distinct([unbold(r["text"])] + [it["text"] for it in r["items"]]))
             },
             "different": {
-                str(k + 1): names for k, r in enumerate(reqs)
-                if (names := re.findall(r"\bdifferent (customers|occasions)\b", r["text"]))
+                str(k + 1): names for k, r in enumerate(reqs) if (names := re.findall(r"\bdifferent (customers|occasions)\b", r["text"]))
             },
             "ranges": sum(1 for r in reqs if r["items"]),
             "range_items": sum(len(r["items"]) for r in reqs),
             "range_items_text": {
-                str(k + 1): [f"{it['letter']} {squash(unbold(it['text']))}" for it in r["items"]]
-                for k, r in enumerate(reqs) if r["items"]
+                str(k + 1): [f"{it['letter']} {squash(unbold(it['text']))}" for it in r["items"]] for k, r in enumerate(reqs) if r["items"]
             },
         }
     return table
@@ -467,8 +480,15 @@ def ncfe_table(text: str) -> dict:
         if m:
             uid = m.group(1)
             if uid not in units:
-                units[uid] = {"title": m.group(2), "reference": m.group(3), "outcomes": [], "guidance_refs": [],
-                              "guidance_text": [], "summary": [], "facts": {}}
+                units[uid] = {
+                    "title": m.group(2),
+                    "reference": m.group(3),
+                    "outcomes": [],
+                    "guidance_refs": [],
+                    "guidance_text": [],
+                    "summary": [],
+                    "facts": {},
+                }
                 mode = "summary"  # the first time a unit is named: its summary
             else:
                 mode = None if mode == "summary" else mode if mode == "guidance_text" else None
@@ -554,7 +574,7 @@ def ncfe_table(text: str) -> dict:
                 mm = lone or row
                 guidance_refs.append(f"{mm.group(1)}.{mm.group(2)}")
                 if row:
-                    u["guidance_text"].append(s[row.end():])
+                    u["guidance_text"].append(s[row.end() :])
             elif layout == "column":
                 mode = "guidance_text"  # the texts of the column of refs
                 u["guidance_text"].append(s)
@@ -588,16 +608,20 @@ def ncfe_table(text: str) -> dict:
 
 
 def ncfe_qualification(text: str) -> dict:
-    """"Things you need to know", the rules of combination and the groups of units."""
+    """The facts under "Things you need to know", the rules of combination and the groups of units."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     out: dict = {"groups": {}}
     facts = {
-        "Qualification number (QN)": "number", "Aim reference": "aim_reference",
-        "Total Qualification Time (TQT)": "tqt", "Guided learning hours (GLH)": "glh",
-        "Credit value": "credits", "Level": "level", "Assessment requirements": "assessment",
+        "Qualification number (QN)": "number",
+        "Aim reference": "aim_reference",
+        "Total Qualification Time (TQT)": "tqt",
+        "Guided learning hours (GLH)": "glh",
+        "Credit value": "credits",
+        "Level": "level",
+        "Assessment requirements": "assessment",
     }
     start = lines.index("Things you need to know")
-    for ln in lines[start:start + 12]:
+    for ln in lines[start : start + 12]:
         key, _, value = ln.partition(": ")
         if key in facts and value:
             name = facts[key]

@@ -78,8 +78,10 @@ def test_tables_are_current_with_the_seeds(tmp_path):
 def test_repairs_are_noted_in_the_specs():
     for body, pairs in REPAIRS.items():
         comments = "\n".join(
-            ln for f in sorted((ROOT / "specs" / body).rglob("*.specc"))
-            for ln in f.read_text(encoding="utf-8").splitlines() if ln.lstrip().startswith("#")
+            ln
+            for f in sorted((ROOT / "specs" / body).rglob("*.specc"))
+            for ln in f.read_text(encoding="utf-8").splitlines()
+            if ln.lstrip().startswith("#")
         )
         for seed_form, _ in pairs:
             assert REPAIR_NOTES[seed_form] in comments, seed_form
@@ -122,7 +124,7 @@ def test_cityandguilds_unit(specs, uid, row):
     assert matched == row["demands"]
     assert [norm(t.value) for t in u.evidence_guide_notes] == row["evidence_lead_in"]
     assert len(u.evidence_guide) == row["evidence_rows"]
-    for r, refs, paras in zip(u.evidence_guide, row["evidence_row_refs"], row["evidence_row_text"]):
+    for r, refs, paras in zip(u.evidence_guide, row["evidence_row_refs"], row["evidence_row_text"], strict=True):
         named = re.findall(r"\d+\.\d+", refs.replace(",", ", "))
         if named:
             assert list(r.criteria) == named, refs
@@ -186,7 +188,8 @@ def test_cfa_requirement_set(specs, rid, row):
     assert sum(len(rg.items) for rg in ranges) == row["range_items"]
     got = {
         str(k + 1): [f"{it.letter} {norm(it.text.value)}" for rg in r.ranges for it in rg.items]
-        for k, r in enumerate(rs.requirements) if r.ranges
+        for k, r in enumerate(rs.requirements)
+        if r.ranges
     }
     want = {k: [repaired("cfa", t) for t in v] for k, v in row["range_items_text"].items()}
     assert got == want
@@ -225,7 +228,12 @@ def test_cityandguilds_qualifications(specs):
     for number, row in table.items():
         q = spec.qualification(number)
         assert (q.number, norm(q.title), q.reference, q.glh, q.tqt) == (
-            number, norm(row["title"]), row["reference"], row["glh"], row["tqt"])
+            number,
+            norm(row["title"]),
+            row["reference"],
+            row["glh"],
+            row["tqt"],
+        )
         rules = {type(r).__name__: r for r in q.rules}
         assert rules["MinTotal"].credits == row["minimum"]
         assert list(rules["Mandatory"].units) == row["mandatory"]
@@ -260,7 +268,13 @@ def test_ncfe_qualification(specs):
     row = load("ncfe-qualification")
     (q,) = spec.qualifications
     assert (q.reference, q.aim_reference, q.tqt, q.glh, q.credits, q.level.n) == (
-        row["number"], row["aim_reference"], row["tqt"], row["glh"], row["credits"], row["level"])
+        row["number"],
+        row["aim_reference"],
+        row["tqt"],
+        row["glh"],
+        row["credits"],
+        row["level"],
+    )
     assert norm(q.assessment.value) == row["assessment"]
     groups = {g.id: g for g in spec.groups}
     for letter, group in row["groups"].items():
@@ -271,9 +285,13 @@ def test_ncfe_qualification(specs):
     rules = {type(r).__name__ + getattr(r, "op", ""): r for r in q.rules}
     assert rules["MinTotal"].credits == row["minimum"]
     assert (rules["CreditsFromexactly"].credits, rules["CreditsFromexactly"].sources) == (
-        row["exactly"]["credits"], (f"group_{row['exactly']['group'].lower()}",))
+        row["exactly"]["credits"],
+        (f"group_{row['exactly']['group'].lower()}",),
+    )
     assert (rules["CreditsFromat_least"].credits, rules["CreditsFromat_least"].sources) == (
-        row["at_least"]["credits"], (f"group_{row['at_least']['group'].lower()}",))
+        row["at_least"]["credits"],
+        (f"group_{row['at_least']['group'].lower()}",),
+    )
     assert rules["Remaining"].sources == tuple(f"group_{x.lower()}" for x in row["remaining"])
 
 
