@@ -2,11 +2,12 @@
 """Count the seed documents into tests/seed_tables/*.json.
 
 Reads the three seed texts in ``../shared/seeds/`` (relative to the repository)
-and writes, per unit or requirement set, what the seed prints: outcomes,
-criteria (full text), the quantities the handbook prints in bold, evidence-guide
-rows, NCFE assessment-guidance rows, CfA requirements and their lettered range
-items (full text).  Nothing here reads specs/: the tables are what the specs are
-checked against (tests/test_seed_tables.py).
+and writes, per unit, requirement set or qualification, what the seed prints:
+outcomes, criteria and explanations (full text), the quantities the handbook
+prints in bold, evidence-guide rows, NCFE assessment-guidance rows, CfA
+requirements and their lettered range items (full text), the qualifications'
+figures and rules.  Nothing here reads specs/: the tables are what the specs
+are checked against (tests/test_seed_tables.py).
 
     python scripts/seed_tables.py [--seeds DIR] [--out DIR] [--check]
 
@@ -15,9 +16,10 @@ what the seeds give.
 
 The seeds are PDF-to-text conversions.  The parsers remove only layout:
 repeated page headers ("Unit 001 <title>", "(cont'd)"), ``**bold**`` markers,
-line breaks inside a paragraph, and NCFE OCR debris (bullet glyphs, a lost
-decimal point in a criterion number, criterion numbers printed in a column of
-their own).  Each such repair is listed in docs/transcription.md.
+line breaks inside a paragraph, and OCR debris (bullet glyphs, a lost decimal
+point in a criterion number, numbers printed in a column of their own, a lost
+requirement number or item letter, given by position).  docs/transcription.md
+("Seed tables") lists every rule.
 """
 
 from __future__ import annotations
@@ -667,12 +669,20 @@ BODIES = {
 }
 
 
+class SeedLayoutError(Exception):
+    """A seed text not in the layout the parsers read."""
+
+
 def tables(seeds: Path) -> dict[str, str]:
-    """file name -> JSON text, for every body."""
+    """file name -> JSON text, for every table."""
     out = {}
-    for body, (name, fn) in BODIES.items():
+    for table, (name, fn) in BODIES.items():
         text = (seeds / name).read_text(encoding="utf-8")
-        out[f"{body}.json"] = json.dumps(fn(text), ensure_ascii=False, indent=1) + "\n"
+        try:
+            data = fn(text)
+        except (AssertionError, StopIteration, ValueError, KeyError, IndexError, AttributeError) as e:
+            raise SeedLayoutError(f"{seeds / name}: layout not understood ({table}): {e!r}") from e
+        out[f"{table}.json"] = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     return out
 
 
@@ -687,7 +697,12 @@ def main(argv: list[str] | None = None) -> int:
         print("no seeds: ../shared/seeds not found (use --seeds DIR)", file=sys.stderr)
         return 2
     stale = []
-    for name, text in tables(seeds).items():
+    try:
+        fresh = tables(seeds)
+    except (OSError, SeedLayoutError) as e:
+        print(f"seed_tables: {e}", file=sys.stderr)
+        return 2
+    for name, text in fresh.items():
         path = args.out / name
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
