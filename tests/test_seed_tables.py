@@ -323,6 +323,16 @@ def test_the_table_script_reads_the_seed_layout():
     )["communication_using_customer_service_language"]
     assert cfa["requirement_numbers"] == [1, 2, 3] and cfa["unnumbered"] == [2]
     assert cfa["range_items_text"] == {"3": ["a One", "b Two, letter lost", "l Ell"]}
+    nc = seed_tables.ncfe_table(
+        " Unit 01 A unit (L/506/2083)\nSummary text.\nGuided learning hours: 25\nCredit value: 3\nLevel: 1\n"
+        "This unit is mandatory\n Unit 01 A unit (L/506/2083)\nThe learner will:\n1\nKnow things\nThe learner can:\n"
+        "State one\nState two, whose line\nruns on\n1.1\n1.2\n13 State three\ne e e . e e Y\n"
+        "Assessment guidance\nAssessment criteria:\n1.1\n13\nFirst text.\nSecond text.\n"
+    )["01"]
+    assert nc["outcome_titles"] == {"1": "Know things"}
+    assert nc["criteria_text"] == {"1.1": "State one", "1.2": "State two, whose line runs on", "1.3": "State three"}
+    assert (nc["glh"], nc["credits"], nc["level"], nc["status"], nc["summary"]) == (25, 3, 1, "mandatory", "Summary text.")
+    assert nc["guidance_refs"] == ["1.1", "1.3"] and nc["guidance_text"] == "First text. Second text."
 
 
 def test_the_table_script_check_mode(tmp_path, capsys):
