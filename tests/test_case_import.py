@@ -256,6 +256,15 @@ def test_wrong_types_are_located(tmp_path, specs):
     assert specc_main(["check", str(tmp_path)]) == 0
 
 
+def test_unhashable_values_in_a_rule_are_refused_not_a_crash(tmp_path, specs):
+    """Found by the mutation fuzz: a rule's `op` as a list (unhashable)."""
+    pkg = copy.deepcopy(_small_package(specs))
+    pkg["extensions"]["specc"]["rules"]["4411-30"][0] = {"kind": "credits_from", "op": [], "credits": 3, "sources": ["001"]}
+    res = _import(tmp_path, {"p.json": json.dumps(pkg, indent=2)})
+    assert not any(d.is_error for d in res.diagnostics)
+    assert any(d.code.startswith("WC") and "rule 1 of qualification 4411-30" in d.message for d in res.diagnostics)
+
+
 def test_cycles_in_is_child_of(tmp_path, specs):
     pkg = copy.deepcopy(_small_package(specs))
     units = [i for i in pkg["CFItems"] if i["CFItemType"] == "Assessment Criterion"][:2]

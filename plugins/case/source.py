@@ -37,8 +37,11 @@ def text(s: str) -> str:
     return '"""\n' + s.replace("\\", "\\\\") + '\n"""'
 
 
-def slug(s: str, prefix: str) -> str:
-    out = re.sub(r"[^A-Za-z0-9]+", "_", unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()).strip("_").lower()[:60].strip("_")
+def slug(s: str, prefix: str, limit: int = 60) -> str:
+    """An id from a text: ASCII words joined by ``_``, at most ``limit``
+    characters (an aliased id ``alias.id`` stays within the 100-character
+    limit on ids, E070)."""
+    out = re.sub(r"[^A-Za-z0-9]+", "_", unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()).strip("_").lower()[:limit].strip("_")
     if not out:
         return prefix
     return out if NAME.fullmatch(out) else f"{prefix}_{out}"
@@ -299,7 +302,7 @@ class Writer:
                 continue
             pkg, item = other
             ref = a.ext.get("ref")
-            alias = ref.split(".")[0] if isinstance(ref, str) and "." in ref and NAME.fullmatch(ref.split(".")[0]) else slug(self.doc_ids[pkg.doc_identifier], "doc")
+            alias = ref.split(".")[0] if isinstance(ref, str) and "." in ref and NAME.fullmatch(ref.split(".")[0]) else slug(self.doc_ids[pkg.doc_identifier], "doc", 30)
             self.imports[alias] = file_name(self.doc_ids[pkg.doc_identifier])
             rid = item.ext.get("id") if isinstance(item.ext.get("id"), str) and NAME.fullmatch(item.ext["id"]) else slug(item.statement, "requirements")
             out.append(f"{alias}.{rid}")
@@ -546,7 +549,7 @@ def _rule(r) -> str | None:
         return f"maximum {r['credits']} credits"
     if kind == "mandatory" and _refs(r.get("units")):
         return f"mandatory {_refs(r['units'])}"
-    if kind == "credits_from" and r.get("op") in _QUANT and _count(r.get("credits"), 0) and _refs(r.get("sources")):
+    if kind == "credits_from" and isinstance(r.get("op"), str) and r["op"] in _QUANT and _count(r.get("credits"), 0) and _refs(r.get("sources")):
         return f"{_QUANT[r['op']]} {r['credits']} credits from {_refs(r['sources'])}"
     if kind == "remaining" and _refs(r.get("sources")):
         return f"remaining credits from {_refs(r['sources'])}"
