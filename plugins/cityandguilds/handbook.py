@@ -44,7 +44,7 @@ def unit_table(spec: ir.Spec) -> rst.RST:
             )
         )
     widths = (8, 30, 12, *[9] * len(quals), 6, 7, 9)
-    return rst.table(head, rows, widths)
+    return rst.table(head, rows, widths, css="structure")
 
 
 def tqt_table(spec: ir.Spec) -> rst.RST:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
-
 from specc import ir, prose
 from specc.vocab import EVIDENCE_METHODS
 
@@ -73,8 +71,29 @@ def status(q: ir.Qualification, u: ir.Unit, mandatory: str = "M", optional: str 
 
 
 def document_fields(spec: ir.Spec) -> RST:
+    """The fields under the title, which make the printed cover: awarding
+    body, qualification numbers, version and date."""
     d = spec.document
-    return field_list([("Awarding body", d.body.name), ("Version", d.version), ("Published", prose.date(d.published))])
+    numbers = qualification_numbers(spec)
+    return field_list(
+        [
+            ("Awarding body", d.body.name),
+            ("Qualification number" if len(numbers) == 1 else "Qualification numbers", ", ".join(numbers)),
+            ("Version", d.version),
+            ("Published", prose.date(d.published)),
+        ]
+    )
+
+
+def qualification_numbers(spec: ir.Spec) -> list[str]:
+    """Each qualification's number, with its regulator reference where it has
+    both ("4411-30 (500/9719/2)")."""
+    out = []
+    for q in spec.qualifications:
+        ids = [x for x in (q.number, q.reference) if x]
+        if ids:
+            out.append(ids[0] + (f" ({ids[1]})" if len(ids) > 1 and ids[1] != ids[0] else ""))
+    return out
 
 
 def history_table(spec: ir.Spec) -> RST:
@@ -139,7 +158,9 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
         said = [" ".join(n.plain.split()) for n in row.notes]
         for r in row.reuse:
             if r.note is not None and any(" ".join(r.note.plain.split()) in n for n in said):
-                r = attrs.evolve(r, note=None)  # the row's own text already says it
+                # the row's own published words already say it (their mentions
+                # of units and criteria become links: see links.py)
+                continue
             cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
     return table(head, rows, (18, 82))

@@ -163,8 +163,7 @@ def table(header: Sequence[object], rows: Sequence[Sequence[object]], widths: Se
     """A ``list-table``; cells may be multi-block RST.  Empty cells stay empty."""
     cap = f" {escape(title)}" if title else ""
     lines = [f".. list-table::{cap}", "   :header-rows: 1"]
-    if widths:
-        lines.append("   :widths: " + " ".join(str(w) for w in widths))
+    lines.append("   :widths: " + " ".join(str(w) for w in fit_widths(widths or [1] * len(header))))
     if css:
         lines.append(f"   :class: {css}")
     lines.append("")
@@ -175,7 +174,23 @@ def table(header: Sequence[object], rows: Sequence[Sequence[object]], widths: Se
     return RST("\n".join(lines))
 
 
-def contents(title: str = "Contents", depth: int = 2) -> RST:
+# docutils' ODT writer makes a column ``width / 12`` inches wide: the A4 text
+# width of templates/styles.odt (210 mm less 2 x 20 mm = 170 mm) is 80 twelfths
+TEXT_WIDTH_TWELFTHS = 80
+
+
+def fit_widths(widths: Sequence[int], total: int = TEXT_WIDTH_TWELFTHS) -> list[int]:
+    """Relative column widths scaled to ``total`` (whole numbers, each at
+    least 1, summing to at most ``total``), so a table's columns fit the ODT's
+    text width; HTML keeps the same proportions."""
+    whole = sum(widths)
+    out = [max(1, (w * total) // whole) for w in widths]
+    while sum(out) > total:
+        out[out.index(max(out))] -= 1
+    return out
+
+
+def contents(title: str = "Contents", depth: int = 1) -> RST:
     return RST(f".. contents:: {escape(title)}\n   :depth: {depth}")
 
 
