@@ -93,8 +93,9 @@ def read(path: Path | str) -> list[Page]:
 
 def problems(pages: list[Page], title: str, min_fill: float = 0.2) -> list[str]:
     """What breaks the print rules: a page (not the cover) without the
-    running header (the document's title) or "Page x of y"; a heading as the
-    last thing on a page; a page less than ``min_fill`` full that is not the
+    running header (the document's title) or "Page x of y"; a heading, or a
+    line introducing what follows ("The learner can:"), as the last thing on
+    a page; a page less than ``min_fill`` full that is not the
     last page of a chapter or unit (the next page starts one) or of the
     document."""
     out = []
@@ -114,6 +115,8 @@ def problems(pages: list[Page], title: str, min_fill: float = 0.2) -> list[str]:
             continue
         if page.body[-1].heading:
             out.append(f"page {page.number}: ends with a heading ({page.body[-1].text!r})")
+        elif page.body[-1].text.endswith(":") and i < n - 1:
+            out.append(f"page {page.number}: ends with an introduction to what follows ({page.body[-1].text!r})")
         last_of_chapter = i == n - 1 or pages[i + 1].starts_chapter
         if page.fill < min_fill and not last_of_chapter:
             out.append(f"page {page.number}: {page.fill:.0%} full ({page.body[-1].text!r})")
@@ -124,3 +127,26 @@ def words(s: str) -> str:
     """Text for comparing: whitespace collapsed, hyphenation and layout
     spacing ignored."""
     return re.sub(r"\s+", " ", s).strip()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_print(html: Path, pdf: Path) -> Path:
+    """Print ``html`` to ``pdf`` with headless Chromium (Debian's package), as
+    a reader's browser would, without the browser's own header and footer."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("chromium") or CHROMIUM
+    with tempfile.TemporaryDirectory(prefix="specc-chromium-") as profile:
+        subprocess.run(
+            [
+                exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri(),
+            ],
+            check=True, capture_output=True, timeout=120,
+        )
+    return pdf

@@ -76,7 +76,15 @@ def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
 
 
 def render(spec: ir.Spec, options: dict) -> str:
-    return h.render(TEMPLATES, spec, glance=glance(spec), unit_table=unit_table(spec), tqt_table=tqt_table(spec), explained=explained)
+    return h.render(
+        TEMPLATES,
+        spec,
+        glance=glance(spec),
+        unit_table=unit_table(spec),
+        tqt_table=tqt_table(spec),
+        explained=explained,
+        evidence_types=h.evidence_types(spec),
+    )
 
 
 @hookimpl

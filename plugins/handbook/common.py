@@ -20,6 +20,7 @@ from .rst import (
     enumerated,
     escape,
     field_list,
+    lead,
     reuse,
     strong,
     table,
@@ -105,10 +106,10 @@ def rules_prose(spec: ir.Spec, q: ir.Qualification, who: str = "learners") -> RS
     """"To achieve the … learners must achieve:" and a bullet per rule, then
     the barred pairs that apply."""
     name = q.title + (f" ({q.number})" if q.number and q.number not in q.title else "")
-    parts = [RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:"), bullets(prose.rules(spec, q))]
+    parts = [lead(RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:")), bullets(prose.rules(spec, q))]
     barred = prose.barred_pairs(spec, q.units)
     if barred:
-        parts += [RST("The following combinations of units are barred:"), bullets(barred)]
+        parts += [lead("The following combinations of units are barred:"), bullets(barred)]
     return RST("\n\n".join(parts))
 
 
@@ -193,6 +194,47 @@ def guidance_table(u: ir.Unit) -> RST:
             entries.setdefault(id(g), (g, []))[1].append(c.ref)
     ordered = sorted(entries.values(), key=lambda e: (e[0].span.line, e[0].span.col))
     return table(("Assessment criteria", "Assessment guidance"), [(", ".join(refs), text(g.text)) for g, refs in ordered], (18, 82))
+
+
+def environments(spec: ir.Spec) -> list[tuple[str, list[str]]]:
+    """Where evidence may come from and whether simulation is allowed, as the
+    spec's qualifications and units say it: each distinct statement once,
+    with who it applies to ("the Level 1 Award ...", "unit 001")."""
+    out: dict[str, list[str]] = {}
+    for q in spec.qualifications:
+        said = environment(q.environment)
+        if said:
+            out.setdefault(said, []).append(q.title)
+    units = own_units(spec)
+    for u in units:
+        said = environment(u.environment)
+        if said:
+            out.setdefault(said, []).append(f"unit {u.label}")
+    every = [f"unit {u.label}" for u in units]
+    return [(said, ["every unit"] if who == every and len(every) > 1 else who) for said, who in out.items()]
+
+
+def evidence_types(spec: ir.Spec) -> list[str]:
+    """The evidence the document names, then the methods the spec defines
+    itself, as labels."""
+    labels = method_labels(spec)
+    ids = list(spec.document.evidence_methods)
+    ids += [m.id for m in spec.methods if not m.builtin and m.id not in ids]
+    return [labels.get(m, m) for m in ids]
+
+
+def applies_to(who: Sequence[str]) -> str:
+    """"units 001, 002 and 003" from ["unit 001", "unit 002", "unit 003"]."""
+    units = [w[len("unit "):] for w in who if w.startswith("unit ")]
+    others = [w for w in who if not w.startswith("unit ")]
+    parts = list(others)
+    if units:
+        parts.append(("unit " if len(units) == 1 else "units ") + _and(units))
+    return _and(parts)
+
+
+def _and(words: Sequence[str]) -> str:
+    return "".join(words) if len(words) <= 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def environment(env: ir.Environment) -> str | None:

@@ -115,6 +115,22 @@ def heading(title: object, level: int, target: str | None = None) -> RST:
     return RST(f"{head}{t}\n{line}")
 
 
+def lead(value: object) -> RST:
+    """A paragraph that introduces what follows ("The learner can:"), kept on
+    the same printed page as it (class ``keep-with-next``)."""
+    body = value if isinstance(value, RST) else escape(value)
+    return RST(f".. class:: keep-with-next\n\n{body}")
+
+
+def keep_last_with_next(blocks: RST) -> RST:
+    """Prose blocks whose last block is kept with what follows it (blocks are
+    separated by blank lines; none has a blank line inside)."""
+    if not blocks:
+        return blocks
+    head, sep, last = blocks.rpartition("\n\n")
+    return RST(head + sep + lead(RST(last)))
+
+
 def target_name(*parts: str) -> str:
     """A reference name: letters, digits, ``.`` and ``-`` only."""
     return "-".join(re.sub(r"[^A-Za-z0-9.]+", "-", p).strip("-.") for p in parts if p)
@@ -239,15 +255,17 @@ def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:
     """A numbered evidence requirement: its text, then each range with a plain
     statement of what is required (all of them, or k of n), distinct counts,
     permitted methods and ``different`` conditions."""
-    blocks = [text(r.text)]
+    said = text(r.text)
+    # text that introduces its ranges ("... caused you to:") stays with them
+    blocks = [keep_last_with_next(said) if r.ranges and r.text.plain.rstrip().endswith(":") else said]
     for rg in r.ranges:
         n = len(rg.items)
         if rg.choose is None:
-            lead = {1: "The following is required:", 2: "Both of the following are required:"}.get(n, f"All {prose.number_word(n)} of the following are required:")
+            say = {1: "The following is required:", 2: "Both of the following are required:"}.get(n, f"All {prose.number_word(n)} of the following are required:")
         else:
             verb = "is" if rg.choose == 1 else "are"
-            lead = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} {verb} required:"
-        blocks.append(strong(lead))
+            say = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} {verb} required:"
+        blocks.append(lead(strong(say)))
         # letters as published (a gap or a repeat is the source's): a plain list
         blocks.append(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}.") + " " + _hang(text(it.text), 2) for it in rg.items))
     for d in r.distinct:
@@ -300,7 +318,7 @@ def environment(folder: str):
         finalize=_finalize,
     )
     env.globals.update(
-        heading=heading, field_list=field_list, table=table, text=text, escape=escape, strong=strong,
+        heading=heading, lead=lead, field_list=field_list, table=table, text=text, escape=escape, strong=strong,
         enumerated=enumerated, bullets=bullets, ref=ref, target_def=target_def, contents=contents,
         criterion_target=criterion_target, unit_target=unit_target, demand=demand, reuse=reuse,
         requirements=requirements, prose=prose, RST=RST,
