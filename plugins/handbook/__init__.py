@@ -57,7 +57,7 @@ def _settings(warnings: io.StringIO, **extra) -> dict:
         "input_encoding": "utf-8",
         "traceback": True,
         "datestamp": None,
-        "toc_backlinks": "none",
+        "toc_backlinks": False,  # (the string "none" would print a link to a missing #top)
         "smart_quotes": False,
         **extra,
     }
@@ -175,12 +175,15 @@ def _formats(options: dict) -> tuple[str, ...]:
 
 
 def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
-    """(style name, RST source) for ``spec``: the style named by ``--style``,
-    else the one for the spec's body, else the generic layout."""
+    """(style name, RST source) for ``spec``: the style named by ``--style``
+    (``generic`` names the plain layout), else the one for the spec's body,
+    else the generic layout."""
+    if options.get("style") == "generic":
+        return "generic", render_generic(spec, options)
     styles = plugins.handbook_styles()
     style = plugins.style_for(styles, spec, options.get("style"))
     if options.get("style") and style is None:
-        raise OptionError(f"no handbook style named {options['style']!r} (have: {', '.join(styles)})")
+        raise OptionError(f"no handbook style named {options['style']!r} (have: {', '.join([*styles, 'generic'])})")
     if style is None:
         return "generic", render_generic(spec, options)
     return style.name, style.render(spec, options)

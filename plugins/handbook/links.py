@@ -17,7 +17,7 @@ from specc import ir
 
 from .rst import criterion_target, unit_target
 
-_SKIP = ("reference", "title", "literal", "literal_block", "target", "raw", "comment", "field_name")
+_SKIP = ("reference", "title", "subtitle", "literal", "literal_block", "target", "raw", "comment", "field_name")
 
 
 def link_mentions(doc, spec: ir.Spec) -> int:
