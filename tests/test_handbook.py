@@ -147,6 +147,40 @@ def test_reuse_links_are_cross_references(specs, built):
     assert links > 10
 
 
+def test_evidence_guide_says_each_reuse_link_once_and_links_it(specs, built):
+    """Unit 106's row prints its reuse links in its published words; no
+    generated sentence repeats them, and the words link to the criteria."""
+    spec = by_body(specs, "cityandguilds")
+    _, tree = built[spec.document.id]
+    checked = 0
+    for u in spec.units:
+        if not u.evidence_guide:
+            continue
+        sec = section_of(tree, rst.unit_target(u))
+        table = sec.xpath('.//table[.//th[normalize-space()="Possible forms of evidence"]]')[-1]
+        for row, tr in zip(u.evidence_guide, table.xpath("./tbody/tr"), strict=True):
+            cell = tr.xpath("./td")[1]
+            paras = [squash(p.text_content()) for p in cell.xpath(".//p")]
+            assert len(paras) == len(set(paras)), (u.id, row.criteria)
+            hrefs = set(cell.xpath(".//a/@href"))
+            for r in row.reuse:
+                other = spec.unit(r.unit) if r.unit else u
+                for ref in r.criteria:
+                    if other is not None and other.criterion(ref) is not None:
+                        assert "#" + rst.criterion_target(other, ref).replace(".", "-") in hrefs, (u.id, r)
+                        checked += 1
+                said = r.note is not None and any(squash(r.note.plain) in p for p in paras)
+                generated = [p for p in paras if p.startswith(rst_lead_of(r))]
+                assert not (said and generated), (u.id, generated)
+    assert checked >= 6  # unit 106's row alone names six criteria of units 103, 107 and 110
+
+
+def rst_lead_of(r) -> str:
+    from specc_plugins.handbook import common
+
+    return squash(common.row_reuse_lead(r))
+
+
 def test_cityandguilds_structure_prose_and_unit_table(specs, built):
     spec = by_body(specs, "cityandguilds")
     _, tree = built[spec.document.id]

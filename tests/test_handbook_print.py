@@ -105,7 +105,7 @@ def link_targets(reader: pypdf.PdfReader) -> list[tuple[int, str]]:
 
 def check_layout(pdf_path: Path | list, title: str) -> list[layout.Page]:
     pages = pdf_path if isinstance(pdf_path, list) else layout.read(pdf_path)
-    assert len(pages) > 3
+    assert pages
     assert layout.problems(pages, title) == []
     return pages
 
@@ -259,13 +259,14 @@ def check_odt(odt: Path) -> None:
     assert round(page["page-width"]) == 210 and round(page["page-height"]) == 297
     text_width = page["page-width"] - page["margin-left"] - page["margin-right"]
     assert round(text_width) == 170
-    assert widths and all(w <= text_width + 0.01 for w in widths), (max(widths), text_width)
+    assert all(w <= text_width + 0.01 for w in widths), (max(widths), text_width)
     assert "Liberation Sans" in faces and not faces & {"Nimbus Roman No9 L", "DejaVu Sans"}
 
 
 def test_odt_is_a4_in_the_house_font_with_tables_inside_the_margins(small, small_out):
     folder, _ = small_out
     check_odt(folder / f"{small.document.id}.odt")
+    assert len(odt_page_and_tables(folder / f"{small.document.id}.odt")[1]) >= 5
 
 
 def test_table_widths_fit_the_odt_text_width():
@@ -330,7 +331,8 @@ def test_every_spec_in_every_style_keeps_the_print_rules(specs, style, tmp_path)
         reader = pypdf.PdfReader(path)
         marks = outline(reader)
         top = [t for level, t, _ in marks if level == 1]
-        assert top == ["Contents", *chapter_titles((folder / f"{sid}.html").read_bytes())], (sid, style)
+        chapters = chapter_titles((folder / f"{sid}.html").read_bytes())
+        assert top == (["Contents"] if chapters else []) + chapters, (sid, style)
         named = {k for k in reader.named_destinations}
         assert all(dest in named for _, dest in link_targets(reader)), (sid, style)
         if style != "cfa":
@@ -359,6 +361,9 @@ def test_browser_printing_of_every_spec(specs, tmp_path):
 
 @pytest.mark.slow
 def test_every_odt_is_a4_with_tables_inside_the_margins(specs, tmp_path):
+    tables = 0
     for sid, spec in specs.items():
         folder = emit(spec, tmp_path / sid, {"handbook_formats": "odt"})
         check_odt(folder / f"{sid}.odt")
+        tables += len(odt_page_and_tables(folder / f"{sid}.odt")[1])
+    assert tables > 20

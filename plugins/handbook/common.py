@@ -153,10 +153,12 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
     rows = []
     for row in u.evidence_guide:
         cell = []
-        if row.methods:
-            cell.append(RST(strong(", ".join(labels.get(m, m) for m in row.methods))))
-        cell += [text(n) for n in row.notes]
         said = [" ".join(n.plain.split()) for n in row.notes]
+        methods = ", ".join(labels.get(m, m) for m in row.methods)
+        paragraphs = [b.text for n in row.notes for b in n.blocks if isinstance(b, ir.Paragraph)]
+        if methods and not any(_same(methods, p) for p in paragraphs):
+            cell.append(RST(strong(methods)))  # unless a note already says just that
+        cell += [text(n) for n in row.notes]
         for r in row.reuse:
             if r.note is not None and any(" ".join(r.note.plain.split()) in n for n in said):
                 # the row's own published words already say it (their mentions
@@ -165,6 +167,10 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
             cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
     return table(head, rows, (18, 82))
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().rstrip(".").casefold() == b.strip().rstrip(".").casefold()
 
 
 def row_reuse_lead(r: ir.Reuse) -> str:

@@ -98,7 +98,8 @@ def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, 
             out.append(s[pos:upto])
 
     for m in pattern.finditer(s):
-        if m.group("unit"):
+        found = m.groupdict()
+        if found["unit"]:
             emit_plain(m.start())
             pos = m.start()
             for n in re.finditer(r"\d[\w.-]*", m.group(0)):
@@ -113,7 +114,7 @@ def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, 
                 pos = start + len(label)
                 current = u
             continue
-        if m.group("crit") and current is not None:
+        if found["crit"] and current is not None:
             for n in re.finditer(r"\d+\.\d+", m.group(0)):
                 refid = _id(criterion_target(current, n.group(0)))
                 if refid not in ids:
@@ -123,7 +124,7 @@ def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, 
                 out.append((n.group(0), refid))
                 pos = start + len(n.group(0))
             continue
-        if m.group("glossary") and glossary is not None and not in_glossary:
+        if found.get("glossary") and glossary is not None and not in_glossary:
             emit_plain(m.start())
             out.append((m.group(0), glossary))
             pos = m.end()

@@ -176,7 +176,10 @@ def bullets(items: Sequence[object]) -> RST:
 
 
 def table(header: Sequence[object], rows: Sequence[Sequence[object]], widths: Sequence[int] | None = None, title: object = None, css: str | None = None) -> RST:
-    """A ``list-table``; cells may be multi-block RST.  Empty cells stay empty."""
+    """A ``list-table``; cells may be multi-block RST.  Empty cells stay empty;
+    no rows, no table (docutils refuses a table of headers only)."""
+    if not rows:
+        return RST("")
     cap = f" {escape(title)}" if title else ""
     lines = [f".. list-table::{cap}", "   :header-rows: 1"]
     lines.append("   :widths: " + " ".join(str(w) for w in fit_widths(widths or [1] * len(header))))
