@@ -125,6 +125,19 @@ def test_pdf_keeps_the_print_rules(small, small_pages):
     assert pages[structure - 1].width > pages[structure - 1].height
 
 
+def check_glossary_header_repeats(pages: list[layout.Page]) -> None:
+    start = heading_page(pages, "Glossary of terms")
+    end = heading_page(pages, "Version history")
+    assert end - start >= 2  # the fixture's glossary table runs over pages
+    for page in pages[start - 1 : end - 1]:
+        heads = [line.text for line in page.body[:3]]
+        assert "Term Definition" in heads, (page.number, heads)
+
+
+def test_table_header_rows_repeat_on_every_page(small_pages):
+    check_glossary_header_repeats(small_pages)
+
+
 def test_browser_prints_the_same_rules(small, small_out, tmp_path):
     if not (shutil.which("chromium") or Path(layout.CHROMIUM).exists()):
         pytest.skip("Debian's chromium is not installed")
@@ -132,6 +145,7 @@ def test_browser_prints_the_same_rules(small, small_out, tmp_path):
     printed = layout.browser_print(folder / f"{small.document.id}.html", tmp_path / "browser.pdf")
     pages = check_layout(printed, small.document.title)
     assert any(p.width > p.height for p in pages)  # the landscape structure pages
+    check_glossary_header_repeats(pages)
     text = squash(" ".join(p.text for p in pages))
     for u in small.units:
         for c in u.criteria:
