@@ -152,6 +152,17 @@ def test_browser_prints_the_same_rules(small, small_out, tmp_path):
             assert f"{c.ref} {squash(c.statement)}" in text
 
 
+def test_requirements_keep_their_published_numbers(small, tmp_path):
+    folder = emit(small, tmp_path, {"handbook_formats": "pdf", "style": "cfa"})
+    text = squash(" ".join(p.text for p in layout.read(folder / f"{small.document.id}.pdf")))
+    for rs in small.requirement_sets:
+        for r in rs.requirements:
+            assert f"{r.number}. {squash(r.text.plain)}" in text
+            for rg in r.ranges:
+                for it in rg.items:
+                    assert f"{it.letter}. {squash(it.text.plain)}" in text
+
+
 def test_cover_has_title_numbers_version_and_date(small, small_out, small_pages):
     _, path = small_out
     cover = small_pages[0]
@@ -360,6 +371,8 @@ def test_every_spec_in_every_style_keeps_the_print_rules(specs, style, tmp_path)
                 if rs.origin not in (None, spec.document.id):
                     continue
                 for r in rs.requirements:
+                    if r.number >= 1:  # numbered as published
+                        assert f"{r.number}. {squash(r.text.plain)[:25]}" in text, (sid, style, rs.id, r.number)
                     for rg in r.ranges:
                         for it in rg.items:
                             assert squash(it.text.plain) in text, (sid, style, rs.id, it.letter)

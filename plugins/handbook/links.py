@@ -70,11 +70,14 @@ def _glossary_id(doc, spec: ir.Spec) -> str | None:
 
     if not (spec.glossary.terms or spec.glossary.verbs):
         return None
+    titled = {}
     for sec in doc.findall(nodes.section):
         title = sec.next_node(nodes.title)
-        if title is not None and "glossary" in title.astext().lower():
-            return sec["ids"][0]
-    return None
+        if title is not None:
+            titled.setdefault(" ".join(title.astext().split()).casefold(), sec["ids"][0])
+    if spec.glossary.title and spec.glossary.title.casefold() in titled:
+        return titled[spec.glossary.title.casefold()]
+    return next((i for t, i in titled.items() if "glossary" in t), None)
 
 
 def _pattern(units: dict, glossary: bool) -> re.Pattern:

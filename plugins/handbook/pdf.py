@@ -62,5 +62,5 @@ def to_pdf(html: bytes | str) -> bytes:
     if isinstance(html, bytes):
         html = html.decode("utf-8")
     faces = weasyprint.CSS(string=fonts.font_face_css())
-    return weasyprint.HTML(string=html, base_url=str(fonts.FOLDER)).write_pdf(stylesheets=[faces], pdf_tags=True)
+    return weasyprint.HTML(string=html, base_url=str(fonts.FOLDER)).write_pdf(stylesheets=[faces], pdf_tags=True, presentational_hints=True)
 
