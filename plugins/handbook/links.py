@@ -105,7 +105,7 @@ def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, 
         if found["unit"]:
             emit_plain(m.start())
             pos = m.start()
-            for n in re.finditer(r"\d[\w.-]*", m.group(0)):
+            for n in re.finditer(r"(?<=[\s,&])[^\s,&]+", m.group(0)):
                 label = n.group(0)
                 u = units.get(label)
                 refid = _id(unit_target(u)) if u is not None else None
