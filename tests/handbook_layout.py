@@ -95,7 +95,8 @@ def problems(pages: list[Page], title: str, min_fill: float = 0.2) -> list[str]:
     """What breaks the print rules: a page (not the cover) without the
     running header (the document's title) or "Page x of y"; a heading, or a
     line introducing what follows ("The learner can:"), as the last thing on
-    a page; a page less than ``min_fill`` full that is not the
+    a page; a page that holds a single line carried over (a last list
+    item, a paragraph's last line); a page less than ``min_fill`` full that is not the
     last page of a chapter or unit (the next page starts one) or of the
     document."""
     out = []
@@ -120,6 +121,8 @@ def problems(pages: list[Page], title: str, min_fill: float = 0.2) -> list[str]:
         last_of_chapter = i == n - 1 or pages[i + 1].starts_chapter
         if page.fill < min_fill and not last_of_chapter:
             out.append(f"page {page.number}: {page.fill:.0%} full ({page.body[-1].text!r})")
+        elif len(page.body) < 2 and not page.starts_chapter:
+            out.append(f"page {page.number}: holds a single line carried over ({page.body[-1].text!r})")
     return out
 
 
