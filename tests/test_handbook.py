@@ -122,9 +122,10 @@ def test_units_assessed_under_requirements_show_them(specs, built):
 
 
 def test_quantities_are_bold_but_references_are_not(built):
-    for sid, (folder, _) in built.items():
+    for sid, (folder, tree) in built.items():
         source = (folder / f"{sid}.rst").read_text(encoding="utf-8")
         assert not re.search(r"\*\*\d+\*\*[.,]\d", source), sid
+        assert "**" not in tree.text_content(), sid  # markup the style meant is never printed as text
     assert rst.quantities(rst.escape("For 3.2 use three, or 3 of 3.1; 2,000 and two."), [3, 2]) == "For 3.2 use **three**, or **3** of 3.1; 2,000 and **two**."
 
 
