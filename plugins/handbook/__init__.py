@@ -32,7 +32,7 @@ from pathlib import Path
 
 from specc import ir, plugins
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter, OptionError, list_option
+from specc.plugins import Emitter, HandbookStyle, OptionError, list_option
 from specc.sink import normalise_zip
 
 from . import links, pdf
@@ -176,14 +176,12 @@ def _formats(options: dict) -> tuple[str, ...]:
 
 def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
     """(style name, RST source) for ``spec``: the style named by ``--style``
-    (``generic`` names the plain layout), else the one for the spec's body,
+    (``generic`` is the plain layout), else the one for the spec's body,
     else the generic layout."""
-    if options.get("style") == "generic":
-        return "generic", render_generic(spec, options)
     styles = plugins.handbook_styles()
     style = plugins.style_for(styles, spec, options.get("style"))
     if options.get("style") and style is None:
-        raise OptionError(f"no handbook style named {options['style']!r} (have: {', '.join([*styles, 'generic'])})")
+        raise OptionError(f"no handbook style named {options['style']!r} (have: {', '.join(styles)})")
     if style is None:
         return "generic", render_generic(spec, options)
     return style.name, style.render(spec, options)
@@ -207,6 +205,12 @@ def emit(spec, sink, options):
                 sink.write(f"handbook/sections/{sink.name(name)}.html", html)
     if "odt" in formats:
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
+
+
+@hookimpl
+def specc_handbook_styles():
+    # for any body (it is the layout of bodies without a style); by name only
+    return [HandbookStyle("generic", (), "Every part of the spec, plainly, for a body without a house style", render_generic)]
 
 
 @hookimpl
