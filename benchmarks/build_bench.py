@@ -2,7 +2,12 @@
 sequential (``--jobs 1``) against parallel (one process per core), and a
 rebuild with nothing changed (the manifest should make it nearly free).
 
-    python benchmarks/build_bench.py [--repeat 2]
+``--handbook`` times the printed handbook instead: per spec, the handbook
+emitter making only the PDF (WeasyPrint) against making the other formats
+(RST, HTML, ODT), and against headless Chromium printing the same HTML
+(the named alternative a reader uses).
+
+    python benchmarks/build_bench.py [--repeat 2] [--handbook]
 """
 
 from __future__ import annotations
@@ -26,10 +31,51 @@ def run(args: list[str]) -> float:
     return time.perf_counter() - t
 
 
+def chromium_print(html: Path, pdf: Path) -> float:
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                shutil.which("chromium") or "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri(),
+            ],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+    return time.perf_counter() - t
+
+
+def handbook(repeat: int) -> None:
+    import pypdf
+
+    print("| spec | pages | handbook rst, html, odt | handbook pdf (WeasyPrint) | Chromium printing the HTML | pdf / Chromium |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for spec in sorted(p for p in (ROOT / "specs").iterdir() if p.is_dir()):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out"
+            timed = {}
+            for formats in ("rst,html,odt", "pdf"):
+                times = []
+                for _ in range(repeat):
+                    shutil.rmtree(out, ignore_errors=True)
+                    times.append(run([str(spec), "--emit", "handbook", "--option", f"handbook_formats={formats}", "-o", str(out), "--jobs", "1"]))
+                timed[formats] = statistics.median(times)
+            pdf = next(out.glob("*/handbook/*.pdf"))
+            pages = len(pypdf.PdfReader(pdf).pages)
+            run([str(spec), "--emit", "handbook", "--option", "handbook_formats=html", "-o", str(out), "--jobs", "1"])
+            html = next(out.glob("*/handbook/*.html"))
+            browser = statistics.median(chromium_print(html, Path(tmp) / "browser.pdf") for _ in range(repeat))
+        print(f"| specs/{spec.name} | {pages} | {timed['rst,html,odt']:.2f} s | {timed['pdf']:.2f} s | {browser:.2f} s | {timed['pdf'] / browser:.1f}x |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--handbook", action="store_true", help="time the printed handbook (PDF) per spec")
     args = ap.parse_args()
+    if args.handbook:
+        handbook(args.repeat)
+        return
     cores = os.cpu_count() or 1
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,7 +25,7 @@ def specc(*args, cwd=ROOT):
     [
         (["--style", "ncf"], "unknown style `ncf` (did you mean `ncfe`?)"),
         (["--option", "handbok_formats=rst"], "no emitter reads option `handbok_formats` (did you mean `handbook_formats`?)"),
-        (["--emit", "handbook", "--option", "handbook_formats=pdf"], "invalid option for emitter `handbook`: unknown handbook format 'pdf'"),
+        (["--emit", "handbook", "--option", "handbook_formats=docx"], "invalid option for emitter `handbook`: unknown handbook format 'docx'"),
         (["--emit", "forms", "--option", "formats=odt"], "invalid option for emitter `forms`: unknown form format 'odt'"),
     ],
 )

@@ -31,7 +31,7 @@ def built(specs, tmp_path_factory):
     """Every spec's handbook, rendered once: {spec id: (folder, lxml tree)}."""
     out = {}
     for sid, spec in specs.items():
-        folder = emit(spec, tmp_path_factory.mktemp(sid), name=sid)
+        folder = emit(spec, tmp_path_factory.mktemp(sid), {"handbook_formats": "rst,html,odt"}, name=sid)
         tree = lhtml.fromstring((folder / f"{sid}.html").read_bytes())
         out[sid] = (folder, tree)
     return out
@@ -122,9 +122,10 @@ def test_units_assessed_under_requirements_show_them(specs, built):
 
 
 def test_quantities_are_bold_but_references_are_not(built):
-    for sid, (folder, _) in built.items():
+    for sid, (folder, tree) in built.items():
         source = (folder / f"{sid}.rst").read_text(encoding="utf-8")
         assert not re.search(r"\*\*\d+\*\*[.,]\d", source), sid
+        assert "**" not in tree.text_content(), sid  # markup the style meant is never printed as text
     assert rst.quantities(rst.escape("For 3.2 use three, or 3 of 3.1; 2,000 and two."), [3, 2]) == "For 3.2 use **three**, or **3** of 3.1; 2,000 and **two**."
 
 
@@ -145,6 +146,40 @@ def test_reuse_links_are_cross_references(specs, built):
                     assert tree.xpath(f'//a[@href="#{target}"]'), (u.id, c.ref, target)
                     links += 1
     assert links > 10
+
+
+def test_evidence_guide_says_each_reuse_link_once_and_links_it(specs, built):
+    """Unit 106's row prints its reuse links in its published words; no
+    generated sentence repeats them, and the words link to the criteria."""
+    spec = by_body(specs, "cityandguilds")
+    _, tree = built[spec.document.id]
+    checked = 0
+    for u in spec.units:
+        if not u.evidence_guide:
+            continue
+        sec = section_of(tree, rst.unit_target(u))
+        table = sec.xpath('.//table[.//th[normalize-space()="Possible forms of evidence"]]')[-1]
+        for row, tr in zip(u.evidence_guide, table.xpath("./tbody/tr"), strict=True):
+            cell = tr.xpath("./td")[1]
+            paras = [squash(p.text_content()) for p in cell.xpath(".//p")]
+            assert len(paras) == len(set(paras)), (u.id, row.criteria)
+            hrefs = set(cell.xpath(".//a/@href"))
+            for r in row.reuse:
+                other = spec.unit(r.unit) if r.unit else u
+                for ref in r.criteria:
+                    if other is not None and other.criterion(ref) is not None:
+                        assert "#" + rst.criterion_target(other, ref).replace(".", "-") in hrefs, (u.id, r)
+                        checked += 1
+                said = r.note is not None and any(squash(r.note.plain) in p for p in paras)
+                generated = [p for p in paras if p.startswith(rst_lead_of(r))]
+                assert not (said and generated), (u.id, generated)
+    assert checked >= 6  # unit 106's row alone names six criteria of units 103, 107 and 110
+
+
+def rst_lead_of(r) -> str:
+    from specc_plugins.handbook import common
+
+    return squash(common.row_reuse_lead(r))
 
 
 def test_cityandguilds_structure_prose_and_unit_table(specs, built):
@@ -186,8 +221,8 @@ def test_odt_is_a_real_opendocument(specs, built):
 
 def test_byte_identical(specs, tmp_path):
     spec = by_body(specs, "ncfe")
-    a = emit(spec, tmp_path / "a")
-    b = emit(spec, tmp_path / "b")
+    a = emit(spec, tmp_path / "a", {"handbook_formats": "rst,html,odt"})
+    b = emit(spec, tmp_path / "b", {"handbook_formats": "rst,html,odt"})
     files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert len(files) > 10
     for f in files:

@@ -44,7 +44,7 @@ def unit_table(spec: ir.Spec) -> rst.RST:
             )
         )
     widths = (8, 30, 12, *[9] * len(quals), 6, 7, 9)
-    return rst.table(head, rows, widths)
+    return rst.table(head, rows, widths, css="structure")
 
 
 def tqt_table(spec: ir.Spec) -> rst.RST:
@@ -76,7 +76,15 @@ def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
 
 
 def render(spec: ir.Spec, options: dict) -> str:
-    return h.render(TEMPLATES, spec, glance=glance(spec), unit_table=unit_table(spec), tqt_table=tqt_table(spec), explained=explained)
+    return h.render(
+        TEMPLATES,
+        spec,
+        glance=glance(spec),
+        unit_table=unit_table(spec),
+        tqt_table=tqt_table(spec),
+        explained=explained,
+        evidence_types=h.evidence_types(spec),
+    )
 
 
 @hookimpl

@@ -6,9 +6,14 @@ plugin renders that with docutils into
 
 * ``handbook/<document>.rst`` -- the source, for authors to read or reuse;
 * ``handbook/<document>.html`` -- standalone HTML with a table of contents and
-  a print stylesheet (A4);
+  the print stylesheet (A4; :mod:`.pdf` says what it does);
+* ``handbook/<document>.pdf`` -- that same HTML laid out by WeasyPrint: a
+  tagged PDF with a cover, contents with page numbers, bookmarks by chapter,
+  unit and outcome, a running header and "Page x of y", the house font
+  embedded;
 * ``handbook/<document>.odt`` -- OpenDocument through docutils' ODF writer, for
-  authors who work in a word processor;
+  authors who work in a word processor: A4 in the house font, from the
+  stylesheet ``templates/styles.odt`` (``scripts/make_odt_styles.py``);
 * ``handbook/sections/<unit>.html`` -- each unit (or set of evidence
   requirements) alone, for pasting into a handbook or an ePortfolio.  Styles
   mark those sections with ``.. class:: unit``; the document is parsed once
@@ -27,13 +32,15 @@ from pathlib import Path
 
 from specc import ir, plugins
 from specc.hookspecs import hookimpl
-from specc.plugins import Emitter, OptionError, list_option
+from specc.plugins import Emitter, HandbookStyle, OptionError, list_option
 from specc.sink import normalise_zip
 
+from . import links, pdf
 from .generic import render_generic
 
-FORMATS = ("rst", "html", "odt")
+FORMATS = ("rst", "html", "odt", "pdf")
 CSS = Path(__file__).parent / "templates" / "handbook.css"
+ODT_STYLES = Path(__file__).parent / "templates" / "styles.odt"
 
 
 class DocutilsWarning(Exception):
@@ -50,7 +57,7 @@ def _settings(warnings: io.StringIO, **extra) -> dict:
         "input_encoding": "utf-8",
         "traceback": True,
         "datestamp": None,
-        "toc_backlinks": "none",
+        "toc_backlinks": False,  # (the string "none" would print a link to a missing #top)
         "smart_quotes": False,
         **extra,
     }
@@ -93,13 +100,17 @@ def doctree(source: str):
     return doc
 
 
-def _write_html(doc) -> bytes:
+def _write_html(doc, header: str | None = None) -> bytes:
+    """The doctree as standalone HTML; ``header`` (the document's title) is
+    the running header of every printed page but the cover."""
     import docutils.core
 
     warnings = io.StringIO()
     out = docutils.core.publish_from_doctree(doc, writer="html5", settings_overrides=_settings(warnings, **_HTML))
     if warnings.getvalue().strip():
         raise DocutilsWarning(f"docutils (html5): {warnings.getvalue().strip()}")
+    if header:
+        out = out.replace(b"</head>", pdf.header_style(header).encode("utf-8") + b"</head>", 1)
     return out
 
 
@@ -116,7 +127,7 @@ def section_names(spec: ir.Spec) -> dict[str, str]:
     return out
 
 
-def sections(doc, document_html: str, names: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
+def sections(doc, document_html: str, names: dict[str, str] | None = None, header: str | None = None) -> list[tuple[str, bytes]]:
     """(name, standalone HTML) for every section marked ``unit``; links to
     the rest of the handbook point into ``document_html``.  ``names`` maps a
     section's target id to its file name (default: the id)."""
@@ -139,14 +150,14 @@ def sections(doc, document_html: str, names: dict[str, str] | None = None) -> li
                 ref["refuri"] = f"../{document_html}#{ref['refid']}"
                 del ref["refid"]
         part += copy
-        out.append((name, _write_html(part)))
+        out.append((name, _write_html(part, header)))
     return out
 
 
 def to_odt(source: str, date: ir.PartialDate | None = None) -> bytes:
     """ODT with fixed zip timestamps and document dates (byte-identical)."""
     stamp = f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00" if date else "2000-01-01T00:00:00"
-    return normalise_zip(_publish(source, "odf_odt"), {"meta.xml": lambda data: _fix_meta(data, stamp)})
+    return normalise_zip(_publish(source, "odf_odt", stylesheet=str(ODT_STYLES)), {"meta.xml": lambda data: _fix_meta(data, stamp)})
 
 
 def _fix_meta(data: bytes, stamp: str) -> bytes:
@@ -164,8 +175,9 @@ def _formats(options: dict) -> tuple[str, ...]:
 
 
 def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
-    """(style name, RST source) for ``spec``: the style named by ``--style``,
-    else the one for the spec's body, else the generic layout."""
+    """(style name, RST source) for ``spec``: the style named by ``--style``
+    (``generic`` is the plain layout), else the one for the spec's body,
+    else the generic layout."""
     styles = plugins.handbook_styles()
     style = plugins.style_for(styles, spec, options.get("style"))
     if options.get("style") and style is None:
@@ -181,13 +193,24 @@ def emit(spec, sink, options):
     formats = _formats(options)
     if "rst" in formats:
         sink.write(f"{stem}.rst", source)
-    if "html" in formats:
+    if "html" in formats or "pdf" in formats:
         tree = doctree(source)
-        sink.write(f"{stem}.html", _write_html(tree))
-        for name, html in sections(tree, sink.name(spec.document.id) + ".html", section_names(spec)):
-            sink.write(f"handbook/sections/{sink.name(name)}.html", html)
+        links.link_mentions(tree, spec)
+        page = _write_html(tree, spec.document.title)
+        if "pdf" in formats:
+            sink.write(f"{stem}.pdf", pdf.to_pdf(page))
+        if "html" in formats:
+            sink.write(f"{stem}.html", page)
+            for name, html in sections(tree, sink.name(spec.document.id) + ".html", section_names(spec), spec.document.title):
+                sink.write(f"handbook/sections/{sink.name(name)}.html", html)
     if "odt" in formats:
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
+
+
+@hookimpl
+def specc_handbook_styles():
+    # for any body (it is the layout of bodies without a style); by name only
+    return [HandbookStyle("generic", (), "Every part of the spec, plainly, for a body without a house style", render_generic)]
 
 
 @hookimpl
@@ -195,10 +218,11 @@ def specc_register_emitters():
     return [
         Emitter(
             name="handbook",
-            description="Handbook sections in the body's house style: reStructuredText, HTML (print CSS) and ODT via docutils",
-            produces="handbook/<document>.{rst,html,odt}, handbook/sections/<unit>.html",
+            description="Handbook in the body's house style: reStructuredText, HTML (print CSS) and ODT via docutils, PDF via WeasyPrint",
+            produces="handbook/<document>.{rst,html,odt,pdf}, handbook/sections/<unit>.html",
             emit=emit,
-            weight=4,
+            version="2",
+            weight=30,  # the PDF layout is the slowest single job of a build: start it first
             options=("handbook_formats", "style"),
         )
     ]

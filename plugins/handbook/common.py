@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
-
 from specc import ir, prose
 from specc.vocab import EVIDENCE_METHODS
 
@@ -22,6 +20,7 @@ from .rst import (
     enumerated,
     escape,
     field_list,
+    lead,
     reuse,
     strong,
     table,
@@ -73,8 +72,29 @@ def status(q: ir.Qualification, u: ir.Unit, mandatory: str = "M", optional: str 
 
 
 def document_fields(spec: ir.Spec) -> RST:
+    """The fields under the title, which make the printed cover: awarding
+    body, qualification numbers, version and date."""
     d = spec.document
-    return field_list([("Awarding body", d.body.name), ("Version", d.version), ("Published", prose.date(d.published))])
+    numbers = qualification_numbers(spec)
+    return field_list(
+        [
+            ("Awarding body", d.body.name),
+            ("Qualification number" if len(numbers) == 1 else "Qualification numbers", ", ".join(numbers)),
+            ("Version", d.version),
+            ("Published", prose.date(d.published)),
+        ]
+    )
+
+
+def qualification_numbers(spec: ir.Spec) -> list[str]:
+    """Each qualification's number, with its regulator reference where it has
+    both ("4411-30 (500/9719/2)")."""
+    out = []
+    for q in spec.qualifications:
+        ids = [x for x in (q.number, q.reference) if x]
+        if ids:
+            out.append(ids[0] + (f" ({ids[1]})" if len(ids) > 1 and ids[1] != ids[0] else ""))
+    return out
 
 
 def history_table(spec: ir.Spec) -> RST:
@@ -86,10 +106,10 @@ def rules_prose(spec: ir.Spec, q: ir.Qualification, who: str = "learners") -> RS
     """"To achieve the … learners must achieve:" and a bullet per rule, then
     the barred pairs that apply."""
     name = q.title + (f" ({q.number})" if q.number and q.number not in q.title else "")
-    parts = [RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:"), bullets(prose.rules(spec, q))]
+    parts = [lead(RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:")), bullets(prose.rules(spec, q))]
     barred = prose.barred_pairs(spec, q.units)
     if barred:
-        parts += [RST("The following combinations of units are barred:"), bullets(barred)]
+        parts += [lead("The following combinations of units are barred:"), bullets(barred)]
     return RST("\n\n".join(parts))
 
 
@@ -133,16 +153,24 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
     rows = []
     for row in u.evidence_guide:
         cell = []
-        if row.methods:
-            cell.append(RST(strong(", ".join(labels.get(m, m) for m in row.methods))))
-        cell += [text(n) for n in row.notes]
         said = [" ".join(n.plain.split()) for n in row.notes]
+        methods = ", ".join(labels.get(m, m) for m in row.methods)
+        paragraphs = [b.text for n in row.notes for b in n.blocks if isinstance(b, ir.Paragraph)]
+        if methods and not any(_same(methods, p) for p in paragraphs):
+            cell.append(RST(strong(methods)))  # unless a note already says just that
+        cell += [text(n) for n in row.notes]
         for r in row.reuse:
             if r.note is not None and any(" ".join(r.note.plain.split()) in n for n in said):
-                r = attrs.evolve(r, note=None)  # the row's own text already says it
+                # the row's own published words already say it (their mentions
+                # of units and criteria become links: see links.py)
+                continue
             cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
     return table(head, rows, (18, 82))
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().rstrip(".").casefold() == b.strip().rstrip(".").casefold()
 
 
 def row_reuse_lead(r: ir.Reuse) -> str:
@@ -172,6 +200,47 @@ def guidance_table(u: ir.Unit) -> RST:
             entries.setdefault(id(g), (g, []))[1].append(c.ref)
     ordered = sorted(entries.values(), key=lambda e: (e[0].span.line, e[0].span.col))
     return table(("Assessment criteria", "Assessment guidance"), [(", ".join(refs), text(g.text)) for g, refs in ordered], (18, 82))
+
+
+def environments(spec: ir.Spec) -> list[tuple[str, list[str]]]:
+    """Where evidence may come from and whether simulation is allowed, as the
+    spec's qualifications and units say it: each distinct statement once,
+    with who it applies to ("the Level 1 Award ...", "unit 001")."""
+    out: dict[str, list[str]] = {}
+    for q in spec.qualifications:
+        said = environment(q.environment)
+        if said:
+            out.setdefault(said, []).append(q.title)
+    units = own_units(spec)
+    for u in units:
+        said = environment(u.environment)
+        if said:
+            out.setdefault(said, []).append(f"unit {u.label}")
+    every = [f"unit {u.label}" for u in units]
+    return [(said, ["every unit"] if who == every and len(every) > 1 else who) for said, who in out.items()]
+
+
+def evidence_types(spec: ir.Spec) -> list[str]:
+    """The evidence the document names, then the methods the spec defines
+    itself, as labels."""
+    labels = method_labels(spec)
+    ids = list(spec.document.evidence_methods)
+    ids += [m.id for m in spec.methods if not m.builtin and m.id not in ids]
+    return [labels.get(m, m) for m in ids]
+
+
+def applies_to(who: Sequence[str]) -> str:
+    """"units 001, 002 and 003" from ["unit 001", "unit 002", "unit 003"]."""
+    units = [w[len("unit "):] for w in who if w.startswith("unit ")]
+    others = [w for w in who if not w.startswith("unit ")]
+    parts = list(others)
+    if units:
+        parts.append(("unit " if len(units) == 1 else "units ") + _and(units))
+    return _and(parts)
+
+
+def _and(words: Sequence[str]) -> str:
+    return "".join(words) if len(words) <= 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def environment(env: ir.Environment) -> str | None:

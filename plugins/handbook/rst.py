@@ -127,6 +127,22 @@ def heading(title: object, level: int, target: str | None = None) -> RST:
     return RST(f"{head}{t}\n{line}")
 
 
+def lead(value: object) -> RST:
+    """A paragraph that introduces what follows ("The learner can:"), kept on
+    the same printed page as it (class ``keep-with-next``)."""
+    body = value if isinstance(value, RST) else escape(value)
+    return RST(f".. class:: keep-with-next\n\n{body}")
+
+
+def keep_last_with_next(blocks: RST) -> RST:
+    """Prose blocks whose last block is kept with what follows it (blocks are
+    separated by blank lines; none has a blank line inside)."""
+    if not blocks:
+        return blocks
+    head, sep, last = blocks.rpartition("\n\n")
+    return RST(head + sep + lead(RST(last)))
+
+
 def target_name(*parts: str) -> str:
     """A reference name: letters, digits, ``.`` and ``-`` only."""
     return "-".join(re.sub(r"[^A-Za-z0-9.]+", "-", p).strip("-.") for p in parts if p)
@@ -172,11 +188,13 @@ def bullets(items: Sequence[object]) -> RST:
 
 
 def table(header: Sequence[object], rows: Sequence[Sequence[object]], widths: Sequence[int] | None = None, title: object = None, css: str | None = None) -> RST:
-    """A ``list-table``; cells may be multi-block RST.  Empty cells stay empty."""
+    """A ``list-table``; cells may be multi-block RST.  Empty cells stay empty;
+    no rows, no table (docutils refuses a table of headers only)."""
+    if not rows:
+        return RST("")
     cap = f" {escape(title)}" if title else ""
     lines = [f".. list-table::{cap}", "   :header-rows: 1"]
-    if widths:
-        lines.append("   :widths: " + " ".join(str(w) for w in widths))
+    lines.append("   :widths: " + " ".join(str(w) for w in fit_widths(widths or [1] * len(header))))
     if css:
         lines.append(f"   :class: {css}")
     lines.append("")
@@ -187,7 +205,23 @@ def table(header: Sequence[object], rows: Sequence[Sequence[object]], widths: Se
     return RST("\n".join(lines))
 
 
-def contents(title: str = "Contents", depth: int = 2) -> RST:
+# docutils' ODT writer makes a column ``width / 12`` inches wide: the A4 text
+# width of templates/styles.odt (210 mm less 2 x 20 mm = 170 mm) is 80 twelfths
+TEXT_WIDTH_TWELFTHS = 80
+
+
+def fit_widths(widths: Sequence[int], total: int = TEXT_WIDTH_TWELFTHS) -> list[int]:
+    """Relative column widths scaled to ``total`` (whole numbers, each at
+    least 1, summing to at most ``total``), so a table's columns fit the ODT's
+    text width; HTML keeps the same proportions."""
+    whole = sum(widths)
+    out = [max(1, (w * total) // whole) for w in widths]
+    while sum(out) > total:
+        out[out.index(max(out))] -= 1
+    return out
+
+
+def contents(title: str = "Contents", depth: int = 1) -> RST:
     return RST(f".. contents:: {escape(title)}\n   :depth: {depth}")
 
 
@@ -236,15 +270,17 @@ def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:
     """A numbered evidence requirement: its text, then each range with a plain
     statement of what is required (all of them, or k of n), distinct counts,
     permitted methods and ``different`` conditions."""
-    blocks = [text(r.text)]
+    said = text(r.text)
+    # text that introduces its ranges ("... caused you to:") stays with them
+    blocks = [keep_last_with_next(said) if r.ranges and r.text.plain.rstrip().endswith(":") else said]
     for rg in r.ranges:
         n = len(rg.items)
         if rg.choose is None:
-            lead = {1: "The following is required:", 2: "Both of the following are required:"}.get(n, f"All {prose.number_word(n)} of the following are required:")
+            say = {1: "The following is required:", 2: "Both of the following are required:"}.get(n, f"All {prose.number_word(n)} of the following are required:")
         else:
             verb = "is" if rg.choose == 1 else "are"
-            lead = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} {verb} required:"
-        blocks.append(strong(lead))
+            say = f"At least {prose.number_word(rg.choose)} of these {prose.number_word(n)} {verb} required:"
+        blocks.append(lead(strong(say)))
         # letters as published (a gap or a repeat is the source's): a plain list
         blocks.append(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}.") + " " + _hang(text(it.text), 2) for it in rg.items))
     for d in r.distinct:
@@ -297,7 +333,7 @@ def environment(folder: str):
         finalize=_finalize,
     )
     env.globals.update(
-        heading=heading, field_list=field_list, table=table, text=text, escape=escape, strong=strong,
+        heading=heading, lead=lead, field_list=field_list, table=table, text=text, escape=escape, strong=strong,
         enumerated=enumerated, bullets=bullets, ref=ref, target_def=target_def, contents=contents,
         criterion_target=criterion_target, unit_target=unit_target, demand=demand, reuse=reuse,
         requirements=requirements, prose=prose, RST=RST,

@@ -38,7 +38,6 @@ def mandatory_in(spec: ir.Spec, u: ir.Unit) -> str:
 
 
 def render(spec: ir.Spec, options: dict) -> str:
-    labels = h.method_labels(spec)
     return h.render(
         TEMPLATES,
         spec,
@@ -46,7 +45,7 @@ def render(spec: ir.Spec, options: dict) -> str:
         group_table=group_table,
         mandatory_in=mandatory_in,
         sets={rs.id: rs for rs in spec.requirement_sets},  # incl. those imported: units are assessed under them
-        evidence_types=[labels.get(m, m) for m in spec.document.evidence_methods],
+        evidence_types=h.evidence_types(spec),
     )
 
 
