@@ -3,6 +3,7 @@ match the slots the spec demands."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -178,3 +179,38 @@ def test_readme_field_name_examples_exist(built):
     names = [line.split()[0] for line in block.strip().splitlines()]
     fields = {n for sid in built for f in built[sid][1]["forms"] for n in f["fields"]}
     assert names and all(n in fields for n in names), [n for n in names if n not in fields]
+
+
+FONT_PROBE = """
+import hashlib, sys
+from specc_plugins.forms import render as r
+from specc_plugins.forms.model import Form, Para, Table, Column, Cell, Field
+fm = Form("probe", "Probe form", (Para("Évidence — “quoted” £5 – 10"), Table((Column("A"), Column("B")), ((Cell("x"), Cell(field=Field("probe.ref", "text", "Reference"))),))))
+sys.stdout.write(hashlib.sha256(r.to_pdf(r.to_html(fm, "Body", "generic"))).hexdigest())
+"""
+
+
+def test_pdf_embeds_the_shipped_font_whatever_fonts_the_machine_has(tmp_path):
+    """The same PDF with the machine's fonts and with DejaVu only installed:
+    the shipped Liberation Sans is embedded either way."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("needs DejaVu installed to stand in for a different machine")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><dir>{dejavu}</dir><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>')
+    runs = []
+    for extra in ({}, {"FONTCONFIG_FILE": str(conf)}):
+        env = dict(os.environ, **extra)
+        runs.append(subprocess.run([sys.executable, "-c", FONT_PROBE], env=env, capture_output=True, text=True, check=True).stdout)
+    assert runs[0] == runs[1] and len(runs[0]) == 64
+    from specc_plugins.forms import render as r
+    from specc_plugins.forms.model import Form, Para
+
+    reader = pypdf.PdfReader(io.BytesIO(r.to_pdf(r.to_html(Form("p", "P", (Para("x"),)), "B", "generic"))))
+    names = {str(f.get_object()["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
+    assert names and all(n.split("+", 1)[1].startswith("Liberation-Sans") for n in names), names

@@ -45,21 +45,47 @@ def to_html(form: Form, body_name: str, style: str) -> str:
     return _env().get_template("form.html.j2").render(form=form, css=Markup(css), body_name=body_name, style=style)
 
 
-def to_pdf(html: str) -> bytes:
-    """A4 PDF with embedded fonts and fillable fields (WeasyPrint pdf_forms).
+PDF_FAMILY = "Liberation Sans"  # the shipped files, loaded by @font-face whatever the machine has
 
-    Font subsetting (fontTools) stamps the subset's ``head`` table with the
-    time unless SOURCE_DATE_EPOCH is set; it is pinned so the same input gives
-    byte-identical PDFs."""
+
+@functools.lru_cache(maxsize=1)
+def _pdf_css():
+    """The shipped font under a private family name, for every box and field,
+    with the font configuration that loads it."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from specc_plugins import fonts
+
+    config = FontConfiguration()
+    faces = fonts.font_face_css().replace(f'"{fonts.FAMILY}"', f'"{PDF_FAMILY}"')
+    css = weasyprint.CSS(string=faces + f'html, input, textarea, select {{ font-family: "{PDF_FAMILY}"; }}\n', font_config=config)
+    import atexit
+
+    atexit.register(_pdf_css.cache_clear)  # free it while fontconfig is still loaded
+    return css, config
+
+
+def layout(html: str):
+    """WeasyPrint's laid-out document (pages and their box trees)."""
     import logging
     import os
 
     import weasyprint
 
+    # Font subsetting (fontTools) stamps the subset's ``head`` table with the
+    # time unless SOURCE_DATE_EPOCH is set: pinned for byte-identical PDFs.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_forms=True)
+    css, config = _pdf_css()
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[css], font_config=config, pdf_forms=True, pdf_tags=True)
+
+
+def to_pdf(html: str) -> bytes:
+    """A4 PDF with the shipped font embedded, fillable fields and tags
+    (WeasyPrint ``pdf_forms``, ``pdf_tags``)."""
+    return layout(html).write_pdf(pdf_forms=True, pdf_tags=True)
 
 
 # ---------------------------------------------------------------- DOCX
