@@ -167,7 +167,7 @@ def test_spec_text_is_escaped_and_slots_are_labelled(tmp_path):
     names = set(r.get_fields())
     assert {"uu1.c1_1.d1_1.evidence_ref", "uu1.c1_1.d1_2.evidence_ref", "uu1.c1_1.d2_2.date", "uu1.c1_1.d3_3.customer"} <= names
     text = "".join(p.extract_text() for p in r.pages)
-    for label in ("Positive ways 1", "Positive ways 2", "Negative ways 1", "Negative ways 2", "Customers 3"):
+    for label in ("Positive way 1", "Positive way 2", "Negative way 1", "Negative way 2", "Customer 3"):
         assert label in text
 
 

@@ -24,11 +24,22 @@ def _formats(options: dict) -> tuple[str, ...]:
     return list_option(options, "formats", FORMATS, "form format")
 
 
+def edition(doc) -> str:
+    """The footer's edition line: ``<document title> version 1.8, August 2025``."""
+    from specc import prose
+
+    bits = [doc.title]
+    if doc.version:
+        bits.append(f"version {doc.version}")
+    when = prose.date(doc.published)
+    return ", ".join(bits + ([when] if when else []))
+
+
 def _render_one(args):
     from . import render as r  # WeasyPrint and python-docx load only when forms are built
 
-    form, body, style, formats = args
-    html = r.to_html(form, body, style)
+    form, body, style, formats, edition = args
+    html = r.to_html(form, body, style, edition)
     out = {}
     if "html" in formats:
         out["html"] = html.encode("utf-8")
@@ -47,7 +58,7 @@ def emit(spec, sink, options):
     forms = style.render(spec, options) if style else render_generic(spec, options)
     name = style.name if style else "generic"
     formats = _formats(options)
-    jobs = [(fm, spec.document.body.name, name, formats) for fm in forms]
+    jobs = [(fm, spec.document.body.name, name, formats, edition(spec.document)) for fm in forms]
     # PDF rendering is CPU-bound: use the cores unless we already run in a worker
     import multiprocessing
 

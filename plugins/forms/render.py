@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import jinja2
+from attrs import frozen
 from markupsafe import Markup, escape
 
 from specc.sink import normalise_zip
@@ -30,19 +31,64 @@ def _env() -> jinja2.Environment:
 
 def html_field(f: Field) -> Markup:
     """The HTML input for a field; WeasyPrint turns it into a PDF form field
-    of the same name."""
+    of the same name, its title into the field's tooltip."""
     name = escape(f.name)
-    label = escape(f.label or f.name)
+    label = escape(f.label)
+    attrs = Markup(f'name="{name}" title="{label}" aria-label="{label}"')
     if f.kind == "check":
-        return Markup(f'<input type="checkbox" name="{name}" title="{label}" aria-label="{label}">')
-    if f.kind == "area":
-        return Markup(f'<textarea name="{name}" title="{label}" aria-label="{label}"></textarea>')
-    return Markup(f'<input type="text" name="{name}" title="{label}" aria-label="{label}">')
+        return Markup(f'<input type="checkbox" {attrs}>')
+    if f.kind in ("area", "lines"):
+        return Markup(f"<textarea {attrs}></textarea>")
+    if f.kind == "choice":
+        opts = Markup("").join(Markup(f'<option value="{escape(v)}">{escape(t)}</option>') for v, t in f.options)
+        return Markup(f"<select {attrs}>{opts}</select>")
+    return Markup(f'<input type="text" {attrs}>')
 
 
-def to_html(form: Form, body_name: str, style: str) -> str:
+@frozen
+class Section:
+    """A heading with its lead-in and the table (or field grid, or signature
+    block) it introduces; ``keep``: never split across pages."""
+
+    blocks: tuple
+    keep: bool
+
+
+KEEP_ROWS = 6  # a table of this many rows or fewer is never split
+
+
+def sections(body: tuple) -> list[Section]:
+    out: list[Section] = []
+    cur: list = []
+
+    def close(keep: bool = False) -> None:
+        if cur:
+            out.append(Section(tuple(cur), keep))
+            cur.clear()
+
+    for b in body:
+        if isinstance(b, PageBreak):
+            close()
+            out.append(Section((b,), False))
+        elif isinstance(b, Heading):
+            if any(not isinstance(x, Heading) for x in cur):
+                close()
+            cur.append(b)
+        elif isinstance(b, (Para, Bullets)):
+            cur.append(b)
+        else:
+            cur.append(b)
+            close(isinstance(b, (FieldGrid, Signatures)) or (isinstance(b, Table) and len(b.rows) <= KEEP_ROWS))
+    close()
+    return out
+
+
+def to_html(form: Form, body_name: str, style: str, edition: str = "") -> str:
     css = (TEMPLATES / "form.css").read_text(encoding="utf-8")
-    return _env().get_template("form.html.j2").render(form=form, css=Markup(css), body_name=body_name, style=style)
+    person = next((label.removesuffix(" name") for b in form.body if isinstance(b, FieldGrid) and b.identity for label, f in b.items if f.name == "candidate.name"), "Candidate")
+    return _env().get_template("form.html.j2").render(
+        form=form, sections=sections(form.body), css=Markup(css), body_name=body_name, style=style, edition=edition, person=person
+    )
 
 
 PDF_FAMILY = "Liberation Sans"  # the shipped files, loaded by @font-face whatever the machine has
