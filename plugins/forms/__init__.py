@@ -44,7 +44,7 @@ def _render_one(args):
     if "html" in formats:
         out["html"] = html.encode("utf-8")
     if "pdf" in formats:
-        out["pdf"] = r.to_pdf(html)
+        out["pdf"] = r.to_pdf(html, form)
     if "docx" in formats:
         out["docx"] = r.to_docx(form, body)
     return out

@@ -128,10 +128,16 @@ def layout(html: str):
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[css], font_config=config, pdf_forms=True, pdf_tags=True)
 
 
-def to_pdf(html: str) -> bytes:
+def to_pdf(html: str, form: Form | None = None) -> bytes:
     """A4 PDF with the shipped font embedded, fillable fields and tags
-    (WeasyPrint ``pdf_forms``, ``pdf_tags``)."""
-    return layout(html).write_pdf(pdf_forms=True, pdf_tags=True)
+    (WeasyPrint ``pdf_forms``, ``pdf_tags``), then the field hierarchy,
+    signature fields and header fields (:mod:`pdfpost`)."""
+    from . import pdfpost
+
+    document = layout(html)
+    pdf = document.write_pdf(pdf_forms=True, pdf_tags=True)
+    sigs = frozenset(f.name for f in form.fields() if f.kind == "signature") if form is not None else frozenset()
+    return pdfpost.postprocess(pdf, sigs, pdfpost.header_slots(document))
 
 
 # ---------------------------------------------------------------- DOCX
