@@ -105,7 +105,7 @@ def test_field_inventory(sample):
     hierarchy (no period inside a part), with the human tooltip; signature
     fields are signature fields; the PDF is tagged, with language and title."""
     kinds = {"text": "/Tx", "date": "/Tx", "area": "/Tx", "lines": "/Tx", "check": "/Btn", "signature": "/Sig", "choice": "/Ch"}
-    for sid, items in sample.items():
+    for items in sample.values():
         for fm, data in items:
             reader = pypdf.PdfReader(io.BytesIO(data))
             fields = terminal_fields(reader)
@@ -129,7 +129,7 @@ def test_identity_on_every_form_and_candidate_on_every_page(sample):
     """The identity block's fields on every form; the candidate name and
     registration number fields repeated in every page's header; the footer
     with the reference and "Page x of y"."""
-    for sid, items in sample.items():
+    for items in sample.values():
         for fm, data in items:
             reader = pypdf.PdfReader(io.BytesIO(data))
             fields = terminal_fields(reader)
