@@ -292,3 +292,48 @@ def test_pdf_embeds_the_shipped_font_whatever_fonts_the_machine_has(tmp_path):
     reader = pypdf.PdfReader(io.BytesIO(r.to_pdf(r.to_html(Form("p", "P", (Para("x"),)), "B", "generic"))))
     names = {str(f.get_object()["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
     assert names and all(n.split("+", 1)[1].startswith("Liberation-Sans") for n in names), names
+
+
+def test_docx_has_the_pdf_shape(specs, sample):
+    """DOCX: A4 as the PDF, house headings in the shipped font, a footer with
+    real PAGE and NUMPAGES fields, every field a content control tagged with
+    its name (check boxes as w14:checkbox), rows tall enough to write in,
+    column grids that agree with the cells."""
+    from docx.oxml.ns import qn
+
+    from specc_plugins.forms import render as r
+
+    w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+    for sid, items in sample.items():
+        spec = specs[sid]
+        for fm, data in items:
+            d = docx.Document(io.BytesIO(r.to_docx(fm, spec.document.body.name, forms_plugin.edition(spec.document))))
+            sec = d.sections[0]
+            page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+            assert (sec.page_width > sec.page_height) == (float(page.mediabox.width) > float(page.mediabox.height)) == fm.landscape
+            assert round(min(sec.page_width, sec.page_height).mm) == 210 and round(max(sec.page_width, sec.page_height).mm) == 297
+            footer = sec.footer._element
+            instr = [e.text.strip() for e in footer.iter(qn("w:instrText"))]
+            assert instr == ["PAGE", "NUMPAGES"], instr
+            assert "Registration number" in sec.header.paragraphs[0].text
+            for name in ("Heading 1", "Heading 2"):
+                st = d.styles[name]
+                assert st.font.name == "Liberation Sans" and str(st.font.color.rgb) == "000000"
+            body = d.element.body
+            tags = {}
+            for sdt in body.iter(qn("w:sdt")):
+                pr = sdt.find(qn("w:sdtPr"))
+                tags[pr.find(qn("w:tag")).get(qn("w:val"))] = pr
+            model = {f.name: f for f in fm.fields()}
+            assert set(tags) == set(model), fm.id
+            for name, pr in tags.items():
+                assert (pr.find(f"{w14}checkbox") is not None) == (model[name].kind == "check"), name
+            for t in d.tables:
+                grid = [int(g.get(qn("w:w"))) for g in t._tbl.tblGrid.findall(qn("w:gridCol"))]
+                for row in t.rows:
+                    widths = [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in row._tr.findall(qn("w:tc"))]
+                    assert all(abs(a - b) <= 2 for a, b in zip(widths, grid, strict=True)), (fm.id, widths, grid)
+                    kinds = {model[s.find(qn("w:sdtPr")).find(qn("w:tag")).get(qn("w:val"))].kind for s in row._tr.iter(qn("w:sdt"))}
+                    if kinds:
+                        want = 60 if "area" in kinds else 8
+                        assert row.height is not None and row.height.mm >= want, (fm.id, kinds, row.height)

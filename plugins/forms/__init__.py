@@ -46,7 +46,7 @@ def _render_one(args):
     if "pdf" in formats:
         out["pdf"] = r.to_pdf(html, form)
     if "docx" in formats:
-        out["docx"] = r.to_docx(form, body)
+        out["docx"] = r.to_docx(form, body, edition)
     return out
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import io
 from pathlib import Path
 
 import jinja2
 from attrs import frozen
 from markupsafe import Markup, escape
 
-from specc.sink import normalise_zip
 
 from .model import Bullets, Field, FieldGrid, Form, Heading, PageBreak, Para, Signatures, Table
 
@@ -142,106 +140,8 @@ def to_pdf(html: str, form: Form | None = None) -> bytes:
 
 # ---------------------------------------------------------------- DOCX
 
-def to_docx(form: Form, body_name: str) -> bytes:
-    import datetime
 
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
+    from .docx_writer import to_docx as write
 
-    d = docx.Document()
-    sec = d.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    if form.landscape:
-        sec.orientation = WD_ORIENT.LANDSCAPE
-        sec.page_width, sec.page_height = sec.page_height, sec.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(sec, side, Mm(15))
-    normal = d.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(9)
-    sec.header.paragraphs[0].text = f"{body_name} — {form.title}" + (f" — {form.subtitle}" if form.subtitle else "")
-
-    cp = d.core_properties
-    cp.title = form.title
-    cp.author = body_name
-    cp.created = cp.modified = datetime.datetime(2000, 1, 1)
-    cp.last_modified_by = "specc"
-    cp.revision = 1
-
-    d.add_heading(form.title, level=1)
-    if form.subtitle:
-        d.add_paragraph(form.subtitle)
-
-    def repeat_header(row) -> None:
-        tr_pr = row._tr.get_or_add_trPr()
-        el = OxmlElement("w:tblHeader")
-        el.set(qn("w:val"), "true")
-        tr_pr.append(el)
-
-    def no_split(row) -> None:
-        tr_pr = row._tr.get_or_add_trPr()
-        el = OxmlElement("w:cantSplit")
-        el.set(qn("w:val"), "true")
-        tr_pr.append(el)
-
-    def blank(f: Field) -> str:
-        return "☐" if f.kind == "check" else ""
-
-    usable = (sec.page_width - sec.left_margin - sec.right_margin)
-    for b in form.body:
-        if isinstance(b, Heading):
-            d.add_heading(b.text, level=min(b.level, 4))
-        elif isinstance(b, Para):
-            p = d.add_paragraph(b.text)
-            if b.style == "note":
-                for r in p.runs:
-                    r.font.size = Pt(7.5)
-        elif isinstance(b, Bullets):
-            for item in b.items:
-                d.add_paragraph(item, style="List Bullet")
-        elif isinstance(b, PageBreak):
-            d.add_page_break()
-        elif isinstance(b, Signatures):
-            t = d.add_table(rows=0, cols=4)
-            t.style = "Table Grid"
-            for role, _sig, _date in b.items:
-                cells = t.add_row().cells
-                cells[0].text, cells[1].text, cells[2].text, cells[3].text = role, "", "Date", ""
-        elif isinstance(b, FieldGrid):
-            t = d.add_table(rows=0, cols=2)
-            t.style = "Table Grid"
-            for label, f in b.items:
-                cells = t.add_row().cells
-                cells[0].text, cells[1].text = label, blank(f)
-        elif isinstance(b, Table):
-            if b.caption:
-                d.add_paragraph(b.caption).runs[0].bold = True
-            t = d.add_table(rows=1, cols=len(b.columns))
-            t.style = "Table Grid"
-            total = sum(c.width for c in b.columns)
-            hdr = t.rows[0]
-            repeat_header(hdr)
-            for cell, col in zip(hdr.cells, b.columns, strict=True):
-                cell.text = col.title
-                cell.paragraphs[0].runs[0].bold = True
-                cell.width = int(usable * col.width / total)
-            for row in b.rows:
-                r = t.add_row()
-                no_split(r)
-                for cell, c, col in zip(r.cells, row, b.columns, strict=True):
-                    cell.width = int(usable * col.width / total)
-                    text = c.text
-                    if c.field is not None:
-                        text = (text + " " if text else "") + blank(c.field)
-                    cell.text = text
-                    if c.strong and cell.paragraphs[0].runs:
-                        cell.paragraphs[0].runs[0].bold = True
-                    if c.muted:
-                        run = cell.add_paragraph().add_run(c.muted)
-                        run.font.size = Pt(7)
-    buf = io.BytesIO()
-    d.save(buf)
-    return normalise_zip(buf.getvalue())
+    return write(form, body_name, edition)
