@@ -80,12 +80,13 @@ def general(spec: ir.Spec) -> list:
 
 def unit_pack(spec: ir.Spec, u: ir.Unit):
     uk = c.unit_key(u)
-    body: list = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(u)]
+    body: list = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(spec, u)]
     for kind, title in (("performance", "Performance evidence record"), ("knowledge", "Knowledge evidence record")):
         rec = c.performance_record(spec, u, kind)
         if rec:
             body += [PageBreak(), Heading(title, 2), Para("One line per item of evidence required; write the evidence reference and the date it was produced.", "note"), *rec]
     body += [
+        *c.unit_environment(u),
         Heading("Unit assessment and verification declaration", 2),
         Para(f"We confirm that the evidence for unit {u.label} is the candidate's own work, was assessed against every assessment criterion and is sufficient, valid, authentic and current."),
         c.signatures(f"{uk}.decl", ("Candidate", "Assessor", "Internal quality assurer")),

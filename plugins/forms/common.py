@@ -137,23 +137,39 @@ def unit_header(u: ir.Unit) -> Para:
     return Para(" · ".join(bits), "lead")
 
 
-def evidence_location_sheet(u: ir.Unit, what: tuple[tuple[str, str, float], ...] | None = None) -> Table:
-    """A row per assessment criterion with where its evidence is."""
+def method_options(spec: ir.Spec) -> tuple[tuple[str, str], ...]:
+    """The spec's evidence methods as a choice (value = the portfolio's method id)."""
+    return (("", "(choose)"),) + tuple((m.id, m.label) for m in spec.methods)
+
+
+def evidence_location_sheet(spec: ir.Spec, u: ir.Unit, what: tuple[tuple[str, str, float], ...] | None = None) -> Table:
+    """A row per assessment criterion with where its evidence is and the
+    method (a choice of the spec's evidence methods)."""
     what = what or (
-        ("Evidence reference", "evidence_ref", 1.3),
-        ("Location / portfolio page", "location", 1.3),
-        ("Date", "date", 0.9),
+        ("Evidence reference", "evidence_ref", 1.2),
+        ("Method", "method", 1.3),
+        ("Location / portfolio page", "location", 1.2),
+        ("Date", "date", 1.0),
         ("Assessor initials", "assessor", 0.8),
     )
-    cols = (Column("Criterion", 0.6), Column("Assessment criterion", 3.2)) + tuple(Column(t, w) for t, _, w in what)
+    cols = (Column("AC", 0.5), Column("Assessment criterion", 3.0)) + tuple(Column(t, w) for t, _, w in what)
     rows = []
     for o in u.outcomes:
         for c in o.criteria:
-            rows.append(
-                (Cell(c.ref, strong=True), Cell(c.statement))
-                + tuple(Cell(field=field_for(f"{unit_key(u)}.{crit_key(c)}.els.{k}", k, f"Criterion {c.ref}")) for _, k, _ in what)
-            )
+            cells = []
+            for _, k, _ in what:
+                name = f"{unit_key(u)}.{crit_key(c)}.els.{k}"
+                cells.append(Cell(field=f(name, "choice", f"Criterion {c.ref}: method", method_options(spec)) if k == "method" else field_for(name, k, f"Criterion {c.ref}")))
+            rows.append((Cell(c.ref, strong=True), Cell(c.statement), *cells))
     return Table(cols, tuple(rows))
+
+
+def unit_environment(u: ir.Unit) -> tuple:
+    """Where the unit's evidence was produced (a tick per source the unit
+    accepts; every source where the spec says nothing)."""
+    sources = u.environment.sources or tuple(ENV_LABELS)
+    rows = tuple((Cell(ENV_LABELS[s]), Cell(field=f(f"{unit_key(u)}.source.{s}", "check", f"Evidence produced in: {ENV_LABELS[s].lower()}"))) for s in sources)
+    return (Heading("Where the evidence was produced", 2), Para("Tick where the evidence for this unit was produced.", "note"), Table((Column("Source of evidence", 4.0), Column("Tick", 0.6)), rows))
 
 
 SLOT_FIELDS = (("Evidence reference", "evidence_ref", 1.4), ("Date", "date", 0.9), ("Assessor initials", "assessor", 0.8))
@@ -197,7 +213,9 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
                 if (k == "customer" and s.different != "customers") or (k == "method" and not s.methods):
                     cells.append(Cell(""))
                 else:
-                    cells.append(Cell(field=field_for(f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}", k, f"{c.ref} {s.label}")))
+                    name = f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}"
+                    fd = f(name, "choice", f"{c.ref} {s.label}: method", method_options(spec)) if k == "method" else field_for(name, k, f"{c.ref} {s.label}")
+                    cells.append(Cell(field=fd))
             rows.append(tuple(cells))
         blocks.append(Table(cols, tuple(rows)))
     return tuple(blocks)

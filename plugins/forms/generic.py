@@ -18,7 +18,7 @@ def render_generic(spec: ir.Spec, options: dict) -> list:
     for u in spec.units:
         if "." in u.id:
             continue
-        body = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(u)]
+        body = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(spec, u)]
         perf = c.performance_record(spec, u)
         if perf:
             body += [PageBreak(), Heading("Performance evidence record", 2), *perf]

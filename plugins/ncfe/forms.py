@@ -14,6 +14,7 @@ from specc.plugins import FormStyle
 
 LETL_FIELDS = (
     ("Evidence reference", "evidence_ref", 1.3),
+    ("Method", "method", 1.3),
     ("Portfolio page", "page", 0.9),
     ("Date", "date", 0.9),
     ("Assessor initials", "assessor", 0.8),
@@ -27,7 +28,14 @@ def letl(spec: ir.Spec, u: ir.Unit):
         body.append(Heading(f"The learner will: {o.number} {o.statement}", 3))
         rows = tuple(
             (Cell(cr.ref, strong=True), Cell(cr.statement))
-            + tuple(Cell(field=c.field_for(f"{uk}.{c.crit_key(cr)}.els.{k}", k, f"Criterion {cr.ref}")) for _, k, _ in LETL_FIELDS)
+            + tuple(
+                Cell(
+                    field=c.f(f"{uk}.{c.crit_key(cr)}.els.method", "choice", f"Criterion {cr.ref}: method", c.method_options(spec))
+                    if k == "method"
+                    else c.field_for(f"{uk}.{c.crit_key(cr)}.els.{k}", k, f"Criterion {cr.ref}")
+                )
+                for _, k, _ in LETL_FIELDS
+            )
             for cr in o.criteria
         )
         body.append(Table((Column("AC", 0.5), Column("The learner can:", 3.2)) + tuple(Column(t, w) for t, _, w in LETL_FIELDS), rows))
@@ -41,7 +49,7 @@ def letl(spec: ir.Spec, u: ir.Unit):
         checklist = c.range_checklist(rs)
         body += [PageBreak(), Heading(f"Evidence requirements: {rs.title}", 2), Para("These requirements of the standard-setting body apply to this unit.", "note")]
         body += list(checklist) + [Heading("Evidence source", 3), *c.evidence_source_declaration(c.set_key(rs), rs.environment)]
-    body += [PageBreak(), *learner_statement_blocks(u)]
+    body += [*c.unit_environment(u), PageBreak(), *learner_statement_blocks(u)]
     return c.form(
         f"unit-{u.label}-letl",
         "Learner's Evidence Tracking Log",
