@@ -90,3 +90,10 @@ def specc_register_emitters():
             options=("formats", "style"),
         )
     ]
+
+
+@hookimpl
+def specc_add_commands(subparsers):
+    from .commands import add
+
+    add(subparsers)

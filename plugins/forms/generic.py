@@ -22,6 +22,7 @@ def render_generic(spec: ir.Spec, options: dict) -> list:
         perf = c.performance_record(spec, u)
         if perf:
             body += [PageBreak(), Heading("Performance evidence record", 2), *perf]
+        body += list(c.unit_environment(u))
         forms.append(
             c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
         )
