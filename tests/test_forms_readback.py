@@ -5,14 +5,12 @@ portfolio typed by hand."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import docx
 import pypdf
 import pytest
 from docx.oxml.ns import qn
-from pypdf.generic import NameObject
 
 from specc import cli
 from specc.sink import OutputFolder
