@@ -337,3 +337,18 @@ def test_docx_has_the_pdf_shape(specs, sample):
                     if kinds:
                         want = 60 if "area" in kinds else 8
                         assert row.height is not None and row.height.mm >= want, (fm.id, kinds, row.height)
+
+
+def test_words_as_a_body_prints_them(sample, specs):
+    """Singular slot labels with a number, none for one asked for; "Evidence
+    required"; the unit's title and the NCFE group A rule printed once."""
+    text = {fm.id: "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages) for items in sample.values() for fm, data in items}
+    unit = text["unit-101"]
+    assert "Evidence required:" in unit and "Demanded" not in unit
+    assert "Customer service based job 1" in unit and "Customer service based jobs 1" not in unit
+    title = specs["cg4411"].unit("101").title
+    first = pypdf.PdfReader(io.BytesIO(dict((fm.id, d) for fm, d in sample["cg4411"])["unit-101"])).pages[0].extract_text()
+    assert first.count(title) == 1
+    rules = [line for line in text["assessment-tracking-sheet-601-3972-9"].splitlines() if line.startswith("–")]
+    assert len(rules) == len(set(rules)) and sum("14 credits" in line for line in rules) == 1, rules
+    assert slots.label("reasons", 1, 1) == "Reason" and slots.label("pieces of information", 2, 3) == "Piece of information 2"

@@ -22,7 +22,7 @@ BODY = "City & Guilds"
 
 def general(spec: ir.Spec) -> list:
     quals = tuple((q, c.f(f"g.qualification.{c.name_part(q.id)}", "check", f"Registered for {q.number or q.id} {q.title}")) for q in spec.qualifications)
-    ref = spec.document.title
+    ref = ""  # the footer's edition line names the document
     details = c.form(
         "candidate-and-centre-details",
         "Candidate and centre details",

@@ -73,6 +73,16 @@ def learner_statement_blocks(u: ir.Unit) -> list:
     ]
 
 
+def rules_once(spec: ir.Spec, q: ir.Qualification) -> list[str]:
+    """The rules as NCFE prints them: the mandatory units are stated once
+    (a ``mandatory`` rule over exactly the units of a group that already
+    gives all their credits is not repeated)."""
+    covered = {frozenset(r.units) for r in q.rules if isinstance(r, ir.CreditsFrom) and r.op in ("exactly", "at_least")}
+    totals = [r for r in q.rules if isinstance(r, (ir.MinTotal, ir.MaxTotal))]
+    rest = [r for r in q.rules if not isinstance(r, (ir.MinTotal, ir.MaxTotal)) and not (isinstance(r, ir.Mandatory) and frozenset(r.units) in covered)]
+    return [prose.rule(spec, r) for r in totals + rest]
+
+
 def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
     qk = "q." + c.name_part(q.id)
     groups = {u: g for g in spec.groups for u in g.units}
@@ -98,7 +108,7 @@ def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
         c.identity("Learner", extra=(("Registration date", c.f("candidate.registration_date", "date", "Learner registration date")),)),
         Heading("Rules of combination", 2),
         Para(f"To be awarded the {q.title}, learners must achieve:"),
-        *[Para("– " + r) for r in prose.rules(spec, q)],
+        *[Para("– " + r) for r in rules_once(spec, q)],
         Heading("Units", 2),
         Table(
             (Column("Unit", 0.5), Column("Title", 3.0), Column("Group", 1.5), Column("Credits", 0.6), Column("Status", 0.9), Column("Date completed", 1.0), Column("Assessor", 0.9), Column("IQA sampled", 0.6)),
