@@ -137,9 +137,12 @@ def unit_header(u: ir.Unit) -> Para:
     return Para(" · ".join(bits), "lead")
 
 
-def method_options(spec: ir.Spec) -> tuple[tuple[str, str], ...]:
-    """The spec's evidence methods as a choice (value = the portfolio's method id)."""
-    return (("", "(choose)"),) + tuple((m.id, m.label) for m in spec.methods)
+def method_options(spec: ir.Spec, u: ir.Unit | None = None) -> tuple[tuple[str, str], ...]:
+    """The evidence methods as a choice (value = the portfolio's method id):
+    those the unit's evidence guide names, or every method of the spec when
+    it has no guide."""
+    named = {m for row in u.evidence_guide for m in row.methods} if u is not None else set()
+    return (("", "(choose)"),) + tuple((m.id, m.label) for m in spec.methods if not named or m.id in named)
 
 
 def evidence_location_sheet(spec: ir.Spec, u: ir.Unit, what: tuple[tuple[str, str, float], ...] | None = None) -> Table:
@@ -159,7 +162,7 @@ def evidence_location_sheet(spec: ir.Spec, u: ir.Unit, what: tuple[tuple[str, st
             cells = []
             for _, k, _ in what:
                 name = f"{unit_key(u)}.{crit_key(c)}.els.{k}"
-                cells.append(Cell(field=f(name, "choice", f"Criterion {c.ref}: method", method_options(spec)) if k == "method" else field_for(name, k, f"Criterion {c.ref}")))
+                cells.append(Cell(field=f(name, "choice", f"Criterion {c.ref}: method", method_options(spec, u)) if k == "method" else field_for(name, k, f"Criterion {c.ref}")))
             rows.append((Cell(c.ref, strong=True), Cell(c.statement), *cells))
     return Table(cols, tuple(rows))
 
@@ -214,7 +217,7 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
                     cells.append(Cell(""))
                 else:
                     name = f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}"
-                    fd = f(name, "choice", f"{c.ref} {s.label}: method", method_options(spec)) if k == "method" else field_for(name, k, f"{c.ref} {s.label}")
+                    fd = f(name, "choice", f"{c.ref} {s.label}: method", method_options(spec, u)) if k == "method" else field_for(name, k, f"{c.ref} {s.label}")
                     cells.append(Cell(field=fd))
             rows.append(tuple(cells))
         blocks.append(Table(cols, tuple(rows)))

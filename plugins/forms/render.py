@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 from pathlib import Path
 
 import jinja2
@@ -103,11 +104,40 @@ def _pdf_css():
 
     config = FontConfiguration()
     faces = fonts.font_face_css().replace(f'"{fonts.FAMILY}"', f'"{PDF_FAMILY}"')
+    # the regular face is embedded whole (a centre may type any character in
+    # a field): embed it without TrueType hinting, half the bytes
+    faces = faces.replace(fonts.path().as_uri(), _unhinted_regular_url())
     css = weasyprint.CSS(string=faces + f'html, input, textarea, select {{ font-family: "{PDF_FAMILY}"; }}\n', font_config=config)
     import atexit
 
     atexit.register(_pdf_css.cache_clear)  # free it while fontconfig is still loaded
     return css, config
+
+
+def _unhinted_regular_url() -> str:
+    """The regular face with every glyph and layout feature but no hinting
+    (fontTools, deterministic: no timestamp), as a ``data:`` URL."""
+    import base64
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from specc_plugins import fonts
+
+    font = TTFont(str(fonts.path()))
+    opts = subset.Options()
+    opts.hinting = False
+    opts.layout_features = ["*"]
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.notdef_outline = True
+    opts.recalc_timestamp = False
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=font.getBestCmap().keys())
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    return "data:font/ttf;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def layout(html: str):

@@ -30,7 +30,7 @@ def letl(spec: ir.Spec, u: ir.Unit):
             (Cell(cr.ref, strong=True), Cell(cr.statement))
             + tuple(
                 Cell(
-                    field=c.f(f"{uk}.{c.crit_key(cr)}.els.method", "choice", f"Criterion {cr.ref}: method", c.method_options(spec))
+                    field=c.f(f"{uk}.{c.crit_key(cr)}.els.method", "choice", f"Criterion {cr.ref}: method", c.method_options(spec, u))
                     if k == "method"
                     else c.field_for(f"{uk}.{c.crit_key(cr)}.els.{k}", k, f"Criterion {cr.ref}")
                 )
