@@ -85,7 +85,8 @@ def postprocess(pdf: bytes, signature_fields: frozenset[str], header: list | Non
         if acro is not None:
             _fields(doc, acro, signature_fields, header or [])
         out = io.BytesIO()
-        doc.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        # compressed streams are copied as WeasyPrint wrote them (not decoded and recompressed)
+        doc.save(out, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()
 
 
