@@ -1,10 +1,13 @@
 """Built-in emitter ``forms``: printable and fillable recording forms.
 
 The house style (``specc_form_styles``) builds a list of :mod:`model` forms
-from the spec; this plugin renders each to HTML with a print stylesheet, to an
-A4 PDF with embedded fonts and fillable fields (WeasyPrint, from the same
-HTML), and to DOCX (python-docx) for centres that amend forms in Word.  It also
-writes ``forms/index.json``: every form, its files and its field names.
+from the spec; this plugin renders each to HTML with a print stylesheet, to a
+tagged A4 PDF with the shipped font and fillable fields (WeasyPrint, from the
+same HTML, then :mod:`pdfpost` for the field hierarchy and signature
+fields), and to DOCX (:mod:`docx_writer`) for centres that amend forms in
+Word.  It also writes ``forms/index.json``: every form, its files and its
+field names, and adds ``specc portfolio from-forms`` (:mod:`commands`,
+:mod:`readback`), which reads filled forms back into a portfolio.
 """
 
 from __future__ import annotations
