@@ -153,9 +153,9 @@ def evidence_location_sheet(spec: ir.Spec, u: ir.Unit, what: tuple[tuple[str, st
         ("Method", "method", 1.3),
         ("Location / portfolio page", "location", 1.2),
         ("Date", "date", 1.0),
-        ("Assessor initials", "assessor", 0.8),
+        ("Assessor initials", "assessor", 0.95),
     )
-    cols = (Column("AC", 0.5), Column("Assessment criterion", 3.0)) + tuple(Column(t, w) for t, _, w in what)
+    cols = (Column("AC", 0.5), Column("Assessment criterion", 2.7)) + tuple(Column(t, w) for t, _, w in what)
     rows = []
     for o in u.outcomes:
         for c in o.criteria:
