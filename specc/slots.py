@@ -47,7 +47,7 @@ from . import ir
 @frozen
 class Slot:
     id: str  # "d1_2"
-    label: str  # "Customer service tasks 2"
+    label: str  # "Customer service task 2"
     demand: int  # 1-based index of the demand in the criterion
     n: int  # 1-based item number within the demand
     different: str | None = None  # "occasions", "customers", ... from the demand
