@@ -7,7 +7,8 @@ line up.  Import this module rather than re-deriving an id anywhere.
 
 * A criterion's demands, in order, each give ``count`` slots:
   demand ``i`` (1-based) item ``n`` is ``d{i}_{n}``; its label is the demand's
-  counted noun with the number, e.g. ``Customer service tasks 2``.  An
+  counted noun in the singular with the number, e.g. ``Customer service task
+  2`` (no number when one is demanded: ``Reason``).  An
   ``at least`` demand may be met by more items than its count; the extra ones
   are ``d{i}_{n}`` with ``n`` beyond the count (:func:`demand_slot_pattern`).
 * A requirement's range items are ``r{requirement}{letter}`` (``r5a``).
@@ -28,13 +29,14 @@ each slot also records how its item was evidenced (forms add a method field).
 Example: ``demand 3 "customer service tasks" different occasions`` as the
 first demand of a criterion gives::
 
-    d1_1  Customer service tasks 1
-    d1_2  Customer service tasks 2
-    d1_3  Customer service tasks 3
+    d1_1  Customer service task 1
+    d1_2  Customer service task 2
+    d1_3  Customer service task 3
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from attrs import frozen
@@ -45,7 +47,7 @@ from . import ir
 @frozen
 class Slot:
     id: str  # "d1_2"
-    label: str  # "Customer service tasks 2"
+    label: str  # "Customer service task 2"
     demand: int  # 1-based index of the demand in the criterion
     n: int  # 1-based item number within the demand
     different: str | None = None  # "occasions", "customers", ... from the demand
@@ -69,10 +71,43 @@ class DistinctSlot:
     n: int
 
 
-def label(what: str, n: int) -> str:
-    """``("customer service tasks", 2)`` -> ``"Customer service tasks 2"``."""
-    w = what.strip()
-    return f"{w[:1].upper()}{w[1:]} {n}" if w else f"Item {n}"
+# words after which a demand's noun phrase no longer names the counted thing
+# ("pieces of information", "ways to greet customers", "types of body
+# language that affect customers")
+_QUALIFIERS = frozenset("of to that which who from with for relating using they in on at by about when where".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _inflect():
+    import inflect
+
+    return inflect.engine()
+
+
+@functools.lru_cache(maxsize=4096)
+def singular(what: str) -> str:
+    """The counted noun phrase of a demand in the singular, as a form labels
+    one item: ``pieces of information`` -> ``piece of information``,
+    ``customer requests or queries`` -> ``customer request or query``."""
+    words = what.split()
+    end = next((i for i, w in enumerate(words) if w.lower() in _QUALIFIERS), len(words))
+    heads = [i for i in range(end) if i == end - 1 or words[i + 1].lower() in ("or", "and")]
+    for i in heads:
+        w = words[i]
+        if len(w) > 2 and w[-1:].lower() == "s" and w.isalpha():
+            one = _inflect().singular_noun(w)
+            if one:
+                words[i] = one
+    return " ".join(words)
+
+
+def label(what: str, n: int, count: int | None = None) -> str:
+    """How a form labels item ``n`` of ``count`` demanded: ``("customer
+    service tasks", 2, 3)`` -> ``"Customer service task 2"``; one asked for
+    has no number (``("reasons", 1, 1)`` -> ``"Reason"``)."""
+    w = singular(what.strip())
+    w = f"{w[:1].upper()}{w[1:]}" if w else "Item"
+    return w if count == 1 else f"{w} {n}"
 
 
 
@@ -101,7 +136,7 @@ def criterion_slots(c: ir.Criterion) -> list[Slot]:
     out = []
     for i, d in enumerate(c.demands, start=1):
         for n in range(1, d.count + 1):
-            out.append(Slot(demand_slot_id(i, n), label(d.what, n), i, n, d.different, methods=d.by.methods if d.by else ()))
+            out.append(Slot(demand_slot_id(i, n), label(d.what, n, d.count), i, n, d.different, methods=d.by.methods if d.by else ()))
     return out
 
 
@@ -115,7 +150,7 @@ def distinct_slots(r: ir.Requirement, d: ir.Distinct) -> list[str]:
 
 def distinct_slot_list(r: ir.Requirement, d: ir.Distinct) -> list[DistinctSlot]:
     """:func:`distinct_slots` with labels (``Communication media 1``)."""
-    return [DistinctSlot(distinct_slot_id(r.number, n), label(d.what, n), r.number, n) for n in range(1, d.count + 1)]
+    return [DistinctSlot(distinct_slot_id(r.number, n), label(d.what, n, d.count), r.number, n) for n in range(1, d.count + 1)]
 
 
 def requirement_set_slots(rs: ir.RequirementSet) -> list[RangeSlot | DistinctSlot]:

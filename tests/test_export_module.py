@@ -258,7 +258,7 @@ def test_messages_name_slots_by_label_and_start_lowercase(synth):  # noqa: F811
     for item in p["units"]["u1"]["criteria"]["2.1"]["evidence"]:
         item["covers"] = [s for s in item["covers"] if s != "d1_3"]
     (v302,) = [f for f in mod.validate(p)["findings"] if f["code"] == "V302"]
-    assert v302["message"].endswith("no evidence covers Customer service tasks 3 (d1_3)")
+    assert v302["message"].endswith("no evidence covers Customer service task 3 (d1_3)")
     for _, _, doc in sample.failures(model, good):
         for f in mod.validate(doc)["findings"]:
             assert not f["message"][:1].isupper(), f

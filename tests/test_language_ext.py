@@ -729,7 +729,7 @@ def test_forms_give_each_slot_of_such_a_demand_a_method_field(by_spec):
     tables = [b for b in blocks if isinstance(b, Table)]
     notes = [b.text for b in blocks if isinstance(b, Para)]
     assert notes[0] == (
-        "Demanded: four customers, of which at least two by observation of performance or witness testimony."
+        "Evidence required: four customers, of which at least two by observation of performance or witness testimony."
         " Write in Method how each item was evidenced."
     )
     assert "of which exactly one by annotated photographs" in notes[1]

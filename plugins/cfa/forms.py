@@ -5,7 +5,7 @@ least k of these") and the evidence-source declaration."""
 from __future__ import annotations
 
 from specc_plugins.forms import common as c
-from specc_plugins.forms.model import FieldGrid, Heading, Para
+from specc_plugins.forms.model import Heading, Para
 from specc import ir
 from specc.hookspecs import hookimpl
 from specc.plugins import FormStyle
@@ -13,7 +13,7 @@ from specc.plugins import FormStyle
 
 def checklist(rs: ir.RequirementSet):
     key = c.set_key(rs)
-    body: list = [FieldGrid((("Candidate name", c.f(f"{key}.candidate")), ("Assessor", c.f(f"{key}.assessor"))))]
+    body: list = []
     ranges = c.range_checklist(rs)
     if ranges:
         body += [Heading("Range checklist", 2), *ranges]
@@ -22,7 +22,7 @@ def checklist(rs: ir.RequirementSet):
         body += [Heading("Sufficiency", 2)] + [Para(r.text.plain, "note") for r in suff]
     body += [Heading("Evidence-source declaration", 2), *c.evidence_source_declaration(key, rs.environment), c.signatures(key, ("Candidate", "Assessor"))]
     title = rs.title + (f" (Unit {rs.code})" if rs.code else "")
-    return c.form(f"range-checklist-{rs.id}", "Range checklist and evidence-source declaration", tuple(body), subtitle=title, group="requirements")
+    return c.form(f"range-checklist-{rs.id}", "Range checklist and evidence-source declaration", tuple(body), subtitle=title, group="requirements", reference=title)
 
 
 def render(spec: ir.Spec, options: dict) -> list:

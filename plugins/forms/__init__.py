@@ -1,10 +1,13 @@
 """Built-in emitter ``forms``: printable and fillable recording forms.
 
 The house style (``specc_form_styles``) builds a list of :mod:`model` forms
-from the spec; this plugin renders each to HTML with a print stylesheet, to an
-A4 PDF with embedded fonts and fillable fields (WeasyPrint, from the same
-HTML), and to DOCX (python-docx) for centres that amend forms in Word.  It also
-writes ``forms/index.json``: every form, its files and its field names.
+from the spec; this plugin renders each to HTML with a print stylesheet, to a
+tagged A4 PDF with the shipped font and fillable fields (WeasyPrint, from the
+same HTML, then :mod:`pdfpost` for the field hierarchy and signature
+fields), and to DOCX (:mod:`docx_writer`) for centres that amend forms in
+Word.  It also writes ``forms/index.json``: every form, its files and its
+field names, and adds ``specc portfolio from-forms`` (:mod:`commands`,
+:mod:`readback`), which reads filled forms back into a portfolio.
 """
 
 from __future__ import annotations
@@ -24,18 +27,29 @@ def _formats(options: dict) -> tuple[str, ...]:
     return list_option(options, "formats", FORMATS, "form format")
 
 
+def edition(doc) -> str:
+    """The footer's edition line: ``<document title> version 1.8, August 2025``."""
+    from specc import prose
+
+    bits = [doc.title]
+    if doc.version:
+        bits.append(f"version {doc.version}")
+    when = prose.date(doc.published)
+    return ", ".join(bits + ([when] if when else []))
+
+
 def _render_one(args):
     from . import render as r  # WeasyPrint and python-docx load only when forms are built
 
-    form, body, style, formats = args
-    html = r.to_html(form, body, style)
+    form, body, style, formats, edition = args
+    html = r.to_html(form, body, style, edition)
     out = {}
     if "html" in formats:
         out["html"] = html.encode("utf-8")
     if "pdf" in formats:
-        out["pdf"] = r.to_pdf(html)
+        out["pdf"] = r.to_pdf(html, form)
     if "docx" in formats:
-        out["docx"] = r.to_docx(form, body)
+        out["docx"] = r.to_docx(form, body, edition)
     return out
 
 
@@ -47,7 +61,7 @@ def emit(spec, sink, options):
     forms = style.render(spec, options) if style else render_generic(spec, options)
     name = style.name if style else "generic"
     formats = _formats(options)
-    jobs = [(fm, spec.document.body.name, name, formats) for fm in forms]
+    jobs = [(fm, spec.document.body.name, name, formats, edition(spec.document)) for fm in forms]
     # PDF rendering is CPU-bound: use the cores unless we already run in a worker
     import multiprocessing
 
@@ -79,3 +93,10 @@ def specc_register_emitters():
             options=("formats", "style"),
         )
     ]
+
+
+@hookimpl
+def specc_add_commands(subparsers):
+    from .commands import add
+
+    add(subparsers)

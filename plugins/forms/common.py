@@ -1,15 +1,20 @@
 """Form builders every house style composes: body-neutral pieces driven by
 the spec (a row per criterion, a slot per demanded item, a line per range
-item).  Field names follow one scheme, so a filled PDF can be read back by
-machine::
+item).  Field names follow one scheme (:mod:`specc_plugins.forms.names`), so
+a filled PDF can be read back by machine::
 
+    candidate.name, candidate.registration, centre.name, centre.number,
+    assessor.name, qualification      the identity block of every form
     u<unit>.c<crit>.<slot>.<what>     e.g. u001.c1_2.d1_3.evidence_ref, u106.c1_2.d1_1.method
     u<unit>.c<crit>.els.<what>        evidence location sheet
-    rs.<set>.r<n><letter>.<what>      range checklist item
+    rs.<set>.r<n><letter>.<what>      range checklist item (the set's own id,
+                                      the same on every body's form)
     q.<qualification>.u<unit>.<what>  achievement summary
 """
 
 from __future__ import annotations
+
+from attrs import frozen
 
 from specc import ir, prose, slots
 
@@ -24,46 +29,107 @@ def crit_key(c: ir.Criterion) -> str:
     return "c" + name_part(c.ref)
 
 
-def f(name: str, kind: str = "text", label: str = "") -> Field:
-    return Field(name, kind, label or name)
+def f(name: str, kind: str, label: str, options: tuple[tuple[str, str], ...] = ()) -> Field:
+    """A field; ``label`` is its tooltip, the words a person sees beside it."""
+    return Field(name, kind, label, options)
+
+
+WHAT = {
+    "evidence_ref": "evidence reference",
+    "location": "location or portfolio page",
+    "page": "portfolio page",
+    "date": "date",
+    "assessor": "assessor initials",
+    "customer": "customer",
+    "method": "method",
+}
+
+
+def field_for(name: str, what: str, label: str) -> Field:
+    """A recording field ``name`` (``...<what>``) labelled ``label: what``."""
+    return f(name, "date" if what == "date" else "text", f"{label}: {WHAT.get(what, what.replace('_', ' '))}")
+
+
+def unit_reference(u: ir.Unit) -> str:
+    return f"Unit {u.label}" + (f" ({u.reference})" if u.reference else "")
+
+
+def qualification_reference(q: ir.Qualification) -> str:
+    return f"{q.number or q.id} {q.title}"
+
+
+def units_qualifications(spec: ir.Spec, u: ir.Unit) -> tuple[ir.Qualification, ...]:
+    return tuple(q for q in spec.qualifications if u.id in q.units)
+
+
+# ------------------------------------------------------------------ identity
+
+
+def identity(person: str = "Candidate", qualifications: tuple[ir.Qualification, ...] = (), extra: tuple[tuple[str, Field], ...] = ()) -> FieldGrid:
+    """The candidate and centre block every form opens with; the same field
+    names on every form, so a reader fills them once per candidate.  On unit
+    forms ``qualifications`` are those the unit counts towards (a choice when
+    there is more than one)."""
+    items = [
+        (f"{person} name", f("candidate.name", "text", f"{person} name")),
+        ("Registration number", f("candidate.registration", "text", f"{person} registration number")),
+        ("Centre name", f("centre.name", "text", "Centre name")),
+        ("Centre number", f("centre.number", "text", "Centre number")),
+        ("Assessor", f("assessor.name", "text", "Assessor name")),
+    ]
+    if len(qualifications) == 1:
+        q = qualifications[0]
+        items.append(("Qualification", f("qualification", "choice", "Qualification the unit counts towards", ((q.id, qualification_reference(q)),))))
+    elif qualifications:
+        opts = (("", "(choose)"),) + tuple((q.id, qualification_reference(q)) for q in qualifications)
+        items.append(("Qualification", f("qualification", "choice", "Qualification the unit counts towards", opts)))
+    items += list(extra)
+    return FieldGrid(tuple(items), identity=True)
 
 
 # ------------------------------------------------------------------ generic forms
 
 
-def candidate_details(prefix: str, extra: tuple[tuple[str, str], ...] = ()) -> tuple:
-    items = [
-        ("Candidate name", f(f"{prefix}.candidate.name")),
-        ("Candidate registration number", f(f"{prefix}.candidate.registration")),
-        ("Date of birth", f(f"{prefix}.candidate.dob", "date")),
-        ("Registration date", f(f"{prefix}.candidate.registration_date", "date")),
-        ("Centre name", f(f"{prefix}.centre.name")),
-        ("Centre number", f(f"{prefix}.centre.number")),
-        ("Assessor", f(f"{prefix}.assessor.name")),
-        ("Internal quality assurer", f(f"{prefix}.iqa.name")),
-    ]
-    items += [(label, f(f"{prefix}.{key}")) for label, key in extra]
-    return (FieldGrid(tuple(items)),)
+def candidate_details() -> tuple:
+    """The identity block with date of birth, registration date and the
+    internal quality assurer (the C&G candidate and centre details form)."""
+    return (
+        identity(
+            extra=(
+                ("Date of birth", f("candidate.dob", "date", "Candidate date of birth")),
+                ("Registration date", f("candidate.registration_date", "date", "Candidate registration date")),
+                ("Internal quality assurer", f("iqa.name", "text", "Internal quality assurer name")),
+            )
+        ),
+    )
 
 
-def people_list(prefix: str, title: str, rows: int, columns: tuple[tuple[str, str, float], ...]) -> Table:
+def people_list(prefix: str, title: str, rows: int, columns: tuple[tuple[str, str, float], ...], noun: str = "Person") -> Table:
     """A blank list of people (witnesses, expert witnesses) with fields."""
     cols = tuple(Column(t, w) for t, _, w in columns)
-    body = tuple(tuple(Cell(field=f(f"{prefix}.{i}.{k}", "signature" if k == "signature" else "text")) for _, k, _ in columns) for i in range(1, rows + 1))
+    body = tuple(
+        tuple(Cell(field=f(f"{prefix}.{i}.{k}", "signature" if k == "signature" else "text", f"{noun} {i}: {t.lower()}")) for t, k, _ in columns) for i in range(1, rows + 1)
+    )
     return Table(cols, body, caption=title)
 
 
 def signatures(prefix: str, roles: tuple[str, ...]) -> Signatures:
-    return Signatures(tuple((r, f(f"{prefix}.{name_part(r.lower())}.signature", "signature"), f(f"{prefix}.{name_part(r.lower())}.date", "date")) for r in roles))
+    return Signatures(
+        tuple(
+            (r, f(f"{prefix}.{name_part(r.lower())}.signature", "signature", f"{r} signature"), f(f"{prefix}.{name_part(r.lower())}.date", "date", f"{r}: date signed"))
+            for r in roles
+        )
+    )
 
 
 # ------------------------------------------------------------------ unit-driven forms
 
 
 def unit_header(u: ir.Unit) -> Para:
-    bits = [f"Unit {u.label}: {u.title}"]
+    """Reference, level and credits (the title is the form's subtitle)."""
+    bits = []
     if u.reference:
-        bits.append(f"Reference {u.reference}")
+        bits.append(f"Unit reference {u.reference}")
     if u.level:
         bits.append(str(u.level))
     if u.credits is not None:
@@ -71,23 +137,42 @@ def unit_header(u: ir.Unit) -> Para:
     return Para(" · ".join(bits), "lead")
 
 
-def evidence_location_sheet(u: ir.Unit, what: tuple[tuple[str, str, float], ...] | None = None) -> Table:
-    """A row per assessment criterion with where its evidence is."""
+def method_options(spec: ir.Spec, u: ir.Unit | None = None) -> tuple[tuple[str, str], ...]:
+    """The evidence methods as a choice (value = the portfolio's method id):
+    those the unit's evidence guide names, or every method of the spec when
+    it has no guide."""
+    named = {m for row in u.evidence_guide for m in row.methods} if u is not None else set()
+    return (("", "(choose)"),) + tuple((m.id, m.label) for m in spec.methods if not named or m.id in named)
+
+
+def evidence_location_sheet(spec: ir.Spec, u: ir.Unit, what: tuple[tuple[str, str, float], ...] | None = None) -> Table:
+    """A row per assessment criterion with where its evidence is and the
+    method (a choice of the spec's evidence methods)."""
     what = what or (
-        ("Evidence reference", "evidence_ref", 1.3),
-        ("Location / portfolio page", "location", 1.3),
-        ("Date", "date", 0.9),
-        ("Assessor initials", "assessor", 0.8),
+        ("Evidence reference", "evidence_ref", 1.2),
+        ("Method", "method", 1.3),
+        ("Location / portfolio page", "location", 1.2),
+        ("Date", "date", 1.0),
+        ("Assessor initials", "assessor", 0.95),
     )
-    cols = (Column("Criterion", 0.6), Column("Assessment criterion", 3.2)) + tuple(Column(t, w) for t, _, w in what)
+    cols = (Column("AC", 0.5), Column("Assessment criterion", 2.7)) + tuple(Column(t, w) for t, _, w in what)
     rows = []
     for o in u.outcomes:
         for c in o.criteria:
-            rows.append(
-                (Cell(c.ref, strong=True), Cell(c.statement))
-                + tuple(Cell(field=f(f"{unit_key(u)}.{crit_key(c)}.els.{k}", "date" if k == "date" else "text")) for _, k, _ in what)
-            )
+            cells = []
+            for _, k, _ in what:
+                name = f"{unit_key(u)}.{crit_key(c)}.els.{k}"
+                cells.append(Cell(field=f(name, "choice", f"Criterion {c.ref}: method", method_options(spec, u)) if k == "method" else field_for(name, k, f"Criterion {c.ref}")))
+            rows.append((Cell(c.ref, strong=True), Cell(c.statement), *cells))
     return Table(cols, tuple(rows))
+
+
+def unit_environment(u: ir.Unit) -> tuple:
+    """Where the unit's evidence was produced (a tick per source the unit
+    accepts; every source where the spec says nothing)."""
+    sources = u.environment.sources or tuple(ENV_LABELS)
+    rows = tuple((Cell(ENV_LABELS[s]), Cell(field=f(f"{unit_key(u)}.source.{s}", "check", f"Evidence produced in: {ENV_LABELS[s].lower()}"))) for s in sources)
+    return (Heading("Where the evidence was produced", 2), Para("Tick where the evidence for this unit was produced.", "note"), Table((Column("Source of evidence", 4.0), Column("Tick", 0.6)), rows))
 
 
 SLOT_FIELDS = (("Evidence reference", "evidence_ref", 1.4), ("Date", "date", 0.9), ("Assessor initials", "assessor", 0.8))
@@ -119,7 +204,7 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
         demands = "; ".join(prose.demand(d, labels) for d in c.demands)
         how = " Write in Method how each item was evidenced." if any(d.by for d in c.demands) else ""
         blocks.append(Heading(f"{c.ref} {c.statement}", 3))
-        blocks.append(Para(f"Demanded: {demands}." + how + (f" {reuse}" if reuse else ""), "note"))
+        blocks.append(Para(f"Evidence required: {demands}." + how + (f" {reuse}" if reuse else ""), "note"))
         has_customer = any(s.different == "customers" for s in cslots)
         has_method = any(s.methods for s in cslots)
         fields = SLOT_FIELDS[:1] + ((CUSTOMER_FIELD,) if has_customer else ()) + ((METHOD_FIELD,) if has_method else ()) + SLOT_FIELDS[1:]
@@ -131,7 +216,9 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
                 if (k == "customer" and s.different != "customers") or (k == "method" and not s.methods):
                     cells.append(Cell(""))
                 else:
-                    cells.append(Cell(field=f(f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}", "date" if k == "date" else "text", f"{c.ref} {s.label}: {k}")))
+                    name = f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}"
+                    fd = f(name, "choice", f"{c.ref} {s.label}: method", method_options(spec, u)) if k == "method" else field_for(name, k, f"{c.ref} {s.label}")
+                    cells.append(Cell(field=fd))
             rows.append(tuple(cells))
         blocks.append(Table(cols, tuple(rows)))
     return tuple(blocks)
@@ -157,7 +244,14 @@ def questioning_record(u: ir.Unit, kind: str = "knowledge") -> Table:
             continue
         for c in o.criteria:
             base = f"{unit_key(u)}.{crit_key(c)}.q"
-            rows.append((Cell(c.ref, strong=True, muted=c.statement), Cell(field=f(f"{base}.question", "area")), Cell(field=f(f"{base}.response", "area")), Cell(field=f(f"{base}.met", "check"))))
+            rows.append(
+                (
+                    Cell(c.ref, strong=True, muted=c.statement),
+                    Cell(field=f(f"{base}.question", "lines", f"Criterion {c.ref}: question asked")),
+                    Cell(field=f(f"{base}.response", "lines", f"Criterion {c.ref}: summary of the candidate's response")),
+                    Cell(field=f(f"{base}.met", "check", f"Criterion {c.ref} met")),
+                )
+            )
     return Table((Column("Criterion", 1.6), Column("Question asked", 2.2), Column("Summary of the candidate's response", 2.6), Column("Met", 0.5)), tuple(rows))
 
 
@@ -180,8 +274,8 @@ def achievement_summary(spec: ir.Spec, q: ir.Qualification) -> tuple:
                 Cell("" if u.credits is None else str(u.credits)),
                 Cell(status),
                 Cell(field=f(f"{qk}.u{name_part(uid)}.taken", "check", f"Unit {u.label} taken")),
-                Cell(field=f(f"{qk}.u{name_part(uid)}.date", "date")),
-                Cell(field=f(f"{qk}.u{name_part(uid)}.assessor")),
+                Cell(field=f(f"{qk}.u{name_part(uid)}.date", "date", f"Unit {u.label}: date achieved")),
+                Cell(field=f(f"{qk}.u{name_part(uid)}.assessor", "text", f"Unit {u.label}: assessor initials")),
             )
         )
     table = Table(
@@ -193,7 +287,11 @@ def achievement_summary(spec: ir.Spec, q: ir.Qualification) -> tuple:
     bp = prose.barred_pairs(spec, q.units)
     if bp:
         blocks += [Para("Barred combinations:"), Bullets(tuple(bp))]
-    blocks += [Heading("Units", 2), table, FieldGrid((("Total credits achieved", f(f"{qk}.total_credits")), ("Date qualification achieved", f(f"{qk}.date", "date"))))]
+    blocks += [
+        Heading("Units", 2),
+        table,
+        FieldGrid((("Total credits achieved", f(f"{qk}.total_credits", "text", "Total credits achieved")), ("Date qualification achieved", f(f"{qk}.date", "date", "Date qualification achieved")))),
+    ]
     return tuple(blocks)
 
 
@@ -201,7 +299,9 @@ def achievement_summary(spec: ir.Spec, q: ir.Qualification) -> tuple:
 
 
 def set_key(rs: ir.RequirementSet) -> str:
-    return "rs." + name_part(rs.id)
+    """``rs.<set>`` by the set's own id, without the alias a spec imports it
+    under, so a range item has the same name on every body's form."""
+    return "rs." + name_part(rs.id.rsplit(".", 1)[-1])
 
 
 def range_checklist(rs: ir.RequirementSet) -> tuple:
@@ -216,13 +316,16 @@ def range_checklist(rs: ir.RequirementSet) -> tuple:
             rows = []
             for item in slots.range_slots(r, rg):
                 base = f"{set_key(rs)}.{item.id}"
-                rows.append((Cell(item.letter, strong=True), Cell(item.label), Cell(field=f(f"{base}.evidence_ref")), Cell(field=f(f"{base}.date", "date"))))
+                what = f"Requirement {r.number} item {item.letter}"
+                rows.append((Cell(item.letter, strong=True), Cell(item.label), Cell(field=field_for(f"{base}.evidence_ref", "evidence_ref", what)), Cell(field=field_for(f"{base}.date", "date", what))))
             blocks.append(Table((Column("Item", 0.4), Column("Range", 3.4), Column("Evidence reference", 1.3), Column("Date", 0.9)), tuple(rows)))
         for d in r.distinct:
-            base = f"{set_key(rs)}.r{r.number}.distinct"
             blocks.append(Heading(f"Requirement {r.number}", 3))
             blocks.append(Para(r.text.plain))
-            rows = tuple((Cell(f"{d.what.capitalize()} {i}", strong=True), Cell(field=f(f"{base}{i}.what")), Cell(field=f(f"{base}{i}.evidence_ref"))) for i in range(1, d.count + 1))
+            rows = tuple(
+                (Cell(s.label, strong=True), Cell(field=f(f"{set_key(rs)}.{s.id}.what", "text", f"{s.label}: which")), Cell(field=field_for(f"{set_key(rs)}.{s.id}.evidence_ref", "evidence_ref", s.label)))
+                for s in slots.distinct_slot_list(r, d)
+            )
             blocks.append(Table((Column("Different " + d.what, 1.2), Column("Which", 2.0), Column("Evidence reference", 1.3)), rows))
     return tuple(blocks)
 
@@ -236,7 +339,7 @@ ENV_LABELS = {
 
 def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
     """Where the evidence came from; only the sources the rules allow are offered."""
-    rows = tuple((Cell(ENV_LABELS[s]), Cell(field=f(f"{key}.source.{s}", "check"))) for s in env.sources)
+    rows = tuple((Cell(ENV_LABELS[s]), Cell(field=f(f"{key}.source.{s}", "check", f"Evidence produced in: {ENV_LABELS[s].lower()}"))) for s in env.sources)
     notes = []
     for kind in ("performance", "knowledge"):
         rule = env.simulation_rule(kind)
@@ -256,5 +359,130 @@ def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
     return tuple(blocks)
 
 
-def form(id: str, title: str, body: tuple, subtitle: str = "", group: str = "", landscape: bool = False) -> Form:
-    return Form(id=id, title=title, body=tuple(body), subtitle=subtitle, group=group, landscape=landscape)
+def form(id: str, title: str, body: tuple, subtitle: str = "", group: str = "", landscape: bool = False, reference: str = "", person: str = "Candidate", qualifications: tuple = ()) -> Form:
+    """A form that opens with the identity block (unless its body starts
+    with one of its own)."""
+    body = tuple(body)
+    if not (body and isinstance(body[0], FieldGrid) and body[0].identity):
+        lead = (body[0],) if body and isinstance(body[0], Para) and body[0].style == "lead" else ()
+        body = lead + (identity(person, qualifications),) + body[len(lead):]
+    return Form(id=id, title=title, body=body, subtitle=subtitle, group=group, landscape=landscape, reference=reference)
+
+
+# ------------------------------------------------------------------ evidence records (from the evidence guide)
+
+
+@frozen
+class RecordKind:
+    """A kind of evidence record the evidence guide implies: the form a
+    centre fills each time it uses one of ``methods``."""
+
+    id: str  # form id part: "observation-record"
+    key: str  # field name part: "obs"
+    title: str
+    methods: tuple[str, ...]
+    tick: str  # the tick column: "Observed"
+
+
+RECORD_KINDS = (
+    RecordKind("observation-record", "obs", "Observation record", ("observation",), "Observed"),
+    RecordKind("witness-testimony", "wt", "Witness testimony", ("witness_testimony", "expert_witness"), "Witnessed"),
+    RecordKind("candidate-statement", "cs", "Candidate statement", ("candidate_statement", "reflective_account", "learner_report"), "Covered"),
+    RecordKind("professional-discussion-record", "pd", "Professional discussion record", ("professional_discussion", "recorded_discussion"), "Discussed"),
+    RecordKind("questioning-record", "qr", "Questioning record", ("oral_questioning", "written_questioning"), "Met"),
+)
+
+
+def guide_criteria(u: ir.Unit, methods: tuple[str, ...]) -> list[ir.Criterion]:
+    """The criteria of ``u`` whose evidence-guide rows name one of ``methods``,
+    in the unit's order."""
+    refs = {ref for row in u.evidence_guide if set(row.methods) & set(methods) for ref in row.criteria}
+    return [c for c in u.criteria if c.ref in refs]
+
+
+def criteria_ticks(u: ir.Unit, kind: RecordKind, crits: list[ir.Criterion]) -> Table:
+    """The criteria a record may evidence, each with a tick box."""
+    rows = tuple(
+        (Cell(c.ref, strong=True), Cell(c.statement), Cell(field=f(f"{unit_key(u)}.{kind.key}.{crit_key(c)}", "check", f"Criterion {c.ref} {kind.tick.lower()}")))
+        for c in crits
+    )
+    return Table((Column("Criterion", 0.6), Column("Assessment criterion", 4.4), Column(kind.tick, 0.8)), rows, caption="Assessment criteria this record may evidence (tick those it does)")
+
+
+def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "Candidate", body_words: dict | None = None) -> Form | None:
+    """One evidence record for unit ``u``, or None when its evidence guide
+    names none of the kind's methods."""
+    crits = guide_criteria(u, kind.methods)
+    if not crits:
+        return None
+    uk = f"{unit_key(u)}.{kind.key}"
+    p = person.lower()
+    body: list = [unit_header(u)]
+    if kind.key == "obs":
+        body += [
+            FieldGrid((("Date of observation", f(f"{uk}.date", "date", "Date of observation")), ("Duration", f(f"{uk}.duration", "text", "Duration of the observation")), ("Location or setting", f(f"{uk}.location", "text", "Location or setting of the observation")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this record")))),
+            criteria_ticks(u, kind, crits),
+            Heading("What the assessor observed", 2),
+            Para(f"Describe what the {p} did, how it meets each criterion ticked, and any questions asked to confirm understanding.", "note"),
+            Table((Column("Observation", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", "What the assessor observed")),),)),
+            Heading("Feedback", 2),
+            Table((Column(f"Feedback to the {p}", 1.0),), ((Cell(field=f(f"{uk}.feedback", "area", f"Feedback to the {p}")),),)),
+            signatures(uk, (person, "Assessor")),
+        ]
+    elif kind.key == "wt":
+        body += [
+            Heading("Witness", 2),
+            FieldGrid((("Witness name", f(f"{uk}.witness.name", "text", "Witness name")), ("Job role", f(f"{uk}.witness.role", "text", "Witness job role")), (f"Relationship to the {p}", f(f"{uk}.witness.relationship", "text", f"Witness relationship to the {p}")), ("Contact details", f(f"{uk}.witness.contact", "text", "Witness contact details")), ("Date of activity", f(f"{uk}.date", "date", "Date of the activity witnessed")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this testimony")))),
+            criteria_ticks(u, kind, crits),
+            Heading("Testimony", 2),
+            Para(f"Describe what you saw the {p} do, when and where. The witness must be on the expert/witness status list.", "note"),
+            Table((Column("What the witness saw", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", "Testimony: what the witness saw")),),)),
+            signatures(uk, ("Witness", "Assessor")),
+        ]
+    elif kind.key == "cs":
+        body += [
+            FieldGrid((("Date of activity", f(f"{uk}.date", "date", "Date of the activity described")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this statement")))),
+            criteria_ticks(u, kind, crits),
+            Heading(f"{person} statement", 2),
+            Para("Describe in your own words what you did, when and where, and how it meets each criterion ticked.", "note"),
+            Table((Column("Statement", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", f"{person} statement")),),)),
+            Para("A person who saw the activity (a teacher or a reliable person in the workplace) confirms that it took place as described.", "note"),
+            signatures(uk, (person, "Confirmed by", "Assessor")),
+        ]
+    elif kind.key == "pd":
+        body += [
+            FieldGrid((("Date of discussion", f(f"{uk}.date", "date", "Date of the discussion")), ("Duration", f(f"{uk}.duration", "text", "Duration of the discussion")), ("Recording reference", f(f"{uk}.recording", "text", "Recording reference")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this record")))),
+            criteria_ticks(u, kind, crits),
+            Heading("Summary of the discussion", 2),
+            Table((Column("Summary", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", "Summary of the discussion")),),)),
+            Heading("Feedback", 2),
+            Table((Column(f"Feedback to the {p}", 1.0),), ((Cell(field=f(f"{uk}.feedback", "area", f"Feedback to the {p}")),),)),
+            signatures(uk, (person, "Assessor")),
+        ]
+    else:  # questioning
+        rows = tuple(
+            (
+                Cell(c.ref, strong=True, muted=c.statement),
+                Cell(field=f(f"{uk}.{crit_key(c)}.question", "lines", f"Criterion {c.ref}: question asked")),
+                Cell(field=f(f"{uk}.{crit_key(c)}.response", "lines", f"Criterion {c.ref}: summary of the {p}'s response")),
+                Cell(field=f(f"{uk}.{crit_key(c)}.met", "check", f"Criterion {c.ref} met")),
+            )
+            for c in crits
+        )
+        body += [
+            FieldGrid((("Date", f(f"{uk}.date", "date", "Date of the questioning")), ("Oral or written", f(f"{uk}.mode", "choice", "Oral or written questioning", (("", "(choose)"), ("oral", "Oral"), ("written", "Written")))), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this record")))),
+            Heading("Questions and responses", 2),
+            Para("A row per assessment criterion the evidence guide allows questioning for; tick Met when the response meets it.", "note"),
+            Table((Column("Criterion", 1.6), Column("Question asked", 2.2), Column(f"Summary of the {p}'s response", 2.6), Column("Met", 0.5)), rows),
+            signatures(uk, (person, "Assessor")),
+        ]
+    return form(
+        f"unit-{u.label}-{kind.id}",
+        kind.title,
+        tuple(body),
+        subtitle=f"Unit {u.label} {u.title}",
+        group="evidence-records",
+        reference=unit_reference(u),
+        person=person,
+        qualifications=units_qualifications(spec, u),
+    )

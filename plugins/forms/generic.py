@@ -11,16 +11,22 @@ from .model import Heading, PageBreak
 
 
 def render_generic(spec: ir.Spec, options: dict) -> list:
-    forms = [c.form(f"achievement-summary-{q.id}", "Achievement summary", c.achievement_summary(spec, q), subtitle=q.title, group="qualifications") for q in spec.qualifications]
+    forms = [
+        c.form(f"achievement-summary-{q.id}", "Achievement summary", c.achievement_summary(spec, q), subtitle=q.title, group="qualifications", reference=c.qualification_reference(q))
+        for q in spec.qualifications
+    ]
     for u in spec.units:
         if "." in u.id:
             continue
-        body = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(u)]
+        body = [c.unit_header(u), Heading("Evidence location sheet", 2), c.evidence_location_sheet(spec, u)]
         perf = c.performance_record(spec, u)
         if perf:
             body += [PageBreak(), Heading("Performance evidence record", 2), *perf]
-        forms.append(c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units"))
+        body += list(c.unit_environment(u))
+        forms.append(
+            c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
+        )
     for rs in spec.requirement_sets:
         if rs.origin == spec.document.id:
-            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", c.range_checklist(rs), subtitle=rs.title, group="requirements"))
+            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", c.range_checklist(rs), subtitle=rs.title, group="requirements", reference=rs.title))
     return forms

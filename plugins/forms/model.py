@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import re
 
-from attrs import field, frozen
+from attrs import field, frozen, validators
 
-FIELD_KINDS = ("text", "date", "check", "signature", "area")
+FIELD_KINDS = ("text", "date", "check", "signature", "area", "lines", "choice")
+# area: a free-text box for a summary or feedback (at least 60 mm);
+# lines: a few lines of writing inside a table row; choice: one of ``options``
+
+_PART = r"[A-Za-z0-9_-]+"
 
 
 def _name_ok(instance, attribute, value) -> None:
-    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value):
-        raise ValueError(f"form field name {value!r} is not a safe dotted name")
+    if not re.fullmatch(rf"{_PART}(\.{_PART})*", value):
+        raise ValueError(f"form field name {value!r} is not a dotted name of safe parts")
+
+
+def _label_ok(instance, attribute, value) -> None:
+    if not value.strip() or value == instance.name:
+        raise ValueError(f"form field {instance.name!r} needs a human label (its tooltip)")
 
 
 def name_part(s: str) -> str:
@@ -29,9 +38,15 @@ def name_part(s: str) -> str:
 
 @frozen
 class Field:
+    """One input.  ``name`` is the full PDF field name: parts joined by
+    periods, each part free of periods (the PDF writer makes every part a
+    level of the field hierarchy).  ``label`` is what a person reads as the
+    field's tooltip and accessible name."""
+
     name: str = field(validator=_name_ok)
-    kind: str = "text"
-    label: str = ""  # accessible name / tooltip
+    kind: str = field(default="text", validator=validators.in_(FIELD_KINDS))
+    label: str = field(default="", validator=_label_ok)
+    options: tuple[tuple[str, str], ...] = ()  # choice: (value, text)
 
 
 @frozen
@@ -64,7 +79,7 @@ class Heading:
 @frozen
 class Para:
     text: str
-    style: str = ""  # "", "note", "lead"
+    style: str = ""  # "", "note", "lead", "declaration"
 
 
 @frozen
@@ -74,9 +89,11 @@ class Bullets:
 
 @frozen
 class FieldGrid:
-    """Label / input pairs, two to a row."""
+    """Label / input pairs, two to a row (``identity``: the candidate and
+    centre block every form opens with)."""
 
     items: tuple[tuple[str, Field], ...]
+    identity: bool = False
 
 
 @frozen
@@ -102,6 +119,7 @@ class Form:
     subtitle: str = ""
     group: str = ""  # sub-folder, e.g. "units" or a qualification id
     landscape: bool = False
+    reference: str = ""  # footer: the qualification or unit the form belongs to
 
     def fields(self) -> list[Field]:
         out: list[Field] = []

@@ -14,6 +14,7 @@ from specc.plugins import FormStyle
 
 LETL_FIELDS = (
     ("Evidence reference", "evidence_ref", 1.3),
+    ("Method", "method", 1.3),
     ("Portfolio page", "page", 0.9),
     ("Date", "date", 0.9),
     ("Assessor initials", "assessor", 0.8),
@@ -22,30 +23,44 @@ LETL_FIELDS = (
 
 def letl(spec: ir.Spec, u: ir.Unit):
     uk = c.unit_key(u)
-    body: list = [
-        c.unit_header(u),
-        FieldGrid((("Learner name", c.f(f"{uk}.learner.name")), ("Learner number", c.f(f"{uk}.learner.number")))),
-    ]
+    body: list = [c.unit_header(u)]
     for o in u.outcomes:
         body.append(Heading(f"The learner will: {o.number} {o.statement}", 3))
         rows = tuple(
             (Cell(cr.ref, strong=True), Cell(cr.statement))
-            + tuple(Cell(field=c.f(f"{uk}.{c.crit_key(cr)}.els.{k}", "date" if k == "date" else "text")) for _, k, _ in LETL_FIELDS)
+            + tuple(
+                Cell(
+                    field=c.f(f"{uk}.{c.crit_key(cr)}.els.method", "choice", f"Criterion {cr.ref}: method", c.method_options(spec, u))
+                    if k == "method"
+                    else c.field_for(f"{uk}.{c.crit_key(cr)}.els.{k}", k, f"Criterion {cr.ref}")
+                )
+                for _, k, _ in LETL_FIELDS
+            )
             for cr in o.criteria
         )
         body.append(Table((Column("AC", 0.5), Column("The learner can:", 3.2)) + tuple(Column(t, w) for t, _, w in LETL_FIELDS), rows))
     rec = c.performance_record(spec, u)
     if rec:
-        body += [Heading("Demanded evidence", 2), *rec]
+        body += [Heading("Evidence required", 2), *rec]
     for rid in u.assessed_under:
         rs = spec.requirement_set(rid)
         if rs is None:
             continue
         checklist = c.range_checklist(rs)
         body += [PageBreak(), Heading(f"Evidence requirements: {rs.title}", 2), Para("These requirements of the standard-setting body apply to this unit.", "note")]
-        body += list(checklist) + [Heading("Evidence source", 3), *c.evidence_source_declaration(f"{uk}.{c.set_key(rs).replace('.', '_')}", rs.environment)]
-    body += [PageBreak(), *learner_statement_blocks(u)]
-    return c.form(f"unit-{u.label}-letl", "Learner's Evidence Tracking Log", tuple(body), subtitle=f"Unit {u.label} {u.title}", group="units", landscape=True)
+        body += list(checklist) + [Heading("Evidence source", 3), *c.evidence_source_declaration(c.set_key(rs), rs.environment)]
+    body += [*c.unit_environment(u), PageBreak(), *learner_statement_blocks(u)]
+    return c.form(
+        f"unit-{u.label}-letl",
+        "Learner's Evidence Tracking Log",
+        tuple(body),
+        subtitle=f"Unit {u.label} {u.title}",
+        group="units",
+        landscape=True,
+        reference=c.unit_reference(u),
+        person="Learner",
+        qualifications=c.units_qualifications(spec, u),
+    )
 
 
 def learner_statement_blocks(u: ir.Unit) -> list:
@@ -56,6 +71,16 @@ def learner_statement_blocks(u: ir.Unit) -> list:
         Para("Assessor: I confirm that the learner's work was conducted under the conditions set out in the qualification specification and is the learner's own.", "note"),
         c.signatures(f"{uk}.statement", ("Learner", "Assessor")),
     ]
+
+
+def rules_once(spec: ir.Spec, q: ir.Qualification) -> list[str]:
+    """The rules as NCFE prints them: the mandatory units are stated once
+    (a ``mandatory`` rule over exactly the units of a group that already
+    gives all their credits is not repeated)."""
+    covered = {frozenset(r.units) for r in q.rules if isinstance(r, ir.CreditsFrom) and r.op in ("exactly", "at_least")}
+    totals = [r for r in q.rules if isinstance(r, (ir.MinTotal, ir.MaxTotal))]
+    rest = [r for r in q.rules if not isinstance(r, (ir.MinTotal, ir.MaxTotal)) and not (isinstance(r, ir.Mandatory) and frozenset(r.units) in covered)]
+    return [prose.rule(spec, r) for r in totals + rest]
 
 
 def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
@@ -73,22 +98,28 @@ def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
                 Cell("" if u.credits is None else str(u.credits)),
                 Cell("Mandatory" if uid in q.mandatory else "Optional"),
             )
-            + tuple(Cell(field=c.f(f"{qk}.u{c.name_part(uid)}.{k}", "date" if "date" in k else ("check" if k == "iqa" else "text"))) for k in ("date_completed", "assessor", "iqa"))
+            + (
+                Cell(field=c.f(f"{qk}.u{c.name_part(uid)}.date_completed", "date", f"Unit {u.label}: date completed")),
+                Cell(field=c.f(f"{qk}.u{c.name_part(uid)}.assessor", "text", f"Unit {u.label}: assessor")),
+                Cell(field=c.f(f"{qk}.u{c.name_part(uid)}.iqa", "check", f"Unit {u.label}: sampled by the internal quality assurer")),
+            )
         )
     body = (
-        FieldGrid((("Learner name", c.f(f"{qk}.learner.name")), ("Learner number", c.f(f"{qk}.learner.number")), ("Centre", c.f(f"{qk}.centre")), ("Registration date", c.f(f"{qk}.registration", "date")))),
+        c.identity("Learner", extra=(("Registration date", c.f("candidate.registration_date", "date", "Learner registration date")),)),
         Heading("Rules of combination", 2),
         Para(f"To be awarded the {q.title}, learners must achieve:"),
-        *[Para("– " + r) for r in prose.rules(spec, q)],
+        *[Para("– " + r) for r in rules_once(spec, q)],
         Heading("Units", 2),
         Table(
             (Column("Unit", 0.5), Column("Title", 3.0), Column("Group", 1.5), Column("Credits", 0.6), Column("Status", 0.9), Column("Date completed", 1.0), Column("Assessor", 0.9), Column("IQA sampled", 0.6)),
             tuple(rows),
         ),
-        FieldGrid((("Total credits", c.f(f"{qk}.total_credits")), ("Date all units completed", c.f(f"{qk}.date", "date")))),
+        FieldGrid((("Total credits", c.f(f"{qk}.total_credits", "text", "Total credits achieved")), ("Date all units completed", c.f(f"{qk}.date", "date", "Date all units were completed")))),
         c.signatures(qk, ("Assessor", "Internal quality assurer")),
     )
-    return c.form(f"assessment-tracking-sheet-{q.id}", "Assessment tracking sheet", body, subtitle=q.title, group="qualifications", landscape=True)
+    return c.form(
+        f"assessment-tracking-sheet-{q.id}", "Assessment tracking sheet", body, subtitle=q.title, group="qualifications", landscape=True, reference=c.qualification_reference(q), person="Learner"
+    )
 
 
 def render(spec: ir.Spec, options: dict) -> list:
