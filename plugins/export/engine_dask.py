@@ -38,6 +38,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 
 from attrs import evolve
+from distributed import Client, LocalCluster  # the import fails here, not later, without the dask extra
 
 from .engine import Checker, EngineError, Outcome, Plan, Record
 
@@ -145,8 +146,6 @@ class DaskEngine:
     ) -> DaskEngine:
         """A client of the cluster at ``address`` (a new LocalCluster of
         ``workers`` processes when None), its workers' versions checked."""
-        from distributed import Client, LocalCluster
-
         security = _security(address, tls_ca_file, tls_cert, tls_key)
         cluster = None
         quiet = _quiet()
