@@ -235,12 +235,23 @@ def cmd_build(args) -> int:
         if progress is not None:
             progress.update(task, advance=1, description=f"{r.spec}: {r.emitter}")
 
+    runner = None
+    if getattr(args, "build_runner", None) is not None:  # another engine, added by a plugin (specc build --engine dask)
+        try:
+            runner = args.build_runner(args)
+        except ValueError as e:
+            return _usage_error(str(e))
     try:
-        results = build.emit_all(jobs, folder, options, force=args.force, workers=args.jobs, on_done=done)
+        results = build.emit_all(jobs, folder, options, force=args.force, workers=args.jobs, on_done=done, runner=runner)
+    except ValueError as e:  # the engine failed (a cluster gone, a worker of another version)
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     finally:
         if progress is not None:
             progress.stop()
         folder.save()
+        if runner is not None:
+            runner.close()
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         print(f"error: {r.error}; no outputs of `{r.emitter}` for `{r.spec}` were written", file=sys.stderr)

@@ -295,13 +295,44 @@ def add_parser(subparsers) -> None:
         "--max-bytes", type=int, metavar="N",
         help=f"the largest input read: a JSON file, or a line of JSON Lines; larger ones get V110 (default {runtime.MAX_BYTES:,})",
     )
-    d = v.add_argument_group("engine", "where the portfolios are checked (the results are the same)")
+    add_engine_options(v, "portfolios are checked")
+    v.set_defaults(func=run)
+
+
+def add_engine_options(parser, what: str) -> None:
+    """--engine, --scheduler and the TLS files, for ``specc validate`` and ``specc build``."""
+    d = parser.add_argument_group("engine", f"where the {what} (the results are the same)")
     d.add_argument(
         "--engine", choices=("local", "dask"), default="local",
-        help="local: this machine (default); dask: the workers of a dask.distributed cluster (pip install 'specc[dask]')",
+        help="local: this machine (default); dask: the workers of a dask.distributed cluster (pip install 'specc[dask]'); "
+        "with no --scheduler, a local cluster of --jobs workers",
     )
     d.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler of an existing cluster (tcp://HOST:PORT or tls://HOST:PORT); default: start a local cluster")
     d.add_argument("--tls-ca-file", metavar="PEM", help="with a tls:// scheduler: the certificate authority that signed the cluster's certificates")
     d.add_argument("--tls-cert", metavar="PEM", help="with a tls:// scheduler: this client's certificate (may hold the key too)")
     d.add_argument("--tls-key", metavar="PEM", help="with a tls:// scheduler: this client's private key")
-    v.set_defaults(func=run)
+
+
+def add_build_engine(subparsers) -> None:
+    """``specc build --engine dask``: the engine options on the core's build
+    command (when it has one), and the runner it hands to the build."""
+    build = subparsers.choices.get("build")
+    if build is None:
+        return
+    add_engine_options(build, "emitters run")
+    build.set_defaults(build_runner=build_runner)
+
+
+def build_runner(args):
+    """The runner of ``specc build`` for ``--engine`` (None: the local
+    one); ValueError (EngineError) for bad options or an unusable cluster."""
+    if args.engine == "local":
+        for opt in ("scheduler", "tls_ca_file", "tls_cert", "tls_key"):
+            if getattr(args, opt):
+                raise EngineError(f"--{opt.replace('_', '-')} needs --engine dask")
+        return None
+    try:
+        from .build_dask import DaskBuildRunner
+    except ImportError as e:
+        raise EngineError(f"--engine dask needs Dask ({e}); install it with: pip install 'specc[dask]'") from e
+    return DaskBuildRunner.connect(args.scheduler, workers=args.jobs or None, tls_ca_file=args.tls_ca_file, tls_cert=args.tls_cert, tls_key=args.tls_key)

@@ -226,7 +226,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-class EngineError(Exception):
+class EngineError(ValueError):
     """An engine cannot run (no cluster, a worker of another version): a
     usage error, said before any output."""
 
