@@ -20,17 +20,15 @@ from specc.cli import main  # noqa: E402
 from specc_plugins.export import engine_dask, examples  # noqa: E402
 from specc_plugins.export.command import make_plan  # noqa: E402
 from specc_plugins.export.engine import EngineError, LocalEngine  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-CG = ROOT / "specs" / "cityandguilds"
+from tests.dask_helpers import local_cluster  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-    ) as c, distributed.Client(c) as client:
-        yield c.scheduler_address, client
+    yield from local_cluster()
+
+ROOT = Path(__file__).resolve().parent.parent
+CG = ROOT / "specs" / "cityandguilds"
 
 
 @pytest.fixture(scope="module")
