@@ -10,15 +10,21 @@ the standalone module reads them.
 
 Portfolios are JSON files (an object, or an array of objects), JSON Lines
 files (``.jsonl`` / ``.ndjson``, one portfolio per line, read a line at a
-time) or ``-`` for JSON Lines on standard input.  Each portfolio is checked
+time), folders of them (every such file under the folder, sorted) or ``-``
+for JSON Lines on standard input.  Each portfolio is checked
 against the qualification its own ``qualification`` field names (a module per
 qualification, made once when first needed); ``-Q ID`` checks every
 portfolio against one.  A portfolio naming a qualification the spec does not
 have gets a V104 finding that lists the spec's qualifications.  Every input
 gets a report: one that is not JSON (or not UTF-8) V100, one over the size
-limit V110, one that cannot be read V111.  With ``--jobs N`` inputs are
-parsed, checked and printed in N worker processes, a bounded window at a
-time; results are written in input order as they arrive.  Exit status: 0 if
+limit V110, one that cannot be read V111.  An engine (:mod:`.engine`) does
+the checking: the local one, in this process or with ``--jobs N`` in N
+worker processes, a bounded window at a time; or with ``--engine dask`` the
+workers of a Dask cluster (:mod:`.engine_dask`).  Results are written in
+input order as they arrive, with the same text whichever engine made them,
+and counted into the summary (``--summary FILE``).  The engine options are
+also added to ``specc build`` (:func:`add_build_engine`; the Dask runner is
+:mod:`.build_dask`).  Exit status: 0 if
 every portfolio achieves the qualification, 1 if any does not, 2 on bad usage
 (missing files, a spec that does not compile, an unknown qualification).
 """
