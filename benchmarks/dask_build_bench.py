@@ -60,7 +60,9 @@ def main() -> None:
             )
             rows.append((label, time.perf_counter() - t))
             trees.append(tree(out))
-    assert all(t == trees[0] for t in trees), "the builds differ"
+    for (label, _), t in zip(rows, trees, strict=True):
+        differ = sorted(k for k in set(t) | set(trees[0]) if t.get(k) != trees[0].get(k))
+        assert not differ, f"{label} differs from {rows[0][0]}: {differ[:5]}"
     jobs = args.specs * len(args.emit.split(","))
     print(f"{args.specs} specs x {args.units} units, emitters {args.emit} ({jobs} jobs, {len(trees[0])} files), "
           f"{cores} cores, load average {os.getloadavg()[0]:.1f}; byte-identical outputs\n")
