@@ -214,13 +214,13 @@ def run(args) -> int:
         files = input_files(args.portfolios)
     except ValueError as e:
         return _usage(str(e))
-    if args.jobs < 0:
+    if args.jobs is not None and args.jobs < 0:
         return _usage("--jobs must be 0 (one per core) or more")
     if args.max_bytes is not None and args.max_bytes < 1:
         return _usage("--max-bytes must be 1 or more")
     if args.summary is not None and (Path(args.summary).is_dir() or not Path(args.summary).parent.is_dir()):
         return _usage(f"--summary {args.summary}: not a file in an existing folder")
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = 1 if args.jobs is None else (args.jobs or os.cpu_count() or 1)
     if args.as_of is not None and not runtime._is_date(args.as_of):
         return _usage(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
     comps = build.compile_all([root])
@@ -288,8 +288,9 @@ def add_parser(subparsers) -> None:
         "-Q", "--qualification", metavar="ID", help="check every portfolio against this qualification (default: the one each portfolio names)"
     )
     v.add_argument(
-        "-j", "--jobs", type=int, default=1, metavar="N",
-        help="worker processes for large batches (0: one per core; default 1); with --engine dask and no --scheduler, the local cluster's workers",
+        "-j", "--jobs", type=int, default=None, metavar="N",
+        help="worker processes for large batches (0: one per core; default 1); "
+        "with --engine dask and no --scheduler, the local cluster's workers (default: one per core)",
     )
     v.add_argument(
         "--format", choices=("text", "json", "jsonl"), default="text",
