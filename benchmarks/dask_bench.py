@@ -62,7 +62,7 @@ def main() -> None:
         size = os.path.getsize(path)
         plan = command.make_plan(spec, "2026-01-01", "jsonl")
         rows = []
-        for label, engine in ((f"local, 1 process (--jobs 1)", LocalEngine(1)), (f"local, {cores} processes (--jobs 0)", LocalEngine(cores))):
+        for label, engine in (("local, 1 process (--jobs 1)", LocalEngine(1)), (f"local, {cores} processes (--jobs 0)", LocalEngine(cores))):
             rows.append((label, *timed(engine, plan, path)))
         from specc_plugins.export.engine_dask import DaskEngine
 
