@@ -128,3 +128,22 @@ def test_files_a_worker_sends_are_confined_again(tmp_path, monkeypatch):
     assert i == 0 and written is None and "sent an output the sink refuses" in error
     folder.discard(sink)
     assert not (tmp_path / "evil.txt").exists() and [p.name for p in (tmp_path / "out").iterdir()] == []
+
+
+def test_a_failing_emitter_is_said_as_locally(cluster, tmp_path, capsys):
+    """An emitter that fails on a worker (here: an option it refuses) fails
+    its job as it would locally, and nothing of it is written."""
+    ncfe = str(ROOT / "specs" / "ncfe")
+    argv = ["build", ncfe, "--emit", "validator", "--option", "qualification=nope", "-q"]
+    got = []
+    for extra in (["-o", str(tmp_path / "local"), "-j", "1"], ["-o", str(tmp_path / "dask"), "--engine", "dask", "--scheduler", cluster[0]]):
+        code = main([*argv, *extra])
+        got.append((code, capsys.readouterr().err.splitlines()[-1]))
+    assert got[0] == got[1]
+    assert got[0][0] == 2 and "invalid option for emitter `validator`: no qualification 'nope'" in got[0][1]
+    assert not list((tmp_path / "dask").rglob("*.py"))
+
+
+def test_scheduler_needs_the_dask_engine(tmp_path, capsys):
+    code = main(["build", str(ROOT / "specs" / "ncfe"), "--emit", "ir-json", "-o", str(tmp_path), "--scheduler", "tcp://127.0.0.1:8786"])
+    assert code == 2 and "--scheduler needs --engine dask" in capsys.readouterr().err
