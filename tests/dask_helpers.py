@@ -12,6 +12,6 @@ def local_cluster():
     """Yields (scheduler address, a client of it): the body of each test
     module's module-scoped ``cluster`` fixture."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as c, distributed.Client(c) as client:
         yield c.scheduler_address, client

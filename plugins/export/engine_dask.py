@@ -152,7 +152,7 @@ class DaskEngine:
         try:
             if address is None:
                 n = workers or os.cpu_count() or 1
-                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
                 client = Client(cluster)
             else:
                 client = Client(address, security=security, timeout=CONNECT_TIMEOUT) if security else Client(address, timeout=CONNECT_TIMEOUT)
