@@ -318,11 +318,16 @@ def emit_all(
     force: bool = False,
     workers: int = 1,
     on_done: Callable[[EmitResult], None] | None = None,
+    runner: Callable | None = None,
 ) -> list[EmitResult]:
     """Run the jobs whose inputs changed since the manifest; with ``workers``
     > 1 and more than one job to run, in a pool of processes (rendering is
     CPU-bound), heaviest emitters first so the cores finish together.  Files
-    are committed by this process, one job at a time."""
+    are committed by this process, one job at a time.  ``runner`` runs the
+    jobs elsewhere instead (another engine, e.g. ``--engine dask``): given
+    ``[(index, job, sink)]`` and the options, it yields ``(index, written,
+    error)`` as :func:`_run` returns them, having written each job's files
+    through its sink."""
     results: dict[int, EmitResult] = {}
     stale = []
     for i, j in enumerate(jobs):
@@ -356,7 +361,10 @@ def emit_all(
     import concurrent.futures
     import multiprocessing
 
-    if workers > 1 and len(stale) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if runner is not None:
+        for i, written, error in runner([(i, jobs[i], sinks[i]) for i in stale], options):
+            finish(i, sinks[i], written, error)
+    elif workers > 1 and len(stale) > 1 and "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         order = sorted(stale, key=lambda i: -jobs[i].emitter.weight)
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=ctx, initializer=_mark_worker) as pool:

@@ -286,6 +286,12 @@ def cmd_build(args) -> int:
     def waiting(msg: str) -> None:
         print(msg, file=sys.stderr)
 
+    runner = None
+    if getattr(args, "build_runner", None) is not None:  # another engine, added by a plugin (specc build --engine dask)
+        try:
+            runner = args.build_runner(args)
+        except ValueError as e:
+            return _usage_error(str(e))
     try:
         with folder.locked(on_wait=waiting):
             if show:
@@ -300,12 +306,18 @@ def cmd_build(args) -> int:
                     progress.update(task, advance=1, description=f"{r.spec}: {r.emitter}")
 
             try:
-                results = build.emit_all(jobs, folder, options, force=args.force, workers=args.jobs, on_done=done)
+                results = build.emit_all(jobs, folder, options, force=args.force, workers=args.jobs, on_done=done, runner=runner)
             finally:
                 if progress is not None:
                     progress.stop()
     except (OutputError, build.UnsafePath) as e:
         return _usage_error(str(e))
+    except ValueError as e:  # the engine failed (a cluster gone, a worker of another version)
+        print(f"error: {printable(str(e), newlines=False)}", file=sys.stderr)
+        return 1
+    finally:
+        if runner is not None:
+            runner.close()
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         print(f"error: {printable(r.error, newlines=False)}; no outputs of `{r.emitter}` for `{printable(r.spec)}` were written", file=sys.stderr)

@@ -12,7 +12,9 @@ house styles live in plugins.
 
 from __future__ import annotations
 
+import functools
 import re
+
 import attrs
 from attrs import field, frozen
 
@@ -592,17 +594,27 @@ class Spec:
     methods: tuple[EvidenceMethod, ...] = ()
     files: tuple[str, ...] = ()  # every source file, root first
 
-    def unit(self, uid: str) -> Unit | None:
+    # lookups by id are made once per spec (a scan per lookup made emitters
+    # quadratic in the number of units); the first of a duplicated id wins
+    @functools.cached_property
+    def _units_by_id(self) -> dict[str, Unit]:
+        out: dict[str, Unit] = {}
         for u in self.units:
-            if u.id == uid:
-                return u
-        return None
+            out.setdefault(u.id, u)
+        return out
+
+    @functools.cached_property
+    def _requirement_sets_by_id(self) -> dict[str, RequirementSet]:
+        out: dict[str, RequirementSet] = {}
+        for r in self.requirement_sets:
+            out.setdefault(r.id, r)
+        return out
+
+    def unit(self, uid: str) -> Unit | None:
+        return self._units_by_id.get(uid)
 
     def requirement_set(self, rid: str) -> RequirementSet | None:
-        for r in self.requirement_sets:
-            if r.id == rid:
-                return r
-        return None
+        return self._requirement_sets_by_id.get(rid)
 
     def qualification(self, qid: str) -> Qualification | None:
         for q in self.qualifications:

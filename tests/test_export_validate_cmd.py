@@ -71,7 +71,14 @@ def test_json_files_give_the_modules_reports(demo, tmp_path, capsys):
     assert code == 1
     doc = as_json(out)
     assert doc["qualification"] == "q1" and doc["document"] == "demo"
-    assert doc["summary"] == {"portfolios": len(docs), "achieved": 1, "not_achieved": len(docs) - 1}
+    reports = [mod.validate(d) for _, d in docs]
+    codes: dict[str, int] = {}
+    for rep in reports:
+        for f in rep["findings"]:
+            codes[f["code"]] = codes.get(f["code"], 0) + 1
+    by_q = {"portfolios": len(docs), "achieved": 1, "not_achieved": len(docs) - 1}
+    assert doc["summary"] == {**by_q, "qualifications": {"q1": {**by_q, "findings": dict(sorted(codes.items()))}}}
+    assert len(codes) > 5
     assert [r["source"] for r in doc["results"]] == paths
     for (_, portfolio), result in zip(docs, doc["results"], strict=True):
         assert result["report"] == mod.validate(portfolio)
@@ -185,13 +192,16 @@ def test_bad_input_is_reported_not_raised(demo, tmp_path):
         (["validate", "{root}", "{good}", "--as-of", "20250101"], "--as-of must be a date"),
         (["validate", "{broken}", "{good}"], "does not compile"),
         (["validate", "{cfa}", "{good}"], "declares no qualification"),
-        (["validate", "{root}", "{folder}"], "{folder} is a folder; name the portfolio files in it"),
+        (["validate", "{root}", "{folder}"], "{folder} is a folder with no portfolio files in it"),
+        (["validate", "{root}", "{good}", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
     ],
 )
 def test_usage_errors_exit_2(demo, tmp_path, capsys, argv, message):
     root, _, _, _, docs = demo
     good = tmp_path / "good.json"
     good.write_text(json.dumps(docs[0][1]), encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not a portfolio", encoding="utf-8")
     broken = tmp_path / "broken.specc"
     broken.write_text('document x "X" { body b "B" }\nunit 1 "U" { credits two }\n', encoding="utf-8")
     names = {
@@ -200,7 +210,7 @@ def test_usage_errors_exit_2(demo, tmp_path, capsys, argv, message):
         "good": str(good),
         "broken": str(broken),
         "cfa": str(root.parent / "cfa.specc"),
-        "folder": str(tmp_path),
+        "folder": str(tmp_path / "empty"),
     }
     code, out, err = run([a.format(**names) for a in argv], capsys)
     assert code == 2

@@ -62,6 +62,7 @@ def specc_add_commands(subparsers):
     from . import command
 
     command.add_parser(subparsers)
+    command.add_build_engine(subparsers)
 
 
 @hookimpl

@@ -16,6 +16,7 @@ depend on the day they are made.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from specc import ir
@@ -149,3 +150,19 @@ def all_files(specs: list[ir.Spec]) -> dict[str, str]:
         files.update(example_files(spec))
     files["README.md"] = index(specs, files)
     return files
+
+
+def batch_lines(spec: ir.Spec, n: int) -> Iterator[str]:
+    """``n`` lines of JSON Lines like the examples of every usable
+    qualification of ``spec`` (the achieving one and each failure, in turn),
+    each with a learner of its own (name, ULN and registration number):
+    a large body's batch, for the benchmarks and the engine tests."""
+    every = [doc for q in spec.qualifications if usable(spec, q) for _, _, doc in cases(spec, q)]
+    if not every:
+        return
+    for i in range(n):
+        doc = every[i % len(every)]
+        learner = doc.get("learner") if isinstance(doc, dict) else None
+        if isinstance(learner, dict) and isinstance(doc.get("registration"), dict):
+            doc = {**doc, "learner": {**learner, "uln": f"{2000000000 + i:010d}"}, "registration": {**doc["registration"], "number": f"REG{i + 1:07d}"}}
+        yield json.dumps(doc, ensure_ascii=False)

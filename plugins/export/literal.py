@@ -38,15 +38,51 @@ def _flat(v: Any) -> str:
     raise TypeError(f"cannot embed a {type(v).__name__} in generated code")
 
 
+def _keys(v: dict) -> None:
+    for k in v:
+        if not isinstance(k, str):
+            raise TypeError(f"dict keys must be strings, not {type(k).__name__}")
+
+
+def _within(v: Any, room: int) -> str | None:
+    """``_flat(v)`` if it is at most ``room`` characters, else None -- found
+    without flattening more of a large value than fits."""
+    if not isinstance(v, (list, tuple, dict)) or not v:
+        flat = _flat(v)
+        return flat if len(flat) <= room else None
+    parts = []
+    used = 2  # the brackets
+    if isinstance(v, dict):
+        _keys(v)
+        pairs = v.items()
+    else:
+        pairs = ((None, x) for x in v)
+    for k, x in pairs:
+        head = "" if k is None else _flat(k) + ": "
+        body = _within(x, room - used - len(head))
+        if body is None:
+            return None
+        parts.append(head + body)
+        used += len(head) + len(body) + (2 if len(parts) > 1 else 0)
+        if used > room:
+            return None
+    return ("{" if isinstance(v, dict) else "[") + ", ".join(parts) + ("}" if isinstance(v, dict) else "]")
+
+
 def py(v: Any, indent: int = 0, width: int = 100) -> PyLiteral:
     """``v`` as a Python literal, one element per line where it would not fit
-    in ``width`` columns after ``indent`` spaces (with trailing commas)."""
-    flat = _flat(v)
-    if len(flat) + indent <= width or not isinstance(v, (list, tuple, dict)) or not v:
+    in ``width`` columns after ``indent`` spaces (with trailing commas).
+    Linear in the size of ``v``: a container is flattened only as far as it
+    can fit on its line."""
+    if not isinstance(v, (list, tuple, dict)) or not v:
+        return PyLiteral(_flat(v))
+    flat = _within(v, width - indent)
+    if flat is not None:
         return PyLiteral(flat)
     pad = " " * (indent + 4)
     lines = []
     if isinstance(v, dict):
+        _keys(v)
         for k, x in v.items():
             key = _flat(k) + ": "
             lines.append(f"{pad}{key}{py(x, indent + 4, width)},")

@@ -37,6 +37,7 @@ from specc.sink import normalise_zip
 
 from . import links, pdf
 from .generic import render_generic
+from .lines import Parser  # docutils' rst parser without its quadratic slicing (see lines.py)
 
 FORMATS = ("rst", "html", "odt", "pdf")
 CSS = Path(__file__).parent / "templates" / "handbook.css"
@@ -69,7 +70,7 @@ def _publish(source: str, writer: str, **extra) -> bytes:
 
     warnings = io.StringIO()
     try:
-        out = docutils.core.publish_string(source, writer=writer, settings_overrides=_settings(warnings, **extra))
+        out = docutils.core.publish_string(source, parser=Parser(), writer=writer, settings_overrides=_settings(warnings, **extra))
     except docutils.utils.SystemMessage as e:
         raise DocutilsWarning(f"docutils ({writer}): {e}") from None
     if warnings.getvalue().strip():
@@ -92,7 +93,7 @@ def doctree(source: str):
 
     warnings = io.StringIO()
     try:
-        doc = docutils.core.publish_doctree(source, settings_overrides=_settings(warnings, **_HTML))
+        doc = docutils.core.publish_doctree(source, parser=Parser(), settings_overrides=_settings(warnings, **_HTML))
     except docutils.utils.SystemMessage as e:
         raise DocutilsWarning(f"docutils: {e}") from None
     if warnings.getvalue().strip():
