@@ -278,10 +278,17 @@ class CreditsFrom:
 
 @frozen
 class Remaining:
-    """``remaining credits from`` groups: the units a route may draw on."""
+    """``remaining credits from`` groups: the units a route may draw on.
+
+    ``remaining [at least] N credits from``: the handbook's "a further N
+    credits [(minimum)]": at least ``credits`` credits from ``units`` other
+    than the qualification's mandatory units.  ``minimum`` records that the
+    published figure says "(minimum)"; the rule is enforced the same way."""
 
     sources: tuple[str, ...]
     units: tuple[str, ...]
+    credits: int | None = None
+    minimum: bool = False
     span: Span = _span()
 
 

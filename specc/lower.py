@@ -281,7 +281,17 @@ class Lower(Transformer):
         return ir.CreditsFrom(op, _int(c[1], self.file, self.diags), tuple(str(x) for x in c[2:]), (), span=self._span(meta))
 
     def remaining(self, meta, c):
-        return ir.Remaining(tuple(str(x) for x in c), (), span=self._span(meta))
+        c = list(c)
+        minimum = False
+        credits = None
+        if c and c[0].type == "QUANT":
+            q = c.pop(0)
+            minimum = True
+            if re.sub(r"\s+", "_", str(q)) != "at_least":
+                self._err("E005", "the further credits are `N` or `at least N`", q, help="write `remaining at least N credits from ...` or leave the quantifier out")
+        if c and c[0].type == "NUMBER":
+            credits = _int(c.pop(0), self.file, self.diags)
+        return ir.Remaining(tuple(str(x) for x in c), (), credits, minimum, span=self._span(meta))
 
     # ------------------------------------------------------------ groups, barred, glossary
     def group(self, meta, c):

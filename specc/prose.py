@@ -75,6 +75,9 @@ def rule(spec: ir.Spec, r: ir.Rule) -> str:
         q = {"at_least": "a minimum of", "at_most": "no more than", "exactly": "exactly"}[r.op]
         return f"{q} {plural(r.credits, 'credit')} from {sources(spec, r.sources)}"
     if isinstance(r, ir.Remaining):
+        if r.credits is not None:
+            minimum = " (minimum)" if r.minimum else ""
+            return f"a further {plural(r.credits, 'credit')}{minimum} from {sources(spec, r.sources)}"
         return f"the remaining credits from {sources(spec, r.sources)}"
     raise TypeError(r)
 

@@ -549,7 +549,8 @@ def _rule(r) -> str | None:
     if kind == "credits_from" and r.get("op") in _QUANT and _count(r.get("credits"), 0) and _refs(r.get("sources")):
         return f"{_QUANT[r['op']]} {r['credits']} credits from {_refs(r['sources'])}"
     if kind == "remaining" and _refs(r.get("sources")):
-        return f"remaining credits from {_refs(r['sources'])}"
+        further = f"{'at least ' if r.get('minimum') is True else ''}{r['credits']} " if _count(r.get("credits"), 0) else ""
+        return f"remaining {further}credits from {_refs(r['sources'])}"
     return None
 
 

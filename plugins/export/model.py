@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from specc import ir, prose, slots
+from specc.solver import further_units
 
 from .runtime import ENVIRONMENTS as EVIDENCE_ENVIRONMENTS  # where evidence was produced: the IR's environments plus simulation
 from .runtime import FORMAT  # version of the portfolio format (``portfolio_format`` in a portfolio)
@@ -173,9 +174,17 @@ def _rule_model(spec: ir.Spec, r: ir.Rule) -> dict[str, Any] | None:
     return None  # Remaining: it only says which units a route may contain
 
 
+def _further_model(spec: ir.Spec, q: ir.Qualification, r: ir.Rule) -> dict[str, Any] | None:
+    """``remaining N credits from``: at least N credits from its units, the
+    mandatory units left out (the runtime counts it like ``credits_from``)."""
+    if isinstance(r, ir.Remaining) and r.credits is not None:
+        return {"kind": "further", "op": "at_least", "credits": r.credits, "units": list(further_units(q, r)), "text": prose.rule(spec, r)}
+    return _rule_model(spec, r)
+
+
 def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
     allowed = [u for u in q.units if spec.unit(u) is not None]
-    rules = [m for m in (_rule_model(spec, r) for r in q.rules) if m is not None]
+    rules = [m for m in (_further_model(spec, q, r) for r in q.rules) if m is not None]
     # the totals first, as the prose and the handbooks put them
     rules.sort(key=lambda m: 0 if m["kind"] in ("min_total", "max_total") else 1)
     seen, barred = set(), []

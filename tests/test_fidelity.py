@@ -1,0 +1,118 @@
+"""Constructs for published information the language had no place for
+(issue 11, item 1): each through the grammar, the IR, the formatter, the
+checks, the JSON export and its schema, and -- for rules -- the portfolio
+validator; for guidance, the handbooks that print it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from specc import export, ir, prose
+from specc.fmt import format_text
+from specc_plugins.export import validator
+from specc_plugins.export.model import qualification_model
+from tests.conftest import compile_text
+from tests.test_fmt import meaning
+
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "specc/schemas/ir.schema.json").read_text(encoding="utf-8"))
+def _seeds() -> Path:
+    """``../shared/seeds/`` of the checkout (or of the folder above a worktree)."""
+    for up in Path(__file__).resolve().parents:
+        if (up / "shared" / "seeds").is_dir():
+            return up / "shared" / "seeds"
+    return Path("/nonexistent")
+
+
+SEEDS = _seeds()
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds (../shared/seeds/) are not here")
+IR_SCHEMA = jsonschema.Draft202012Validator(SCHEMA)
+
+FURTHER = '''
+document d "D" { body b "B" }
+group g "G" { m a b c }
+unit m "M" { credits 2 }
+unit a "A" { credits 2 }
+unit b "B" { credits 2 }
+unit c "C" { credits 1 }
+qualification q "Q" {
+  rules {
+    minimum 4 credits
+    mandatory m
+    remaining at least 4 credits from g
+  }
+}
+qualification q2 "Q2" {
+  rules {
+    minimum 4 credits
+    mandatory m
+    remaining 2 credits from g
+  }
+}
+'''
+
+
+def _compile(tmp_path, text):
+    comp = compile_text(tmp_path, text)
+    assert comp.ok, [str(d) for d in comp.diagnostics]
+    return comp.spec
+
+
+# ---------------------------------------------------------------- remaining N credits
+
+
+def test_remaining_carries_the_further_credits(tmp_path):
+    spec = _compile(tmp_path, FURTHER)
+    (r,) = [x for x in spec.qualification("q").rules if isinstance(x, ir.Remaining)]
+    assert (r.credits, r.minimum, r.units) == (4, True, ("m", "a", "b", "c"))
+    (r2,) = [x for x in spec.qualification("q2").rules if isinstance(x, ir.Remaining)]
+    assert (r2.credits, r2.minimum) == (2, False)
+    assert prose.rule(spec, r) == "a further 4 credits (minimum) from G"
+    assert prose.rule(spec, r2) == "a further 2 credits from G"
+    IR_SCHEMA.validate(export.spec_data(spec))
+
+
+def test_the_solver_counts_the_further_credits_without_the_mandatory_units(tmp_path):
+    spec = _compile(tmp_path, FURTHER)
+    # minimum 4 alone would allow m + a (4 credits); the further 4 need m + two of a, b, c... (2 + 2 + 2 or 2 + 2 + 1 is 3 short)
+    cheapest = spec.qualification("q").routes.cheapest
+    assert sum(spec.unit(u).credits for u in cheapest.units if u != "m") >= 4
+    assert spec.qualification("q").routes.min_credits == 6
+
+
+def test_a_portfolio_without_the_further_credits_fails_v604(tmp_path):
+    spec = _compile(tmp_path, FURTHER)
+    q = spec.qualification("q")
+    mod = validator.module_for(spec, q)
+    found = mod.check_combination(["m", "a"])
+    assert [f["code"] for f in found] == ["V604"]
+    assert "a further 4 credits (minimum)" in found[0]["message"]
+    assert mod.check_combination(["m", "a", "b"]) == []
+    model = qualification_model(spec, q)
+    assert {"kind": "further", "op": "at_least", "credits": 4, "units": ["a", "b", "c"], "text": "a further 4 credits (minimum) from G"} in model["rules"]
+
+
+def test_remaining_at_most_is_e005(tmp_path):
+    comp = compile_text(tmp_path, FURTHER.replace("remaining at least 4", "remaining at most 4"))
+    assert [d.code for d in comp.diagnostics] == ["E005"]
+
+
+def test_fmt_keeps_the_further_credits():
+    out, diags = format_text(FURTHER.replace("remaining at least  4", "remaining at   least 4"))
+    assert not diags and "remaining at least 4 credits from g" in out
+    assert meaning(out) == meaning(FURTHER)
+
+
+@needs_seeds
+def test_the_cityandguilds_figures_are_the_seeds(specs):
+    import re
+
+    seed = SEEDS / "cityandguilds-4411-handbook.txt"
+
+    figures = re.findall(r"A further \*\*(\d+) credits( \(minimum\))?\*\*", seed.read_text(encoding="utf-8"))
+    spec = specs["cg4411"]
+    got = [(str(r.credits), " (minimum)" if r.minimum else "") for q in spec.qualifications for r in q.rules if isinstance(r, ir.Remaining)]
+    assert got == figures and len(figures) == 4
