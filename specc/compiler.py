@@ -17,6 +17,7 @@ import attrs
 from attrs import define, field
 
 from . import ir, solver
+from . import checks_fidelity
 from .diagnostics import Diagnostic, SourceCache, did_you_mean
 from .lower import FileDecls, lower
 from .syntax import parse
@@ -198,6 +199,8 @@ def compile_file(path: str | Path, plugin_checks: Callable[[ir.Spec], Iterable[D
     documented = {d.file for d in loader.cache.values() if d is not None and d.document is not None}
     linker = Linker(root_decls.document, parts, diags, sources, documented)
     spec = linker.link()
+    spec, more = checks_fidelity.run(spec, parts, sources)  # issue 11 constructs (specc/checks_fidelity.py)
+    diags.extend(more)
     for u, sp in loader.method_uses:
         if u not in linker.method_ids:
             diags.append(

@@ -34,6 +34,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E012": (ERROR, "unknown requirement set"),
     "E013": (ERROR, "unknown evidence method"),
     "E014": (ERROR, "unknown environment, evidence kind or outcome kind"),
+    "E015": (ERROR, "unknown `different` name (neither built in nor declared by the document)"),
     # numbering
     "E020": (ERROR, "criterion reference does not belong to its outcome"),
     "W021": (WARNING, "gap in outcome, criterion or requirement numbering"),

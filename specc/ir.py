@@ -233,6 +233,20 @@ class EvidenceMethod:
 
 
 @frozen
+class Distinction:
+    """A ``different`` name: what the items of a demand or a requirement's
+    evidence must differ in.  ``field``: the portfolio evidence field that
+    holds it (``date`` for occasions, ``customer`` for customers, the name
+    itself for a declared one)."""
+
+    id: str
+    label: str
+    field: str
+    builtin: bool = True
+    span: Span = _span()
+
+
+@frozen
 class Document:
     id: str
     title: str
@@ -598,6 +612,13 @@ class Spec:
     requirement_sets: tuple[RequirementSet, ...] = ()
     methods: tuple[EvidenceMethod, ...] = ()
     files: tuple[str, ...] = ()  # every source file, root first
+    distinctions: tuple[Distinction, ...] = ()  # the `different` names: built in, then declared
+
+    def distinction(self, name: str) -> Distinction | None:
+        for d in self.distinctions:
+            if d.id == name:
+                return d
+        return None
 
     def unit(self, uid: str) -> Unit | None:
         for u in self.units:

@@ -48,6 +48,7 @@ class FileDecls:
     barred: list[ir.Barred] = field(factory=list)
     glossaries: list[ir.Glossary] = field(factory=list)
     requirement_sets: list[ir.RequirementSet] = field(factory=list)
+    distinctions: list[ir.Distinction] = field(factory=list)  # `different NAME "..."` in the document
 
 
 def _int(tok: Token, file: str, diags: list[Diagnostic], what: str = "a whole number") -> int:
@@ -143,7 +144,7 @@ class Lower(Transformer):
     # ------------------------------------------------------------ document
     def document(self, meta, c):
         ident, title, *items = c
-        f, rest = self._fields(items, "document", repeatable=("method",))
+        f, rest = self._fields(items, "document", repeatable=("method", "different_decl"))
         if "body" not in f:
             self._err("E007", "the document does not say its awarding body", meta, help='add `body ncfe "NCFE"`')
         doc = ir.Document(
@@ -183,6 +184,11 @@ class Lower(Transformer):
         return ir.Change(
             self._version(c[0]), parse_date(c[1], self.file, self.diags), self._text(c[2]), section, span=self._span(meta)
         )
+
+    def different_decl(self, meta, c):
+        d = ir.Distinction(str(c[0]), unquote(str(c[1])), str(c[0]), builtin=False, span=span_of(c[0], self.file))
+        self.decls.distinctions.append(d)
+        return _Field("different_decl", d, self._span(meta))
 
     def methods_decl(self, meta, c):
         m = ir.EvidenceMethod(str(c[0]), unquote(str(c[1])), builtin=False)

@@ -121,8 +121,11 @@ def demand_parts(d: ir.Demand) -> tuple[str, str, str, str]:
     q = "at least " if d.op == "at_least" else ""
     what, cond = d.what, ""
     if d.different:
-        if what.split()[-1:] == [d.different]:
-            what = f"different {what}"
+        if d.different in what.split():
+            # the demanded things themselves differ: "three different methods of communicating"
+            words = what.split()
+            i = words.index(d.different)
+            what = " ".join(words[:i] + ["different"] + words[i:])
         elif d.different == "occasions":
             cond = ", on different occasions"
         elif d.different == "customers":

@@ -34,3 +34,11 @@ COMMUNICATION_METHODS: dict[str, str] = {
     "verbal": "verbal",
     "other": "any other method expected within the job role",
 }
+
+DIFFERENT: dict[str, tuple[str, str]] = {
+    "occasions": ("date", "different occasions (the date of each item)"),
+    "customers": ("customer", "different customers (the customer each item names)"),
+}
+"""The built-in ``different`` names: name -> (the portfolio evidence field
+whose values must differ, what it means).  A document declares more with
+``different NAME "what must differ"`` (the field is NAME)."""

@@ -116,3 +116,93 @@ def test_the_cityandguilds_figures_are_the_seeds(specs):
     spec = specs["cg4411"]
     got = [(str(r.credits), " (minimum)" if r.minimum else "") for q in spec.qualifications for r in q.rules if isinstance(r, ir.Remaining)]
     assert got == figures and len(figures) == 4
+
+
+# ---------------------------------------------------------------- declared `different` names
+
+DIFFERENT = '''
+document d "D" {
+  body b "B"
+  different sites "the site where the evidence was produced"
+}
+unit u "U" {
+  credits 1
+  outcome 1 performance "Serve" {
+    criterion 1.1 "serve customers at two sites" {
+      demand 2 "customers" different sites
+    }
+    criterion 1.2 "describe three methods of communicating" {
+      demand 3 "methods of communicating" different methods
+    }
+  }
+}
+qualification q "Q" { rules { mandatory u } }
+'''
+
+
+def _item(i, covers, **extra):
+    return {"id": f"X{i}", "method": "observation", "date": f"2024-09-0{i + 3}", "environment": "workplace", "location": "file", "assessor": "A", "covers": covers, **extra}
+
+
+def test_a_declared_different_name_reaches_the_ir_and_the_schema(tmp_path):
+    spec = _compile(tmp_path, DIFFERENT)
+    sites = spec.distinction("sites")
+    assert (sites.label, sites.field, sites.builtin) == ("the site where the evidence was produced", "sites", False)
+    assert spec.distinction("occasions").field == "date" and spec.distinction("customers").field == "customer"
+    IR_SCHEMA.validate(export.spec_data(spec))
+    # a word of the demand's own `what`: the demanded things differ, printed so
+    c = spec.unit("u").criterion("1.2")
+    assert prose.demand(c.demands[0], {}) .startswith("three different methods of communicating")
+
+
+def test_a_declared_different_name_is_enforced_by_the_validator(tmp_path):
+    from specc_plugins.export.portfolio import portfolio_schema
+
+    spec = _compile(tmp_path, DIFFERENT)
+    q = spec.qualification("q")
+    model = qualification_model(spec, q)
+    assert model["different"] == {"sites": "the site where the evidence was produced"}
+    schema = portfolio_schema(model)
+    mod = validator.module_for(spec, q)
+
+    from specc_plugins.export import sample
+
+    base = sample.achieving(model, ["u"])
+    assert not mod.validate(base)["findings"]  # the sample fills the declared field
+
+    def portfolio(items):
+        p = json.loads(json.dumps(base))
+        p["units"]["u"]["criteria"]["1.1"]["evidence"] = items
+        return p
+
+    same = portfolio([_item(1, ["d1_1"], sites="North"), _item(2, ["d1_2"], sites=" north ")])
+    codes = [f["code"] for f in mod.validate(same)["findings"]]
+    assert "V307" in codes
+    missing = portfolio([_item(1, ["d1_1"], sites="North"), _item(2, ["d1_2"])])
+    found = mod.validate(missing)["findings"]
+    assert any(f["code"] == "V102" and "`sites`" in f["message"] for f in found)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(missing, schema, format_checker=jsonschema.FormatChecker())
+    good = portfolio([_item(1, ["d1_1"], sites="North"), _item(2, ["d1_2"], sites="South")])
+    jsonschema.validate(good, schema, format_checker=jsonschema.FormatChecker())
+    codes = {f["code"] for f in mod.validate(good)["findings"]}
+    assert not codes & {"V102", "V103", "V307", "V303"}, mod.validate(good)["findings"]
+
+
+@pytest.mark.parametrize("typo, hint", [("customer", "customers"), ("ocasions", "occasions"), ("site", "sites"), ("method", "methods")])
+def test_an_undeclared_different_name_is_e015_with_a_suggestion(tmp_path, typo, hint):
+    text = DIFFERENT.replace("different sites\n", f"different {typo}\n") if typo != "method" else DIFFERENT.replace("different methods", "different method")
+    comp = compile_text(tmp_path, text)
+    (d,) = comp.diagnostics
+    assert d.code == "E015" and f"`{typo}`" in d.message and d.help == f"did you mean `{hint}`?"
+
+
+def test_declaring_a_builtin_name_again_is_e010(tmp_path):
+    comp = compile_text(tmp_path, DIFFERENT.replace("different sites", "different customers"))
+    assert "E010" in [d.code for d in comp.diagnostics]
+
+
+def test_fmt_keeps_different_declarations():
+    out, diags = format_text(DIFFERENT.replace('  different sites', '  different   sites'))
+    assert not diags and '  different sites "the site where the evidence was produced"\n' in out
+    assert meaning(out) == meaning(DIFFERENT)

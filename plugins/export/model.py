@@ -210,4 +210,6 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
         "mandatory": [u for u in q.mandatory if u in allowed],
         "rules": rules,
         "barred": barred,
+        # declared `different` names: the evidence field that must differ -> what it is
+        "different": {x.id: x.label for x in spec.distinctions if not x.builtin},
     }

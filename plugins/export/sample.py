@@ -81,6 +81,8 @@ class Builder:
             "customer": f"Customer {self.n}",
             "covers": covers,
         }
+        for name in self.model.get("different", {}):
+            out.setdefault(name, f"{name} {self.n}")  # a declared `different` field, a new value each item
         return out
 
     def unit(self, uid: str, reuse: bool = True) -> dict:

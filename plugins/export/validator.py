@@ -58,6 +58,7 @@ def data(model: dict) -> dict[str, Any]:
         "MANDATORY": plain["mandatory"],
         "RULES": plain["rules"],
         "BARRED": plain["barred"],
+        "DIFFERENT": plain.get("different", {}),
     }
 
 

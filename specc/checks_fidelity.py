@@ -1,0 +1,89 @@
+"""Linking and checks for the constructs of issue 11 (published information
+the language had no place for).  Kept apart from :mod:`specc.compiler` so the
+integrator can register them in the check registry: :func:`run` is called
+from one line of :func:`specc.compiler.compile_file`.
+
+- ``different`` names (E015): a demand's or requirement's ``different NAME``
+  is a built-in name (:data:`specc.vocab.DIFFERENT`) or one the document
+  declares with ``different NAME "what must differ"``; anything else is an
+  error with a did-you-mean (a typo would silently turn the check off).
+  A word of the demand's own ``what`` says the demanded things differ.  A
+  declared name that is already a name is E010.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from . import ir
+from .diagnostics import Diagnostic, SourceCache, did_you_mean
+from .vocab import DIFFERENT
+
+
+def _narrow(span: ir.Span, word: str, sources: SourceCache) -> ir.Span:
+    from .compiler import narrow  # the compiler's precise underline
+
+    return narrow(span, word, sources)
+
+
+def distinctions(decls: Iterable, diags: list[Diagnostic]) -> tuple[ir.Distinction, ...]:
+    """The built-in ``different`` names, then those the files declare."""
+    out = {k: ir.Distinction(k, label, fld) for k, (fld, label) in DIFFERENT.items()}
+    for d in decls:
+        for x in getattr(d, "distinctions", ()):
+            have = out.get(x.id)
+            if have is not None and have != x:
+                where = "built in" if have.builtin else f"declared at {have.span}"
+                diags.append(Diagnostic("E010", f"`different {x.id}` is already a name ({where})", x.span, help="declare each `different` name once, under a name of its own"))
+                continue
+            out[x.id] = x
+    return tuple(out.values())
+
+
+def _uses(spec: ir.Spec) -> Iterable[tuple[str, ir.Span, tuple[str, ...]]]:
+    """Each ``different NAME``: (NAME, where, the words of its demand's ``what``)."""
+    for u in spec.units:
+        for c in u.criteria:
+            for d in c.demands:
+                if d.different is not None:
+                    yield d.different, d.span, tuple(d.what.split())
+        for row in u.evidence_guide:
+            for d in getattr(row, "demands", ()):
+                if d.different is not None:
+                    yield d.different, d.span, tuple(d.what.split())
+    for rs in spec.requirement_sets:
+        for r in rs.requirements:
+            for name in r.different:
+                yield name, r.span, ()
+
+
+def check_different(spec: ir.Spec, sources: SourceCache) -> list[Diagnostic]:
+    """E015.  A demand's ``different WORD``, WORD a word of its own ``what``
+    (``demand 3 "methods of communicating" different methods``), says the
+    demanded things themselves differ ("three different methods of
+    communicating"): each is its own slot already, so it needs no declaration."""
+    known = {d.id for d in spec.distinctions}
+    out = []
+    for name, span, words in _uses(spec):
+        if name in known or name in words:
+            continue
+        known_here = known | set(words)
+        out.append(
+            Diagnostic(
+                "E015",
+                f"unknown `different` name `{name}`",
+                _narrow(span, f"different {name}", sources),
+                help=did_you_mean(name, known_here) or f'use {", ".join(sorted(known))}, or declare it in the document: `different {name} "what must differ"`',
+            )
+        )
+    return out
+
+
+def run(spec: ir.Spec, parts, sources: SourceCache) -> tuple[ir.Spec, list[Diagnostic]]:
+    """Link the constructs into ``spec`` and check them: (the spec, diagnostics)."""
+    diags: list[Diagnostic] = []
+    spec = attrs.evolve(spec, distinctions=distinctions([p for p, _ in parts], diags))
+    diags.extend(check_different(spec, sources))
+    return spec, diags
