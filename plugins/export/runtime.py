@@ -617,8 +617,8 @@ class Evidence:
     taken when the reuse is resolved)."""
 
     __slots__ = (
-        "counts", "covers", "criterion", "customer", "date", "environment", "id",
-        "index", "item", "method", "path", "reuse", "source", "unit", "fields",
+        "counts", "covers", "criterion", "customer", "date", "environment", "fields",
+        "id", "index", "item", "method", "path", "reuse", "source", "unit",
     )
 
     def __init__(self, uid, ref, index, item):
