@@ -310,7 +310,6 @@ def _covers_slot_of(demand, covers):
 # `_check_item`, which says what, if anything, is wrong.
 
 _ITEM_KEYS = frozenset(ITEM_FIELDS)
-_DIFFERENT_KEYS = frozenset(DIFFERENT)  # declared `different` fields (evidence takes them as text)
 _CRITERION_KEYS = frozenset(("evidence", "notes"))
 _ENVIRONMENT_SET = frozenset(ENVIRONMENTS)
 
@@ -341,9 +340,9 @@ def _install(data):
     METHODS, UNITS, MANDATORY, RULES, BARRED).  specc loads a fresh copy of
     the runtime and calls this, rather than generating and running source."""
     global GENERATOR, DOCUMENT, QUALIFICATION, METHODS, UNITS, MANDATORY, RULES, BARRED
-    global CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS, DIFFERENT, _DIFFERENT_KEYS
-    DIFFERENT = data.get("DIFFERENT", {})
-    _DIFFERENT_KEYS = frozenset(DIFFERENT)
+    global CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS
+    DIFFERENT.clear()
+    DIFFERENT.update(data.get("DIFFERENT", {}))
     GENERATOR, DOCUMENT, QUALIFICATION = data["GENERATOR"], data["DOCUMENT"], data["QUALIFICATION"]
     METHODS, UNITS, MANDATORY, RULES, BARRED = data["METHODS"], data["UNITS"], data["MANDATORY"], data["RULES"], data["BARRED"]
     CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS = _tables(UNITS)
@@ -364,7 +363,7 @@ def _plain_record(item, table, ranges):
     means "look closer", not "wrong".)"""
     if type(item) is not dict or "reused_from" in item or "distinct" in item or not _ITEM_KEYS.issuperset(item):
         return False
-    if _DIFFERENT_KEYS:
+    if DIFFERENT:
         return False  # declared `different` fields: the full check says what is missing
     method, environment, ident, assessor = item.get("method"), item.get("environment"), item.get("id"), item.get("assessor")
     if type(method) is not str or method not in METHODS or type(environment) is not str or environment not in _ENVIRONMENT_SET:
