@@ -456,6 +456,7 @@ class EvidenceRow:
     notes: tuple[Text, ...] = ()
     reuse: tuple[Reuse, ...] = ()
     outcomes: tuple[int, ...] = ()
+    demands: tuple[Demand, ...] = ()  # the row's own: counted over the evidence of all its criteria
     span: Span = _span()
 
 

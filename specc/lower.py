@@ -620,7 +620,8 @@ class Lower(Transformer):
             elif isinstance(x, _Field) and x.name == "note":
                 notes.append(x.value)
         reuse = tuple(x for x in c if isinstance(x, ir.Reuse))
-        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), span=self._span(meta))
+        demands = tuple(x for x in c if isinstance(x, ir.Demand))
+        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), demands, span=self._span(meta))
         # keep method spans for the compiler's vocabulary check
         self._method_spans.extend(m for x in c if isinstance(x, _Field) and x.name == "methods" for m in x.value)
         return row

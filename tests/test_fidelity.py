@@ -206,3 +206,60 @@ def test_fmt_keeps_different_declarations():
     out, diags = format_text(DIFFERENT.replace('  different sites', '  different   sites'))
     assert not diags and '  different sites "the site where the evidence was produced"\n' in out
     assert meaning(out) == meaning(DIFFERENT)
+
+
+# ---------------------------------------------------------------- demands in evidence-guide rows
+
+ROW = '''
+document d "D" { body b "B" }
+unit u "U" {
+  credits 1
+  outcome 1 performance "Answer calls" {
+    criterion 1.1 "greet callers"
+    criterion 1.2 "pass calls on"
+  }
+  evidence guide {
+    row 1.1, 1.2 {
+      methods observation, witness_testimony
+      note "Observation of performance (two incoming telephone calls must be observed)."
+      demand 2 "incoming telephone calls" of which 2 by observation
+    }
+  }
+}
+qualification q "Q" { rules { mandatory u } }
+'''
+
+
+def test_a_row_demand_reaches_the_ir_not_the_criteria(tmp_path):
+    spec = _compile(tmp_path, ROW)
+    u = spec.unit("u")
+    (row,) = u.evidence_guide
+    (d,) = row.demands
+    assert (d.count, d.what, d.by.count, d.by.methods) == (2, "incoming telephone calls", 2, ("observation",))
+    assert all(not c.demands for c in u.criteria)
+    IR_SCHEMA.validate(export.spec_data(spec))
+    out, diags = format_text(ROW)
+    assert not diags and "      demand 2 \"incoming telephone calls\" of which 2 by observation\n" in out
+    assert meaning(out) == meaning(ROW)
+
+
+def test_a_row_demand_is_enforced_over_the_rows_evidence(tmp_path):
+    from specc_plugins.export import sample
+
+    spec = _compile(tmp_path, ROW)
+    q = spec.qualification("q")
+    model = qualification_model(spec, q)
+    (rd,) = model["units"]["u"]["row_demands"]
+    assert rd["criteria"] == ["1.1", "1.2"] and rd["count"] == 2
+    mod = validator.module_for(spec, q)
+    good = sample.achieving(model, ["u"])
+    assert not mod.validate(good)["findings"]
+    # every item evidenced by witness testimony: fewer than two observed calls
+    bad = json.loads(json.dumps(good))
+    for c in bad["units"]["u"]["criteria"].values():
+        for it in c["evidence"]:
+            it["method"] = "witness_testimony"
+    found = mod.validate(bad)["findings"]
+    assert [f["code"] for f in found if f["severity"] == "error"][:1] == ["V308"]
+    assert "two incoming telephone calls, of which at least two by observation" in found[0]["message"]
+    assert mod.validate(bad)["units"]["u"]["verdict"] == "not_achieved"

@@ -158,7 +158,28 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
         "environments": _sources(qualification, envs),
         "criteria": criteria,
         "requirement_sets": {rs.id: requirement_set_model(rs) for rs in sets},
+        "row_demands": _row_demands(u, labels),
     }
+
+
+def _row_demands(u: ir.Unit, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The demands of evidence-guide rows ("two incoming telephone calls must
+    be observed"): each counted over the evidence of all the row's criteria."""
+    out = []
+    for row in u.evidence_guide:
+        for d in row.demands:
+            out.append(
+                {
+                    "criteria": list(row.criteria),
+                    "count": d.count,
+                    "op": d.op,
+                    "what": d.what,
+                    "different": d.different,
+                    "by": _by_model(d, labels),
+                    "text": prose.demand(d, labels),
+                }
+            )
+    return out
 
 
 def _rule_model(spec: ir.Spec, r: ir.Rule) -> dict[str, Any] | None:

@@ -93,6 +93,7 @@ CODES = {
     "V305": "a demand's evidence is not from different customers",
     "V307": "a demand's evidence does not differ in a field the specification declares with `different`",
     "V306": "fewer of a demand's items evidenced by the methods it names than it requires (more, for `exactly`)",
+    "V308": "an evidence-guide row's demand not met by the evidence of the row's criteria",
     "V401": "range items without evidence",
     "V402": "fewer range items covered than required",
     "V403": "fewer different things shown than required",
@@ -887,6 +888,31 @@ def _check_criterion_evidence(uid, ref, evidence, recorded, out):
     return met
 
 
+def _check_row_demands(uid, mine, out):
+    """The demands of the unit's evidence-guide rows: each needs ``count``
+    different evidence items (different in its ``different`` field, when it
+    names one) among those recorded for the row's criteria, and of them the
+    ``of which`` count by one of its methods."""
+    met = True
+    for demand in UNITS[uid].get("row_demands", []):
+        items = {}
+        for ref in demand["criteria"]:
+            for ev in mine.get(ref, []):
+                if ev.counts:
+                    items.setdefault(ev.id, ev)
+        values = {_demand_value(ev, demand) for ev in items.values()} - {None}
+        by = demand["by"]
+        by_got = len({ev.id for ev in items.values() if by is not None and ev.method in by["methods"]})
+        short = len(values) < demand["count"]
+        if by is not None and (by_got < by["count"] or (by["op"] == "exactly" and by_got != by["count"])):
+            short = True
+        if short:
+            crits = ", ".join(demand["criteria"])
+            out.add("V308", ("units", uid), f"{unit_name(uid)} demands {demand['text']} over the evidence of criteria {crits}; it has {len(values)} different items" + (f", {by_got} of them by {' or '.join(by['methods'])}" if by is not None else ""))
+            met = False
+    return met
+
+
 def _check_requirement_set(uid, sid, rs, evidence, out):
     """Ranges, distinct counts and `different` rules over all of a unit's evidence."""
     path = ("units", uid)
@@ -1036,8 +1062,9 @@ def validate(portfolio, as_of=None):
             evidence = [ev for ev in recorded if ev.counts]
             verdicts[ref] = "met" if _check_criterion_evidence(uid, ref, evidence, bool(recorded), out) else "not_met"
         counting = [ev for items in mine.values() for ev in items if ev.counts]
+        rows_met = _check_row_demands(uid, mine, out)
         sets = {sid: "met" if _check_requirement_set(uid, sid, rs, counting, out) else "not_met" for sid, rs in unit["requirement_sets"].items()}
-        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values())
+        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values()) and rows_met
         if done:
             achieved.append(uid)
         report_units[uid] = {
