@@ -263,3 +263,32 @@ def test_a_row_demand_is_enforced_over_the_rows_evidence(tmp_path):
     assert [f["code"] for f in found if f["severity"] == "error"][:1] == ["V308"]
     assert "two incoming telephone calls, of which at least two by observation" in found[0]["message"]
     assert mod.validate(bad)["units"]["u"]["verdict"] == "not_achieved"
+
+
+# ---------------------------------------------------------------- printed by the handbooks
+
+
+@pytest.fixture(scope="module")
+def cg_handbook(specs, tmp_path_factory):
+    from lxml import html as lhtml
+
+    from tests.test_handbook import emit
+
+    spec = specs["cg4411"]
+    folder = emit(spec, tmp_path_factory.mktemp("cg"), name="cg4411")
+    return lhtml.fromstring((folder / "cg4411.html").read_bytes())
+
+
+def test_the_handbook_prints_the_further_credits(cg_handbook):
+    text = " ".join(cg_handbook.text_content().split())
+    for figure in ("a further 4 credits from", "a further 9 credits from", "a further 4 credits (minimum) from", "a further 8 credits (minimum) from"):
+        assert figure in text
+
+
+def test_the_handbook_prints_a_row_demand_in_its_row(cg_handbook):
+    from tests.test_handbook import section_of
+
+    unit = section_of(cg_handbook, "unit-106")
+    rows = [" ".join(tr.text_content().split()) for tr in unit.iter("tr")]
+    (row,) = [r for r in rows if r.startswith("1.2, 2.1")]
+    assert "Evidence demanded across these criteria: two incoming telephone calls, of which at least two by observation" in row

@@ -141,6 +141,8 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
             if r.note is not None and any(" ".join(r.note.plain.split()) in n for n in said):
                 r = attrs.evolve(r, note=None)  # the row's own text already says it
             cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
+        if row.demands:  # the row's own demands, counted over all its criteria
+            cell.append(RST("Evidence demanded across these criteria: " + "; ".join(demand(d, labels) for d in row.demands) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
     return table(head, rows, (18, 82))
 
