@@ -247,6 +247,20 @@ class Distinction:
 
 
 @frozen
+class Guidelines:
+    """Published assessment guidelines the handbooks print (``guidelines
+    simulation "Simulation" { note "..." a "..." }``): ``topic`` names what
+    they are for (``simulation``, ``rwe``, ...), ``notes`` the lead-in, then the
+    lettered guidelines.  Guidance: no validator enforces them."""
+
+    topic: str
+    title: str
+    notes: tuple[Text, ...] = ()
+    items: tuple["RangeItem", ...] = ()
+    span: Span = _span()
+
+
+@frozen
 class Document:
     id: str
     title: str
@@ -255,6 +269,7 @@ class Document:
     published: PartialDate | None = None
     history: tuple[Change, ...] = ()
     evidence_methods: tuple[str, ...] = ()  # the evidence types the document names
+    guidelines: tuple[Guidelines, ...] = ()  # published assessment guidelines, in source order
     span: Span = _span()
 
 

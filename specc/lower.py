@@ -145,6 +145,7 @@ class Lower(Transformer):
     def document(self, meta, c):
         ident, title, *items = c
         f, rest = self._fields(items, "document", repeatable=("method", "different_decl"))
+        guidelines = tuple(x for x in rest if isinstance(x, ir.Guidelines))
         if "body" not in f:
             self._err("E007", "the document does not say its awarding body", meta, help='add `body ncfe "NCFE"`')
         doc = ir.Document(
@@ -155,6 +156,7 @@ class Lower(Transformer):
             published=f.get("published"),
             history=f.get("history", ()),
             evidence_methods=tuple(m for m, _ in f.get("methods", ())),
+            guidelines=guidelines,
             span=self._span(meta),
         )
         self._method_spans.extend(f.get("methods", ()))
@@ -184,6 +186,12 @@ class Lower(Transformer):
         return ir.Change(
             self._version(c[0]), parse_date(c[1], self.file, self.diags), self._text(c[2]), section, span=self._span(meta)
         )
+
+    def guidelines(self, meta, c):
+        topic, title, *rest = c
+        notes = tuple(x.value for x in rest if isinstance(x, _Field) and x.name == "note")
+        items = tuple(x for x in rest if isinstance(x, ir.RangeItem))
+        return ir.Guidelines(str(topic), unquote(str(title)), notes, items, span=self._span(meta))
 
     def different_decl(self, meta, c):
         d = ir.Distinction(str(c[0]), unquote(str(c[1])), str(c[0]), builtin=False, span=span_of(c[0], self.file))

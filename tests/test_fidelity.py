@@ -292,3 +292,52 @@ def test_the_handbook_prints_a_row_demand_in_its_row(cg_handbook):
     rows = [" ".join(tr.text_content().split()) for tr in unit.iter("tr")]
     (row,) = [r for r in rows if r.startswith("1.2, 2.1")]
     assert "Evidence demanded across these criteria: two incoming telephone calls, of which at least two by observation" in row
+
+
+# ---------------------------------------------------------------- guidelines and the qualification's environment
+
+GUIDE = '''
+document d "D" {
+  body b "B"
+  guidelines simulation "Simulation" {
+    note "To undertake the assessment of simulated activities the following guidelines must be met:"
+    a "when role playing, candidates must have a brief;"
+    b "the simulated situation should represent normal and routine experience."
+  }
+}
+'''
+
+
+def test_guidelines_reach_the_ir_and_keep_their_letters(tmp_path):
+    spec = _compile(tmp_path, GUIDE + 'unit u "U" { credits 1 }\nqualification q "Q" { rules { mandatory u } }\n')
+    (g,) = spec.document.guidelines
+    assert (g.topic, g.title, [i.letter for i in g.items]) == ("simulation", "Simulation", ["a", "b"])
+    assert g.notes[0].value.startswith("To undertake")
+    IR_SCHEMA.validate(export.spec_data(spec))
+    out, diags = format_text(GUIDE)
+    assert not diags and '    a "when role playing, candidates must have a brief;"\n' in out
+    assert meaning(out) == meaning(GUIDE)
+
+
+@needs_seeds
+def test_the_handbook_prints_the_guidelines_word_for_word(cg_handbook):
+    import re
+
+    seed = (SEEDS / "cityandguilds-4411-handbook.txt").read_text(encoding="utf-8")
+    text = " ".join(cg_handbook.text_content().split())
+    lettered = re.findall(r"^- ([a-h]) (.+)$", seed[seed.index("Simulation is defined") : seed.index("Portfolio of evidence", seed.index("Simulation is defined"))], re.MULTILINE)
+    assert len(lettered) == 15  # simulation a-h, RWE a-g
+    for _letter, words in lettered:
+        assert " ".join(words.split()) in text
+    assert "any methods of self-assessment" in text
+
+
+def test_the_cityandguilds_qualifications_state_their_environment(specs, cg_handbook):
+    spec = specs["cg4411"]
+    for q in spec.qualifications:
+        assert q.environment.sources == ("workplace", "rwe")
+        assert q.environment.simulation_mode("performance") == "allowed"
+        model = qualification_model(spec, q)
+        assert all(set(u["environments"]) <= {"workplace", "rwe"} for u in model["units"].values())
+    text = " ".join(cg_handbook.text_content().split())
+    assert "Evidence may come from the real workplace or a realistic working environment. Simulation is allowed." in text

@@ -187,3 +187,12 @@ def environment(env: ir.Environment) -> str | None:
         what = f" for {rule.applies_to} evidence" if rule.applies_to else ""
         bits.append(f"Simulation is {words[rule.mode]}{what}{prose.exception(rule.exception)}.")
     return " ".join(bits) or None
+
+
+def guidelines(g: ir.Guidelines) -> RST:
+    """Published assessment guidelines: the lead-in, then the lettered
+    guidelines with their letters as published."""
+    blocks = [text(n) for n in g.notes]
+    if g.items:
+        blocks.append(RST(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}") + " " + text(it.text).replace("\n", "\n  ") for it in g.items)))
+    return RST("\n\n".join(blocks))
