@@ -81,9 +81,30 @@ def check_different(spec: ir.Spec, sources: SourceCache) -> list[Diagnostic]:
     return out
 
 
+def check_alternatives(spec: ir.Spec) -> list[Diagnostic]:
+    """E054: the alternatives of an either/or demand ask for the same number
+    of items (the demand's slots are shared: any one alternative fills them)."""
+    out = []
+    for u in spec.units:
+        demands = [d for c in u.criteria for d in c.demands] + [d for row in u.evidence_guide for d in row.demands]
+        for d in demands:
+            for a in d.alternatives:
+                if a.count != d.count:
+                    out.append(
+                        Diagnostic(
+                            "E054",
+                            f"either/or demand asks for {d.count} {d.what} or {a.count} {a.what}",
+                            a.span,
+                            help=f"the alternatives of a demand ask for the same number of items ({d.count}); write separate demands if both are needed",
+                        )
+                    )
+    return out
+
+
 def run(spec: ir.Spec, parts, sources: SourceCache) -> tuple[ir.Spec, list[Diagnostic]]:
     """Link the constructs into ``spec`` and check them: (the spec, diagnostics)."""
     diags: list[Diagnostic] = []
     spec = attrs.evolve(spec, distinctions=distinctions([p for p, _ in parts], diags))
     diags.extend(check_different(spec, sources))
+    diags.extend(check_alternatives(spec))
     return spec, diags

@@ -55,6 +55,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W051": (WARNING, "range item letters out of sequence"),
     "E052": (ERROR, "count must be at least 1"),
     "E053": (ERROR, "a demand's `of which` count is greater than the demand's count"),
+    "E054": (ERROR, "the alternatives of an either/or demand ask for different numbers of items"),
     # glossary, history, text
     "W060": (WARNING, "command verb missing from the glossary"),
     "W061": (WARNING, "version history out of date order"),

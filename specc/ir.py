@@ -412,7 +412,15 @@ class Demand:
     op: str = "exactly"  # "exactly" | "at_least"
     different: str | None = None  # "occasions", "customers", ... or None
     by: DemandBy | None = None  # ``of which ... by METHODS``
+    # ``demand 1 "product" or 1 "service"``: the other alternatives (count and
+    # what; the same count as this one), any one of which meets the demand
+    alternatives: tuple["Demand", ...] = ()
     span: Span = _span()
+
+    @property
+    def whats(self) -> tuple[str, ...]:
+        """What each alternative counts: ``("product", "service")``."""
+        return (self.what,) + tuple(a.what for a in self.alternatives)
 
 
 @frozen

@@ -495,9 +495,13 @@ class Lower(Transformer):
     def explained(self, meta, c):
         return self._f("explained", self._text(c[0]), meta)
 
+    def demand_or(self, meta, c):
+        return ir.Demand(_int(c[0], self.file, self.diags), unquote(str(c[1])), span=self._span(meta))
+
     def demand(self, meta, c):
         op = "exactly"
-        rest = list(c)
+        alternatives = tuple(x for x in c if isinstance(x, ir.Demand))
+        rest = [x for x in c if not isinstance(x, ir.Demand)]
         by = rest.pop() if rest and isinstance(rest[-1], ir.DemandBy) else None
         if rest and rest[0].type == "QUANT":
             op = re.sub(r"\s+", "_", str(rest.pop(0)))
@@ -516,7 +520,7 @@ class Lower(Transformer):
                 self._by_count_spans.get(id(by), by.span),
                 help=f"the `of which` count is at most the demand's count ({n})",
             )
-        return ir.Demand(n, what, op, different, by, span=self._span(meta))
+        return ir.Demand(n, what, op, different, by, alternatives, span=self._span(meta))
 
     def different(self, meta, c):
         return str(c[0])

@@ -120,6 +120,8 @@ def demand_parts(d: ir.Demand) -> tuple[str, str, str, str]:
     different occasions")``."""
     q = "at least " if d.op == "at_least" else ""
     what, cond = d.what, ""
+    for a in d.alternatives:  # either/or: "one product or one service"
+        what += f" or {number_word(a.count)} {a.what}"
     if d.different:
         if d.different in what.split():
             # the demanded things themselves differ: "three different methods of communicating"

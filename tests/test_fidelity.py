@@ -341,3 +341,57 @@ def test_the_cityandguilds_qualifications_state_their_environment(specs, cg_hand
         assert all(set(u["environments"]) <= {"workplace", "rwe"} for u in model["units"].values())
     text = " ".join(cg_handbook.text_content().split())
     assert "Evidence may come from the real workplace or a realistic working environment. Simulation is allowed." in text
+
+
+# ---------------------------------------------------------------- either/or demands
+
+EITHER = '''
+document d "D" { body b "B" }
+unit u "U" {
+  credits 1
+  outcome 1 knowledge "Know" {
+    criterion 1.1 "list the services or products" {
+      demand 1 "product" or 1 "service"
+    }
+  }
+}
+qualification q "Q" { rules { mandatory u } }
+'''
+
+
+def test_an_either_or_demand_reaches_the_ir_prose_slots_and_schema(tmp_path):
+    from specc import slots
+
+    spec = _compile(tmp_path, EITHER)
+    c = spec.unit("u").criterion("1.1")
+    (d,) = c.demands
+    assert d.whats == ("product", "service") and d.alternatives[0].count == 1
+    assert prose.demand(d, {}) == "one product or one service"
+    assert [s.label for s in slots.criterion_slots(c)] == ["Product or service 1"]
+    IR_SCHEMA.validate(export.spec_data(spec))
+    out, diags = format_text(EITHER.replace('"product" or 1', '"product"  or  1'))
+    assert not diags and '      demand 1 "product" or 1 "service"\n' in out
+    assert meaning(out) == meaning(EITHER)
+
+
+def test_an_either_or_demand_is_enforced_by_its_slots(tmp_path):
+    from specc_plugins.export import sample
+
+    spec = _compile(tmp_path, EITHER)
+    q = spec.qualification("q")
+    model = qualification_model(spec, q)
+    (md,) = model["units"]["u"]["criteria"]["1.1"]["demands"]
+    assert md["alternatives"] == [{"count": 1, "what": "service"}] and md["text"] == "one product or one service"
+    mod = validator.module_for(spec, q)
+    good = sample.achieving(model, ["u"])
+    assert not mod.validate(good)["findings"]
+    bad = json.loads(json.dumps(good))
+    for it in bad["units"]["u"]["criteria"]["1.1"]["evidence"]:
+        it.pop("covers", None)
+    found = [f for f in mod.validate(bad)["findings"] if f["code"] == "V302"]
+    assert found and "one product or one service" in found[0]["message"]
+
+
+def test_either_or_alternatives_with_different_counts_are_e054(tmp_path):
+    comp = compile_text(tmp_path, EITHER.replace('or 1 "service"', 'or 2 "services"'))
+    assert [d.code for d in comp.diagnostics] == ["E054"]

@@ -137,6 +137,7 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
                         "what": d.what,
                         "different": d.different,
                         "by": _by_model(d, labels),
+                        "alternatives": [{"count": a.count, "what": a.what} for a in d.alternatives],
                         "text": prose.demand(d, labels),
                         "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
                         "labels": {s.id: s.label for s in slots.criterion_slots(c) if s.demand == i},
