@@ -395,3 +395,62 @@ def test_an_either_or_demand_is_enforced_by_its_slots(tmp_path):
 def test_either_or_alternatives_with_different_counts_are_e054(tmp_path):
     comp = compile_text(tmp_path, EITHER.replace('or 1 "service"', 'or 2 "services"'))
     assert [d.code for d in comp.diagnostics] == ["E054"]
+
+
+# ---------------------------------------------------------------- on the forms
+
+FORMS_SPEC = '''
+document d "D" {
+  body b "B"
+  different sites "the site where the evidence was produced"
+}
+group g "G" { u v }
+unit u "U" {
+  credits 1
+  outcome 1 performance "Serve" {
+    criterion 1.1 "serve customers at two sites" {
+      demand 2 "customers" different sites
+    }
+    criterion 1.2 "list one product or one service" {
+      demand 1 "product" or 1 "service"
+    }
+  }
+  evidence guide {
+    row 1.1, 1.2 {
+      methods observation
+      demand 2 "incoming telephone calls" of which 2 by observation
+    }
+  }
+}
+unit v "V" { credits 2 }
+qualification q "Q" {
+  rules {
+    mandatory u
+    remaining at least 2 credits from g
+  }
+}
+'''
+
+
+def test_the_forms_show_the_rules(tmp_path):
+    from lxml import html as lhtml
+
+    from specc.sink import OutputFolder
+    from specc_plugins import forms as forms_plugin
+
+    spec = _compile(tmp_path, FORMS_SPEC)
+    folder = OutputFolder(tmp_path / "o")
+    sink = folder.begin("d")
+    forms_plugin.emit(spec, sink, {"formats": "html"})
+    folder.commit(sink, "k", "h")
+    unit = lhtml.fromstring((tmp_path / "o/d/forms/units/unit-u.html").read_bytes())
+    text = " ".join(unit.text_content().split())
+    assert "Demanded across these criteria: two incoming telephone calls, of which at least two by observation" in text
+    assert "Incoming telephone calls 2" in text
+    assert "one product or one service" in text and "Product or service 1" in text
+    headers = [" ".join(th.text_content().split()) for th in unit.iter("th")]
+    assert "Sites" in headers  # the declared `different sites` field
+    names = {e.get("name") for e in unit.iter("input")}
+    assert any(n and n.endswith("d1_2.different_sites") for n in names)
+    combined = " ".join(" ".join(lhtml.fromstring(p.read_bytes()).text_content().split()) for p in (tmp_path / "o/d/forms").rglob("*.html"))
+    assert "A further 2 credits (minimum) from G" in combined
