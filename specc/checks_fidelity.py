@@ -101,9 +101,29 @@ def check_alternatives(spec: ir.Spec) -> list[Diagnostic]:
     return out
 
 
+def relabel_methods(spec: ir.Spec, parts, diags: list[Diagnostic]) -> ir.Spec:
+    """``method observation "Assessor observation"`` in the document: a
+    built-in evidence method printed with the body's own label (the root
+    spec's files only, as for declared methods).  Twice for one method is E010."""
+    labels: dict[str, tuple[str, ir.Span]] = {}
+    for decls, alias in parts:
+        if alias is not None:
+            continue
+        for m, span in getattr(decls, "relabels", ()):
+            if m.id in labels and labels[m.id][0] != m.label:
+                diags.append(Diagnostic("E010", f"evidence method `{m.id}` is already labelled", span, help=f"the first label is at {labels[m.id][1]}; keep one"))
+                continue
+            labels.setdefault(m.id, (m.label, span))
+    if not labels:
+        return spec
+    methods = tuple(attrs.evolve(m, label=labels[m.id][0]) if m.builtin and m.id in labels else m for m in spec.methods)
+    return attrs.evolve(spec, methods=methods)
+
+
 def run(spec: ir.Spec, parts, sources: SourceCache) -> tuple[ir.Spec, list[Diagnostic]]:
     """Link the constructs into ``spec`` and check them: (the spec, diagnostics)."""
     diags: list[Diagnostic] = []
+    spec = relabel_methods(spec, parts, diags)
     spec = attrs.evolve(spec, distinctions=distinctions([p for p, _ in parts], diags))
     diags.extend(check_different(spec, sources))
     diags.extend(check_alternatives(spec))

@@ -17,7 +17,7 @@ from lark import Token, Transformer, v_args
 from . import ir
 from .diagnostics import Diagnostic, did_you_mean
 from .syntax import span_of, unquote
-from .vocab import COMMUNICATION_METHODS
+from .vocab import COMMUNICATION_METHODS, EVIDENCE_METHODS
 
 
 @frozen
@@ -49,6 +49,7 @@ class FileDecls:
     glossaries: list[ir.Glossary] = field(factory=list)
     requirement_sets: list[ir.RequirementSet] = field(factory=list)
     distinctions: list[ir.Distinction] = field(factory=list)  # `different NAME "..."` in the document
+    relabels: list = field(factory=list)  # (EvidenceMethod, span): a built-in method under the body's own label
 
 
 def _int(tok: Token, file: str, diags: list[Diagnostic], what: str = "a whole number") -> int:
@@ -199,6 +200,11 @@ class Lower(Transformer):
         return _Field("different_decl", d, self._span(meta))
 
     def methods_decl(self, meta, c):
+        if str(c[0]) in EVIDENCE_METHODS:
+            # `method observation "Assessor observation"`: the body's own label for a built-in method
+            m = ir.EvidenceMethod(str(c[0]), unquote(str(c[1])), builtin=True)
+            self.decls.relabels.append((m, self._span(meta)))
+            return _Field("method", m, self._span(meta))
         m = ir.EvidenceMethod(str(c[0]), unquote(str(c[1])), builtin=False)
         self.decls.methods.append(m)
         return _Field("method", m, self._span(meta))

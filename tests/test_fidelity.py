@@ -454,3 +454,34 @@ def test_the_forms_show_the_rules(tmp_path):
     assert any(n and n.endswith("d1_2.different_sites") for n in names)
     combined = " ".join(" ".join(lhtml.fromstring(p.read_bytes()).text_content().split()) for p in (tmp_path / "o/d/forms").rglob("*.html"))
     assert "A further 2 credits (minimum) from G" in combined
+
+
+# ---------------------------------------------------------------- a built-in method under the body's own label
+
+
+def test_a_document_relabels_a_builtin_method(tmp_path):
+    text = 'document d "D" {\n  body b "B"\n  method observation "Assessor observation"\n  methods observation\n}\n'
+    spec = _compile(tmp_path, text)
+    m = next(m for m in spec.methods if m.id == "observation")
+    assert (m.label, m.builtin) == ("Assessor observation", True)
+    assert qualification_model(spec, ir.Qualification("q", "Q"))["methods"]["observation"] == "Assessor observation"
+    again = compile_text(tmp_path, text.replace("  methods", '  method observation "Observed"\n  methods'))
+    assert [d.code for d in again.diagnostics] == ["E010"]
+
+
+@needs_seeds
+def test_the_ncfe_handbook_prints_the_published_evidence_types(specs, tmp_path):
+    from lxml import html as lhtml
+
+    from tests.test_handbook import emit
+
+    seed = (SEEDS / "ncfe-601-3972-9-specification.txt").read_text(encoding="utf-8")
+    block = seed[seed.index("The main pieces of evidence for the portfolio") : seed.index("You will also find a variety")]
+    published = [line.strip().rstrip(".") for line in block.split("\n")[1:] if line.strip()]
+    spec = specs["ncfe_601_3972_9"]
+    folder = emit(spec, tmp_path, name="ncfe")
+    text = " ".join(lhtml.fromstring((folder / "ncfe_601_3972_9.html").read_bytes()).text_content().split())
+    assert len(published) == 9
+    for label in published:
+        assert label in text
+    assert "Observation of performance" not in text

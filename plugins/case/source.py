@@ -561,6 +561,13 @@ def _demand(d) -> str | None:
     if op not in ("exactly", "at_least"):
         return None
     out = "demand " + ("at least " if op == "at_least" else "") + f"{d['count']} {string(d['what'])}"
+    alternatives = d.get("alternatives") or []
+    if not isinstance(alternatives, list):
+        return None
+    for a in alternatives:  # either/or: `or N "what"`
+        if not (isinstance(a, dict) and _count(a.get("count"), 0) and isinstance(a.get("what"), str)):
+            return None
+        out += f" or {a['count']} {string(a['what'])}"
     diff = d.get("different")
     if diff is not None:
         if not (isinstance(diff, str) and NAME.fullmatch(diff)):
