@@ -120,6 +120,32 @@ def relabel_methods(spec: ir.Spec, parts, diags: list[Diagnostic]) -> ir.Spec:
     return attrs.evolve(spec, methods=methods)
 
 
+def check_row_links(spec: ir.Spec) -> list[Diagnostic]:
+    """W035: a row's `reuse units` lead-in or `see` link names a unit or a
+    criterion that does not exist (or a `for` criterion its row does not name)."""
+    out = []
+    ids = [u.id for u in spec.units]
+    for u in spec.units:
+        for row in u.evidence_guide:
+            for lead in row.reuse_units:
+                for uid in lead.units:
+                    if spec.unit(uid) is None:
+                        out.append(Diagnostic("W035", f"the reuse lead-in of unit {u.label} names unit `{uid}`, which does not exist", lead.span, help=did_you_mean(uid, ids) or "check the unit numbers"))
+            for see in row.see:
+                target = spec.unit(see.unit) if see.unit else u
+                if target is None:
+                    out.append(Diagnostic("W035", f"a `see` link of unit {u.label} names unit `{see.unit}`, which does not exist", see.span, help=did_you_mean(see.unit, ids) or "check the unit numbers"))
+                    continue
+                known = {c.ref for c in target.criteria}
+                for ref in see.criteria:
+                    if ref not in known:
+                        out.append(Diagnostic("W035", f"a `see` link of unit {u.label} names criterion {ref} of unit {target.label}, which does not exist", see.span, help=did_you_mean(ref, known) or "check the criterion numbers"))
+                for ref in see.for_criteria:
+                    if ref not in row.criteria:
+                        out.append(Diagnostic("W035", f"a `see` link is for criterion {ref}, which its row does not name", see.span, help=f"the row names {', '.join(row.criteria)}"))
+    return out
+
+
 def run(spec: ir.Spec, parts, sources: SourceCache) -> tuple[ir.Spec, list[Diagnostic]]:
     """Link the constructs into ``spec`` and check them: (the spec, diagnostics)."""
     diags: list[Diagnostic] = []
@@ -127,4 +153,5 @@ def run(spec: ir.Spec, parts, sources: SourceCache) -> tuple[ir.Spec, list[Diagn
     spec = attrs.evolve(spec, distinctions=distinctions([p for p, _ in parts], diags))
     diags.extend(check_different(spec, sources))
     diags.extend(check_alternatives(spec))
+    diags.extend(check_row_links(spec))
     return spec, diags

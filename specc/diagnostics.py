@@ -44,6 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W031": (WARNING, "guidance names a criterion that does not exist"),
     "W032": (WARNING, "reuse link names a unit or criterion that does not exist or itself, or is for a criterion its row does not name"),
     "W033": (WARNING, "criterion not covered by any evidence-guide row"),
+    "W035": (WARNING, "a row's `reuse units` lead-in or `see` link names a unit or criterion that does not exist"),
     # rules of combination
     "E040": (ERROR, "rules of combination cannot be satisfied"),
     "E041": (ERROR, "barred pair names a unit with itself"),

@@ -439,6 +439,30 @@ class Reuse:
 
 
 @frozen
+class UnitsReuse:
+    """An evidence-guide row's lead-in naming units but no criterion
+    ("Candidates could use evidence gathered in Units 103 and 106"):
+    guidance the handbooks print; the criterion links are ``Reuse``."""
+
+    units: tuple[str, ...]
+    note: Text | None = None
+    span: Span = _span()
+
+
+@frozen
+class SeeAlso:
+    """A "refer to ... for guidance" link of an evidence-guide row: where to
+    look for guidance (not evidence to reuse).  ``for_criteria``: the row
+    criteria it is for (empty: all)."""
+
+    criteria: tuple[str, ...]
+    unit: str | None = None
+    for_criteria: tuple[str, ...] = ()
+    note: Text | None = None
+    span: Span = _span()
+
+
+@frozen
 class Guidance:
     text: Text
     span: Span = _span()
@@ -480,6 +504,8 @@ class EvidenceRow:
     reuse: tuple[Reuse, ...] = ()
     outcomes: tuple[int, ...] = ()
     demands: tuple[Demand, ...] = ()  # the row's own: counted over the evidence of all its criteria
+    reuse_units: tuple[UnitsReuse, ...] = ()  # lead-ins naming units, no criterion
+    see: tuple[SeeAlso, ...] = ()  # "refer to ... for guidance" links
     span: Span = _span()
 
 

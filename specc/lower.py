@@ -576,6 +576,18 @@ class Lower(Transformer):
             self._for_spans[id(r)] = clause.span
         return r
 
+    def reuse_units(self, meta, c):
+        c = list(c)
+        note = self._text(c.pop()) if c and c[-1].type in ("STRING", "LONG_STRING") else None
+        return ir.UnitsReuse(tuple(str(x) for x in c), note, span=self._span(meta))
+
+    def see(self, meta, c):
+        items = list(c)
+        note = self._text(items.pop()) if items and isinstance(items[-1], Token) and items[-1].type in ("STRING", "LONG_STRING") else None
+        for_ = items.pop().value if items and isinstance(items[-1], _Field) else ()
+        unit = str(items.pop(0)) if items and items[0].type != "REF" else None
+        return ir.SeeAlso(tuple(str(x) for x in items), unit, for_, note, span=self._span(meta))
+
     def reuse_for(self, meta, c):
         return self._f("for", tuple(str(x) for x in c), meta)
 
@@ -639,7 +651,9 @@ class Lower(Transformer):
                 notes.append(x.value)
         reuse = tuple(x for x in c if isinstance(x, ir.Reuse))
         demands = tuple(x for x in c if isinstance(x, ir.Demand))
-        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), demands, span=self._span(meta))
+        lead_ins = tuple(x for x in c if isinstance(x, ir.UnitsReuse))
+        see = tuple(x for x in c if isinstance(x, ir.SeeAlso))
+        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), demands, lead_ins, see, span=self._span(meta))
         # keep method spans for the compiler's vocabulary check
         self._method_spans.extend(m for x in c if isinstance(x, _Field) and x.name == "methods" for m in x.value)
         return row

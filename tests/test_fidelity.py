@@ -485,3 +485,61 @@ def test_the_ncfe_handbook_prints_the_published_evidence_types(specs, tmp_path):
     for label in published:
         assert label in text
     assert "Observation of performance" not in text
+
+
+# ---------------------------------------------------------------- reuse lead-ins and "for guidance" links
+
+LINKS = '''
+document d "D" { body b "B" }
+unit a "A" {
+  outcome 1 knowledge "K" {
+    criterion 1.1 "state"
+    criterion 1.2 "list"
+  }
+  evidence guide {
+    row 1.1, 1.2 {
+      note "Candidates could use evidence gathered in Unit b."
+      reuse units b
+      see unit b 2.1 for 1.2 "refer to unit b 2.1 for guidance"
+    }
+  }
+}
+unit b "B" {
+  outcome 2 knowledge "K" {
+    criterion 2.1 "describe"
+  }
+}
+'''
+
+
+def test_lead_ins_and_see_links_reach_the_ir_and_the_handbook(tmp_path):
+    from lxml import html as lhtml
+
+    from tests.test_handbook import emit
+
+    spec = _compile(tmp_path, LINKS)
+    (row,) = spec.unit("a").evidence_guide
+    assert row.reuse_units[0].units == ("b",) and row.reuse_units[0].note is None
+    (see,) = row.see
+    assert (see.unit, see.criteria, see.for_criteria, see.note.value) == ("b", ("2.1",), ("1.2",), "refer to unit b 2.1 for guidance")
+    assert spec.unit("a").reuse_for("1.2") == ()  # guidance, not evidence to reuse
+    IR_SCHEMA.validate(export.spec_data(spec))
+    out, diags = format_text(LINKS)
+    assert not diags and "      reuse units b\n" in out and '      see unit b 2.1 for 1.2 "refer' in out
+    assert meaning(out) == meaning(LINKS)
+    folder = emit(spec, tmp_path)
+    page = lhtml.fromstring((folder / "d.html").read_bytes())
+    text = " ".join(page.text_content().split())
+    assert "Evidence gathered in unit b may be used." in text
+    assert "For 1.2, see unit b criterion 2.1 for guidance." in text
+    assert page.xpath('//a[contains(., "unit b criterion 2.1")]/@href')
+
+
+def test_the_cityandguilds_lead_ins_are_the_seeds(specs):
+    import re
+
+    seed = (SEEDS / "cityandguilds-4411-handbook.txt").read_text(encoding="utf-8") if SEEDS.is_dir() else pytest.skip("no seeds")
+    published = sorted(tuple(re.findall(r"\d{3}", m)) for m in re.findall(r"Candidates could use evidence gathered in Units ([0-9, and]+);", seed))
+    spec = specs["cg4411"]
+    got = sorted(lead.units for u in spec.units for row in u.evidence_guide for lead in row.reuse_units)
+    assert got == published and len(published) == 4

@@ -22,6 +22,7 @@ from .rst import (
     enumerated,
     escape,
     field_list,
+    ref,
     reuse,
     strong,
     table,
@@ -141,6 +142,13 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
             if r.note is not None and any(" ".join(r.note.plain.split()) in n for n in said):
                 r = attrs.evolve(r, note=None)  # the row's own text already says it
             cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
+        for lead in row.reuse_units:  # a lead-in naming units, no criterion
+            cell.append(RST("Evidence gathered in " + escape(prose.units_list(spec, lead.units)) + " may be used." + ("" if lead.note is None or any(" ".join(lead.note.plain.split()) in n for n in said) else " " + text(lead.note))))
+        for see in row.see:  # "refer to ... for guidance"
+            target = spec.unit(see.unit) if see.unit else u
+            lead = f"For {', '.join(see.for_criteria)}, see" if see.for_criteria else "See"
+            where = [ref(f"{prose.unit_label(spec, target.id)} criterion {c}" if see.unit else f"criterion {c}", criterion_target(target, c)) if target is not None and target.criterion(c) else escape(c) for c in see.criteria]
+            cell.append(RST(escape(lead) + " " + ", ".join(where) + " for guidance."))
         if row.demands:  # the row's own demands, counted over all its criteria
             cell.append(RST("Evidence demanded across these criteria: " + "; ".join(demand(d, labels) for d in row.demands) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
