@@ -380,6 +380,11 @@ class Qualification:
     entry: Text | None = None
     progression: Text | None = None
     aim_reference: str | None = None
+    aims: Text | None = None  # guidance: "This qualification aims to: ..."
+    objectives: Text | None = None  # guidance: "The objectives of this qualification are ..."
+    basis: Text | None = None  # guidance: the standards it is based on (NOS)
+    credit_certificate: Text | None = None  # guidance: what a learner who does not achieve it may get
+    restriction: Text | None = None  # guidance: e.g. no other qualification at the same level
     rules: tuple[Rule, ...] = ()
     units: tuple[str, ...] = ()  # every unit a route may contain, in spec order
     mandatory: tuple[str, ...] = ()
@@ -527,6 +532,7 @@ class Unit:
     outcomes: tuple[Outcome, ...] = ()
     evidence_guide: tuple[EvidenceRow, ...] = ()
     evidence_guide_notes: tuple[Text, ...] = ()  # the guide's lead-in, before its rows
+    no_guidance: Text | None = None  # ``guidance none "..."``: the unit says it has no assessment guidance
     span: Span = _span()
 
     @property

@@ -231,6 +231,11 @@ class Lower(Transformer):
             entry=f.get("entry"),
             progression=f.get("progression"),
             aim_reference=f.get("aim_reference"),
+            aims=f.get("aims"),
+            objectives=f.get("objectives"),
+            basis=f.get("basis"),
+            credit_certificate=f.get("credit_certificate"),
+            restriction=f.get("restriction"),
             rules=f.get("rules", ()),
             span=self._span(meta),
         )
@@ -280,6 +285,24 @@ class Lower(Transformer):
 
     def progression_stmt(self, meta, c):
         return self._f("progression", self._text(c[0]), meta)
+
+    def aims_stmt(self, meta, c):
+        return self._f("aims", self._text(c[0]), meta)
+
+    def objectives_stmt(self, meta, c):
+        return self._f("objectives", self._text(c[0]), meta)
+
+    def basis_stmt(self, meta, c):
+        return self._f("basis", self._text(c[0]), meta)
+
+    def credit_certificate_stmt(self, meta, c):
+        return self._f("credit_certificate", self._text(c[0]), meta)
+
+    def restriction_stmt(self, meta, c):
+        return self._f("restriction", self._text(c[0]), meta)
+
+    def guidance_none(self, meta, c):
+        return self._f("guidance_none", self._text(c[0]) if c else ir.Text("There is no assessment guidance available for this unit."), meta)
 
     def aim_ref_stmt(self, meta, c):
         return self._f("aim_reference", unquote(str(c[0])), meta)
@@ -370,6 +393,7 @@ class Lower(Transformer):
             outcomes=tuple(outcomes),
             evidence_guide=egrows,
             evidence_guide_notes=eg_notes,
+            no_guidance=f.get("guidance_none"),
             span=self._span(meta),
         )
         self.decls.units.append(u)

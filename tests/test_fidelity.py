@@ -543,3 +543,73 @@ def test_the_cityandguilds_lead_ins_are_the_seeds(specs):
     spec = specs["cg4411"]
     got = sorted(lead.units for u in spec.units for row in u.evidence_guide for lead in row.reuse_units)
     assert got == published and len(published) == 4
+
+
+# ---------------------------------------------------------------- NCFE: aims, objectives, basis, restriction, credit certificate
+
+
+@pytest.fixture(scope="module")
+def ncfe_handbook(specs, tmp_path_factory):
+    from lxml import html as lhtml
+
+    from tests.test_handbook import emit
+
+    folder = emit(specs["ncfe_601_3972_9"], tmp_path_factory.mktemp("ncfe"), name="ncfe")
+    return lhtml.fromstring((folder / "ncfe_601_3972_9.html").read_bytes())
+
+
+def _words(s: str) -> str:
+    return " ".join(s.replace("’", "'").split())
+
+
+@needs_seeds
+def test_the_ncfe_qualification_guidance_is_printed_word_for_word(specs, ncfe_handbook):
+    seed = _words((SEEDS / "ncfe-601-3972-9-specification.txt").read_text(encoding="utf-8").replace("-\n", "-"))
+    q = specs["ncfe_601_3972_9"].qualifications[0]
+    text = _words(ncfe_handbook.text_content())
+    for t in (q.aims, q.objectives, q.basis, q.restriction, q.credit_certificate):
+        assert t is not None
+        for block in t.blocks:
+            for piece in (block.items if hasattr(block, "items") else (block.text,)):
+                assert _words(piece) in seed, piece  # word for word from the seed
+                assert _words(piece) in text, piece  # and printed
+    assert "Aims and objectives of this qualification" in text
+
+
+@needs_seeds
+def test_units_without_guidance_say_so(specs, ncfe_handbook):
+    import re
+
+    seed = (SEEDS / "ncfe-601-3972-9-specification.txt").read_text(encoding="utf-8")
+    published = len(re.findall(r"There is no assessment guidance available for this unit\.", seed))
+    spec = specs["ncfe_601_3972_9"]
+    said = [u.id for u in spec.units if u.no_guidance is not None]
+    assert len(said) == published == 6
+    assert all(not any(c.guidance for c in spec.unit(u).criteria) for u in said)
+    assert _words(ncfe_handbook.text_content()).count("There is no assessment guidance available for this unit.") == 6
+
+
+def test_guidance_none_and_qualification_guidance_round_trip(tmp_path):
+    text = '''
+document d "D" { body b "B" }
+unit u "U" {
+  credits 1
+  guidance none
+}
+qualification q "Q" {
+  aims "To teach."
+  objectives "To learn."
+  basis "NOS"
+  restriction "Not with another."
+  credit_certificate "A certificate per unit."
+  rules { mandatory u }
+}
+'''
+    spec = _compile(tmp_path, text)
+    assert spec.unit("u").no_guidance.value == "There is no assessment guidance available for this unit."
+    q = spec.qualification("q")
+    assert [str(x) for x in (q.aims, q.objectives, q.basis, q.restriction, q.credit_certificate)] == ["To teach.", "To learn.", "NOS", "Not with another.", "A certificate per unit."]
+    IR_SCHEMA.validate(export.spec_data(spec))
+    out, diags = format_text(text)
+    assert not diags and "  guidance none\n" in out and '  credit_certificate "A certificate per unit."\n' in out
+    assert meaning(out) == meaning(text)
