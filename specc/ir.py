@@ -494,6 +494,7 @@ class Outcome:
     kind: str  # "knowledge" | "performance"
     statement: str
     criteria: tuple[Criterion, ...] = ()
+    listed: str | None = None  # its title in the unit's list of outcomes, where that differs
     span: Span = _span()
 
 

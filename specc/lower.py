@@ -437,7 +437,7 @@ class Lower(Transformer):
                         span=cr.span,
                     )
                 crits.append(cr)
-            out.append(ir.Outcome(o.number, o.kind, o.statement, tuple(crits), span=o.span))
+            out.append(ir.Outcome(o.number, o.kind, o.statement, tuple(crits), o.listed, span=o.span))
         return out
 
     def owner_stmt(self, meta, c):
@@ -486,8 +486,13 @@ class Lower(Transformer):
     def assessed_under(self, meta, c):
         return _Field("assessed_under", tuple((str(x), span_of(x, self.file)) for x in c), self._span(meta))
 
+    def listed_stmt(self, meta, c):
+        return self._f("listed", unquote(str(c[0])), meta)
+
     def outcome(self, meta, c):
         num, kind, statement, *crits = c
+        listed = next((x.value for x in crits if isinstance(x, _Field) and x.name == "listed"), None)
+        crits = [x for x in crits if not isinstance(x, _Field)]
         k = str(kind)
         if k not in ("knowledge", "performance"):
             self._err("E014", f"unknown outcome kind `{k}`", kind, help=did_you_mean(k, ("knowledge", "performance")) or "use knowledge or performance")
@@ -500,7 +505,7 @@ class Lower(Transformer):
                     cr.span,
                     help=f"criteria of outcome {n} are numbered {n}.1, {n}.2, ...",
                 )
-        return ir.Outcome(n, k, unquote(str(statement)), tuple(crits), span=self._span(meta))
+        return ir.Outcome(n, k, unquote(str(statement)), tuple(crits), listed, span=self._span(meta))
 
     def criterion(self, meta, c):
         ref, statement, *items = c

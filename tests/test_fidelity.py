@@ -613,3 +613,29 @@ qualification q "Q" {
     out, diags = format_text(text)
     assert not diags and "  guidance none\n" in out and '  credit_certificate "A certificate per unit."\n' in out
     assert meaning(out) == meaning(text)
+
+
+# ---------------------------------------------------------------- outcome-list titles
+
+
+@needs_seeds
+def test_outcome_list_titles_are_the_seeds_and_printed(specs, cg_handbook):
+    from tests.test_handbook import section_of
+
+    seed = (SEEDS / "cityandguilds-4411-handbook.txt").read_text(encoding="utf-8")
+    spec = specs["cg4411"]
+    listed = [(u, o) for u in spec.units for o in u.outcomes if o.listed]
+    assert {u.id for u, _ in listed} == {"003", "104", "106", "108", "109"}
+    for u, o in listed:
+        assert f"\n{o.number}. {o.listed}\n" in seed and o.listed != o.statement
+        text = " ".join(section_of(cg_handbook, f"unit-{u.id}").text_content().split())
+        assert o.listed in text and o.statement in text
+
+
+def test_listed_round_trips(tmp_path):
+    text = 'document d "D" { body b "B" }\nunit u "U" {\n  outcome 1 knowledge "Heading" {\n    listed "List title"\n    criterion 1.1 "c"\n  }\n  guidance 1.1 "g"\n}\n'
+    spec = _compile(tmp_path, text)
+    o = spec.unit("u").outcomes[0]
+    assert (o.statement, o.listed, o.criteria[0].guidance[0].text.value) == ("Heading", "List title", "g")
+    out, diags = format_text(text)
+    assert not diags and '    listed "List title"\n' in out and meaning(out) == meaning(text)

@@ -99,7 +99,7 @@ def glossary_table(entries: Sequence[ir.GlossaryEntry], head: tuple[str, str] = 
 
 
 def outcome_list(u: ir.Unit) -> RST:
-    return enumerated([o.statement for o in u.outcomes], start=u.outcomes[0].number if u.outcomes else 1)
+    return enumerated([o.listed or o.statement for o in u.outcomes], start=u.outcomes[0].number if u.outcomes else 1)
 
 
 def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
