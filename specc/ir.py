@@ -380,6 +380,7 @@ class Qualification:
     entry: Text | None = None
     progression: Text | None = None
     aim_reference: str | None = None
+    structure_title: str | None = None  # how the structure section names it, where that differs from the title
     aims: Text | None = None  # guidance: "This qualification aims to: ..."
     objectives: Text | None = None  # guidance: "The objectives of this qualification are ..."
     basis: Text | None = None  # guidance: the standards it is based on (NOS)

@@ -231,6 +231,7 @@ class Lower(Transformer):
             entry=f.get("entry"),
             progression=f.get("progression"),
             aim_reference=f.get("aim_reference"),
+            structure_title=f.get("structure_title"),
             aims=f.get("aims"),
             objectives=f.get("objectives"),
             basis=f.get("basis"),
@@ -285,6 +286,9 @@ class Lower(Transformer):
 
     def progression_stmt(self, meta, c):
         return self._f("progression", self._text(c[0]), meta)
+
+    def structure_title_stmt(self, meta, c):
+        return self._f("structure_title", unquote(str(c[0])), meta)
 
     def aims_stmt(self, meta, c):
         return self._f("aims", self._text(c[0]), meta)

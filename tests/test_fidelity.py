@@ -639,3 +639,16 @@ def test_listed_round_trips(tmp_path):
     assert (o.statement, o.listed, o.criteria[0].guidance[0].text.value) == ("Heading", "List title", "g")
     out, diags = format_text(text)
     assert not diags and '    listed "List title"\n' in out and meaning(out) == meaning(text)
+
+
+@needs_seeds
+def test_structure_titles_are_the_seeds_and_printed(specs, cg_handbook):
+    import re
+
+    seed = (SEEDS / "cityandguilds-4411-handbook.txt").read_text(encoding="utf-8")
+    published = re.findall(r"To achieve the \*\*(City & Guilds [^*]+)\*\* the learner", seed)
+    spec = specs["cg4411"]
+    assert [q.structure_title for q in spec.qualifications] == published and len(published) == 4
+    text = " ".join(cg_handbook.text_content().split())
+    for t in published:
+        assert f"To achieve the {t}, learners must achieve:" in text

@@ -152,7 +152,7 @@ def test_cityandguilds_structure_prose_and_unit_table(specs, built):
     _, tree = built[spec.document.id]
     text = squash(tree.text_content())
     for q in spec.qualifications:
-        assert f"To achieve the {q.title}" in text
+        assert f"To achieve the {q.structure_title or q.title}" in text
         for sentence in prose.rules(spec, q):
             assert squash(sentence) in text
     tables = [t for t in tree.iter("table") if "Unit accreditation number" in t.text_content()]

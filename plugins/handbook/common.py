@@ -87,6 +87,7 @@ def rules_prose(spec: ir.Spec, q: ir.Qualification, who: str = "learners") -> RS
     """"To achieve the … learners must achieve:" and a bullet per rule, then
     the barred pairs that apply."""
     name = q.title + (f" ({q.number})" if q.number and q.number not in q.title else "")
+    name = q.structure_title or name  # the structure section's own name for it
     parts = [RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:"), bullets(prose.rules(spec, q))]
     barred = prose.barred_pairs(spec, q.units)
     if barred:
