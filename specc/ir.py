@@ -261,6 +261,17 @@ class Guidelines:
 
 
 @frozen
+class DevelopedBy:
+    """Who developed the document ("These Evidence Requirements were
+    developed by the Awarding Organisations/Bodies listed below:"): the
+    lead-in and the organisations, as published.  Guidance."""
+
+    lead: Text
+    organisations: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+@frozen
 class Document:
     id: str
     title: str
@@ -270,6 +281,7 @@ class Document:
     history: tuple[Change, ...] = ()
     evidence_methods: tuple[str, ...] = ()  # the evidence types the document names
     guidelines: tuple[Guidelines, ...] = ()  # published assessment guidelines, in source order
+    developed_by: DevelopedBy | None = None  # the organisations that developed it
     span: Span = _span()
 
 

@@ -158,6 +158,7 @@ class Lower(Transformer):
             history=f.get("history", ()),
             evidence_methods=tuple(m for m, _ in f.get("methods", ())),
             guidelines=guidelines,
+            developed_by=f.get("developed_by"),
             span=self._span(meta),
         )
         self._method_spans.extend(f.get("methods", ()))
@@ -187,6 +188,13 @@ class Lower(Transformer):
         return ir.Change(
             self._version(c[0]), parse_date(c[1], self.file, self.diags), self._text(c[2]), section, span=self._span(meta)
         )
+
+    def developed_by(self, meta, c):
+        lead, *orgs = c
+        return self._f("developed_by", ir.DevelopedBy(self._text(lead), tuple(orgs), span=self._span(meta)), meta)
+
+    def organisation(self, meta, c):
+        return unquote(str(c[0]))
 
     def guidelines(self, meta, c):
         topic, title, *rest = c

@@ -652,3 +652,25 @@ def test_structure_titles_are_the_seeds_and_printed(specs, cg_handbook):
     text = " ".join(cg_handbook.text_content().split())
     for t in published:
         assert f"To achieve the {t}, learners must achieve:" in text
+
+
+@needs_seeds
+def test_the_cfa_organisations_are_the_seeds_and_printed(specs, tmp_path):
+    from lxml import html as lhtml
+
+    from tests.test_handbook import emit
+
+    lines = (SEEDS / "cfa-customer-service-evidence-requirements.txt").read_text(encoding="utf-8").split("\n")
+    i = lines.index("These Evidence Requirements were developed by the Awarding Organisations/Bodies listed below:")
+    published = []
+    for line in lines[i + 2 :]:
+        if not line.strip():
+            break
+        published.append(line.strip())
+    spec = specs["cfa_cs"]
+    assert list(spec.document.developed_by.organisations) == published and len(published) == 11
+    assert all(r.kind for rs in spec.requirement_sets for r in rs.requirements)  # `organisation` still a requirement kind
+    folder = emit(spec, tmp_path, name="cfa")
+    page = lhtml.fromstring(next(folder.glob("*.html")).read_bytes())
+    items = [" ".join(li.text_content().split()) for li in page.iter("li")]
+    assert all(o in items for o in published)
