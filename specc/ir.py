@@ -611,6 +611,7 @@ class Distinct:
 
     count: int
     what: str
+    item: str | None = None  # the letter of the range item that states it (None: the requirement)
     span: Span = _span()
 
 

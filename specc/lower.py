@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import attrs
 from attrs import define, field, frozen
 from lark import Token, Transformer, v_args
 
@@ -748,6 +749,7 @@ class Lower(Transformer):
         body = c[i + 1 :]
         ranges = tuple(x for x in body if isinstance(x, ir.Range))
         distinct = tuple(x for x in body if isinstance(x, ir.Distinct))
+        distinct += tuple(self._item_distinct[id(it)] for rg in ranges for it in rg.items if id(it) in self._item_distinct)
         methods = []
         for x in body:
             if isinstance(x, _Field) and x.name == "methods":
@@ -793,7 +795,17 @@ class Lower(Transformer):
         return self._range(meta, items, k)
 
     def item(self, meta, c):
-        return ir.RangeItem(str(c[0]), self._text(c[1]), span=self._span(meta))
+        it = ir.RangeItem(str(c[0]), self._text(c[1]), span=self._span(meta))
+        if len(c) > 2:  # a count inside this item: the requirement's, marked with the item's letter
+            self._item_distinct[id(it)] = attrs.evolve(c[2], item=str(c[0]))
+        return it
+
+    @property
+    def _item_distinct(self) -> dict:
+        """The distinct count stated inside a range item (keyed by the item's id)."""
+        if not hasattr(self, "_idc"):
+            self._idc: dict = {}
+        return self._idc
 
     def distinct(self, meta, c):
         n = _int(c[0], self.file, self.diags)

@@ -674,3 +674,29 @@ def test_the_cfa_organisations_are_the_seeds_and_printed(specs, tmp_path):
     page = lhtml.fromstring(next(folder.glob("*.html")).read_bytes())
     items = [" ".join(li.text_content().split()) for li in page.iter("li")]
     assert all(o in items for o in published)
+
+
+def test_a_count_inside_one_range_item(tmp_path, specs):
+    text = '''
+document d "D" { body b "B" }
+requirements r "R" {
+  requirement 4 "collected feedback:" {
+    all {
+      a "informally"
+      b "Using two different formal methods." {
+        distinct 2 "formal methods"
+      }
+    }
+  }
+}
+'''
+    spec = _compile(tmp_path, text)
+    (req,) = spec.requirement_set("r").requirements
+    (d,) = req.distinct
+    assert (d.count, d.what, d.item) == (2, "formal methods", "b")  # the requirement's count, stated in item b
+    IR_SCHEMA.validate(export.spec_data(spec))
+    out, diags = format_text(text)
+    assert not diags and meaning(out) == meaning(text)
+    cfa = specs["cfa_cs"]
+    items = [d for rs in cfa.requirement_sets for r in rs.requirements for d in r.distinct if d.item]
+    assert [(d.count, d.what, d.item) for d in items] == [(2, "formal methods", "b")]
