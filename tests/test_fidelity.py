@@ -700,3 +700,37 @@ requirements r "R" {
     cfa = specs["cfa_cs"]
     items = [d for rs in cfa.requirement_sets for r in rs.requirements for d in r.distinct if d.item]
     assert [(d.count, d.what, d.item) for d in items] == [(2, "formal methods", "b")]
+
+
+# ---------------------------------------------------------------- transcription: counted from the seeds
+
+
+@needs_seeds
+def test_every_unit_whose_seed_guide_has_the_lead_in_has_it(specs):
+    import re
+
+    seed = (SEEDS / "cityandguilds-4411-handbook.txt").read_text(encoding="utf-8")
+    lead = "Evidence must show that the candidate has sufficiently met the assessment criteria."
+    # the unit each lead-in follows: the last "Unit NNN" heading line before it
+    units = set()
+    for m in re.finditer(re.escape(lead), seed):
+        units.add(re.findall(r"^Unit (\d{3})", seed[: m.start()], re.MULTILINE)[-1])
+    spec = specs["cg4411"]
+    have = {u.id for u in spec.units if any(n.value == lead for n in u.evidence_guide_notes)}
+    assert have == units and len(units) == 16
+
+
+@needs_seeds
+def test_every_cfa_requirement_set_has_the_seeds_count():
+    """The last numbered line of a set in the seed is its last requirement."""
+    import re
+
+    from specc import build
+
+    seed = (SEEDS / "cfa-customer-service-evidence-requirements.txt").read_text(encoding="utf-8")
+    i = seed.index("Manage customer service performance\n\n")
+    block = seed[i:].split("\n\n", 2)[1]
+    last = max(int(n) for n in re.findall(r"^- (\d+)\. ", block, re.MULTILINE))
+    (comp,) = [c for c in build.compile_all([Path(__file__).resolve().parent.parent / "specs" / "cfa"]) if c.spec]
+    rs = comp.spec.requirement_set("manage_customer_service_performance")
+    assert max(r.number for r in rs.requirements) == last == 4
