@@ -734,3 +734,16 @@ def test_every_cfa_requirement_set_has_the_seeds_count():
     (comp,) = [c for c in build.compile_all([Path(__file__).resolve().parent.parent / "specs" / "cfa"]) if c.spec]
     rs = comp.spec.requirement_set("manage_customer_service_performance")
     assert max(r.number for r in rs.requirements) == last == 4
+
+
+def test_digitally_recorded_discussions_are_tagged_in_every_row(specs):
+    rows = [(u.id, row) for u in specs["cg4411"].units for row in u.evidence_guide if any("digitally recorded" in n.value.lower() for n in row.notes)]
+    assert len({u for u, _ in rows}) >= 15
+    assert [(u, row.criteria) for u, row in rows if "recorded_discussion" not in row.methods] == []
+
+
+def test_transcription_fixes_of_issue_11(specs):
+    spec = specs["cg4411"]
+    assert [d.what for d in spec.unit("002").criterion("1.1").demands] == ["particular customer service job", "procedures"]
+    assert [d.whats for d in spec.unit("003").criterion("1.1").demands] == [("organisation",), ("section or department",), ("product", "service")]
+    assert [r.criteria for r in spec.unit("107").criterion("1.3").reuse] == [("1.2",)]
