@@ -747,3 +747,32 @@ def test_transcription_fixes_of_issue_11(specs):
     assert [d.what for d in spec.unit("002").criterion("1.1").demands] == ["particular customer service job", "procedures"]
     assert [d.whats for d in spec.unit("003").criterion("1.1").demands] == [("organisation",), ("section or department",), ("product", "service")]
     assert [r.criteria for r in spec.unit("107").criterion("1.3").reuse] == [("1.2",)]
+
+
+@needs_seeds
+def test_every_quantity_the_seed_bolds_in_an_explanation_is_a_demanded_count(specs):
+    """The C&G handbook prints the demanded quantities of "For **1.1** ..."
+    explanations in bold; the handbooks bold a criterion's demanded counts.
+    Each bold word of a seed explanation is one of its criterion's counts, so
+    the printed emphasis is the published one (and a missing demand shows)."""
+    import re
+
+    seed = (SEEDS / "cityandguilds-4411-handbook.txt").read_text(encoding="utf-8")
+    spec = specs["cg4411"]
+    checked = 0
+    for sec in re.split(r"\n(?=Unit \d{3}\s)", seed):
+        m = re.match(r"Unit (\d{3})\s", sec)
+        u = spec.unit(m.group(1)) if m else None
+        if u is None:
+            continue
+        for ref, rest in re.findall(r"^For \*\*(\d+\.\d+)\*\*(.*)$", sec, re.MULTILINE):
+            c = u.criterion(ref)
+            if c is None:
+                continue
+            counts = {prose.number_word(n) for d in c.demands for n in (d.count, *(a.count for a in d.alternatives))}
+            counts |= {prose.number_word(d.by.count) for d in c.demands if d.by is not None}
+            for word in re.findall(r"\*\*([^*]+)\*\*", rest):
+                if not re.fullmatch(r"\d+\.\d+", word):
+                    assert word.lower() in counts, (u.id, ref, word)
+                    checked += 1
+    assert checked > 100
