@@ -9,6 +9,15 @@ from one line of :func:`specc.compiler.compile_file`.
   error with a did-you-mean (a typo would silently turn the check off).
   A word of the demand's own ``what`` says the demanded things differ.  A
   declared name that is already a name is E010.
+- either/or demands (E054): the alternatives ask for the same number of items.
+- evidence-guide rows (W035): a ``reuse units`` lead-in or a ``see`` link
+  names a unit or criterion that does not exist.
+- ``method NAME "label"`` for a built-in method relabels it (E010 if twice).
+
+Registry note for the integrator: :func:`run` links (``distinctions``,
+method labels) and then calls :func:`check_different`,
+:func:`check_alternatives` and :func:`check_row_links`; each takes the
+linked spec and returns diagnostics.
 """
 
 from __future__ import annotations
