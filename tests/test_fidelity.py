@@ -776,3 +776,33 @@ def test_every_quantity_the_seed_bolds_in_an_explanation_is_a_demanded_count(spe
                     assert word.lower() in counts, (u.id, ref, word)
                     checked += 1
     assert checked > 100
+
+
+def test_the_generic_style_prints_the_guidance_too(tmp_path):
+    from lxml import html as lhtml
+
+    from tests.test_handbook import emit
+
+    text = '''
+document d "D" {
+  body b "B"
+  developed_by "Developed by:" {
+    organisation "Org One"
+  }
+  guidelines rwe "RWE" {
+    note "Guidelines:"
+    a "be realistic"
+  }
+}
+unit u "U" { credits 1 }
+qualification q "Q" {
+  aims "To teach."
+  credit_certificate "A certificate per unit."
+  rules { mandatory u }
+}
+'''
+    spec = _compile(tmp_path, text)
+    folder = emit(spec, tmp_path)
+    page = " ".join(lhtml.fromstring((folder / "d.html").read_bytes()).text_content().split())
+    for words in ("Developed by:", "Org One", "RWE", "Guidelines:", "be realistic", "To teach.", "A certificate per unit."):
+        assert words in page, words

@@ -205,3 +205,24 @@ def guidelines(g: ir.Guidelines) -> RST:
     if g.items:
         blocks.append(RST(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}") + " " + text(it.text).replace("\n", "\n  ") for it in g.items)))
     return RST("\n\n".join(blocks))
+
+
+def qualification_guidance(q: ir.Qualification) -> RST:
+    """A qualification's published guidance, each under a plain label: its
+    basis, aims, objectives, restriction and credit certificate."""
+    parts = []
+    for label, t in (("Basis", q.basis), ("Aims", q.aims), ("Objectives", q.objectives), ("Restriction", q.restriction), ("Credit certificate", q.credit_certificate)):
+        if t is not None:
+            parts += [strong(label), text(t)]
+    return RST("\n\n".join(parts))
+
+
+def document_guidance(spec: ir.Spec) -> RST:
+    """Who developed the document, then its published guidelines."""
+    parts = []
+    dev = spec.document.developed_by
+    if dev is not None:
+        parts += [text(dev.lead), bullets(dev.organisations)]
+    for g in spec.document.guidelines:
+        parts += [strong(g.title), guidelines(g)]
+    return RST("\n\n".join(parts))
