@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from attrs import define, field
 
 from . import __version__, plugins
 from .compiler import SOURCE_SUFFIX, Compilation, compile_file
-from .sink import OutputFolder, inputs_hash, safe_component
+from .sink import OutputError, OutputFolder, UnsafePath, inputs_hash, safe_component  # noqa: F401 - re-exported
+from .source import SourceError, SourceLoader
 from .syntax import GRAMMAR
 
 
@@ -35,10 +37,11 @@ def source_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def is_root(path: Path) -> bool:
     """Does the file declare a ``document``?  (Roots are compiled; other files
-    are parts that roots import.)  A cheap textual test, confirmed by the parser."""
+    are parts that roots import.)  A cheap textual test, confirmed by the parser.
+    Read through a :class:`SourceLoader` (regular files, size cap)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = SourceLoader(Path(path).absolute().parent).fetch(path).decode("utf-8-sig")
+    except (SourceError, UnicodeDecodeError):
         return True  # let the compiler report it
     import re
 
@@ -46,9 +49,26 @@ def is_root(path: Path) -> bool:
 
 
 def roots(paths: Iterable[str | Path]) -> list[Path]:
+    """The spec roots under ``paths``.  A part file named on its own (no
+    ``document``) stands for the roots that import it (see :mod:`specc.parts`)."""
     files = source_files(paths)
     explicit = [Path(p) for p in paths if not Path(p).is_dir()]
-    return [f for f in files if f in explicit or is_root(f)]
+    out: list[Path] = []
+    for f in files:
+        if f in explicit and not is_root(f):
+            out.extend(r for r in (part_roots(f) or [f]) if r not in out)
+        elif (f in explicit or is_root(f)) and f not in out:
+            out.append(f)
+    return out
+
+
+def part_roots(path: Path) -> list[Path]:
+    """The roots that import a part file, as paths relative to the working
+    directory where they are inside it (as diagnostics show them)."""
+    from .compiler import display_path
+    from .parts import importing_roots
+
+    return [Path(display_path(r)) for r in importing_roots(path)]
 
 
 def spec_root(path: str | Path) -> Path:
@@ -70,27 +90,59 @@ def spec_root(path: str | Path) -> Path:
 
 
 def compile_all(paths: Sequence[str | Path], with_plugins: bool = True) -> list[Compilation]:
-    """Compile every spec root under ``paths``.  A .specc file that no spec
-    imports is still parsed (so its errors are reported) and gets W063."""
+    """Compile every spec root under ``paths``, each path in its project
+    (:func:`specc.project.find_project`; a broken specc.toml raises
+    :class:`specc.project.ProjectError`).  A .specc file that no spec imports
+    is still parsed (so its errors are reported) and gets W063.  Names that
+    would make bad file names get E070, specs sharing an output folder E071
+    (:mod:`specc.names`)."""
+    from . import names
+    from .project import find_project
+
     checks = plugins.checks if with_plugins else None
-    comps = [compile_file(r, plugin_checks=checks) for r in roots(paths)]
+    comps: list[Compilation] = []
+    done: set[Path] = set()
+    loaders: dict[Path, SourceLoader] = {}
+    for named in paths:
+        loader = find_project(named).loader()
+        for r in roots([named]):
+            if r.resolve() in done:
+                continue
+            done.add(r.resolve())
+            # a part named on its own stands for the roots that import it
+            # (specc.parts), which may lie above it: they compile in their project
+            src = loader if loader.inside(r) else find_project(r).loader()
+            loaders[r.resolve()] = src
+            comp = compile_file(r, plugin_checks=checks, source=src)
+            if comp.spec is not None:
+                comp.diagnostics.extend(names.check(comp.spec))
+            comps.append(comp)
+    built = [c for c in comps if c.spec is not None]
+    for i, d in names.document_collisions([c.spec for c in built]):
+        built[i].diagnostics.append(d)
     used = {Path(f).resolve() for c in comps for f in c.files} | {Path(c.root).resolve() for c in comps}
-    for f in source_files(paths):
-        if f.resolve() in used:
-            continue
-        comp = orphan(f)
-        comps.append(comp)
+    for named in paths:
+        for f in source_files([named]):
+            if f.resolve() in used:
+                continue
+            used.add(f.resolve())
+            comps.append(orphan(f, find_project(named).loader()))
     return comps
 
 
-def orphan(path: Path) -> Compilation:
-    from .compiler import Loader, display_path
+def is_orphan(comp: Compilation) -> bool:
+    """Is ``comp`` a file that no spec imports (made by :func:`orphan`)?"""
+    return comp.spec is None and any(d.code == "W063" and d.span is not None and d.span.file == comp.root for d in comp.diagnostics)
+
+
+def orphan(path: Path, source: SourceLoader | None = None) -> Compilation:
     from .diagnostics import Diagnostic, SourceCache
     from .ir import Span
+    from .source import Loader, display_path
 
     sources = SourceCache()
     diags: list = []
-    Loader(sources, diags).read(path)
+    Loader(sources, diags, source).read(path)
     name = display_path(path.resolve())
     diags.append(
         Diagnostic(
@@ -115,16 +167,20 @@ class EmitResult:
 @functools.lru_cache(maxsize=1)
 def code_files() -> list[Path]:
     """The files whose change invalidates the manifest: the compiler core,
-    the grammar and every registered plugin's package (templates and
-    stylesheets included)."""
+    the grammar and every registered plugin's top-level package (templates,
+    stylesheets and shipped fonts included: a plugin may use its siblings,
+    as the built-in ones share ``specc_plugins.fonts``)."""
     paths = {Path(__file__).resolve().parent, GRAMMAR.parent}
     for _name, plugin in plugins.manager().list_name_plugin():
         f = getattr(plugin, "__file__", None)
         if f:
             f = Path(f).resolve()
-            # a plugin module inside a package: the whole package (its
-            # templates and stylesheets too); a lone module: itself
-            paths.add(f.parent if (f.parent / "__init__.py").exists() else f)
+            # a plugin module inside a package: the whole top-level package
+            # (its templates, stylesheets and fonts too); a lone module: itself
+            top = f if not (f.parent / "__init__.py").exists() else f.parent
+            while top.is_dir() and (top.parent / "__init__.py").exists():
+                top = top.parent
+            paths.add(top)
     out = []
     for d in sorted(paths):
         files = sorted(d.rglob("*")) if d.is_dir() else [d]
@@ -132,6 +188,7 @@ def code_files() -> list[Path]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def code_hash() -> str:
     """sha256 over :func:`code_files`, so a changed template, style or
     plugin re-emits."""
@@ -144,6 +201,51 @@ def code_hash() -> str:
 CODE_SUFFIXES = (".py", ".j2", ".jinja", ".css", ".lark", ".json", ".html", ".rst", ".txt", ".ttf", ".otf")
 
 
+TOOLCHAIN_LIBRARIES = ("weasyprint", "pydyf", "docutils", "python-docx", "lark", "jinja2", "attrs", "pluggy", "fonttools", "tinycss2", "cssselect2", "pillow")
+
+
+@functools.lru_cache(maxsize=1)
+def toolchain() -> dict:
+    """What besides a spec decides its outputs: specc's version, the code of
+    the core and every plugin (:func:`code_hash`, shipped fonts included), the machine's fonts, the
+    Python version and the versions of the libraries that render outputs.
+    Recorded in the manifest; an entry made with another toolchain is re-emitted."""
+    import platform
+    from importlib import metadata
+
+    libs = {}
+    for name in TOOLCHAIN_LIBRARIES:
+        try:
+            libs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libs[name] = None
+    # fonts shipped with plugins are in code_hash(); the machine's fonts can
+    # still decide a fallback glyph
+    h = hashlib.sha256(b"\0system\0" + _system_fonts().encode())
+    return {"specc": __version__, "python": platform.python_version(), "code": code_hash(), "fonts": h.hexdigest(), "libraries": libs}
+
+
+def _system_fonts() -> str:
+    """The machine's fonts as fontconfig lists them (file, family, style,
+    version), sorted: WeasyPrint falls back to them for a character the
+    house font lacks, so installing a font can change a PDF."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("fc-list")
+    if not exe:
+        return ""
+    try:
+        r = subprocess.run([exe, "--format", "%{file}|%{family}|%{style}|%{fontversion}\\n"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return "\n".join(sorted(r.stdout.decode("utf-8", "replace").splitlines()))
+
+
+def toolchain_digest() -> str:
+    return hashlib.sha256(json.dumps(toolchain(), sort_keys=True).encode()).hexdigest()
+
+
 @define
 class Job:
     comp: Compilation
@@ -151,6 +253,7 @@ class Job:
     key: str
     digest: str
     prefix: str
+    sources: dict[str, str] = field(factory=dict)  # source file (relative to the root's folder) -> sha256
 
 
 def plan(comp: Compilation, emitters: Sequence[plugins.Emitter], options: dict) -> list[Job]:
@@ -160,11 +263,20 @@ def plan(comp: Compilation, emitters: Sequence[plugins.Emitter], options: dict) 
     prefix = safe_component(spec.document.id)
     base = Path(comp.root).parent
     named = [(_rel_name(f, base), f) for f in comp.files]
+    texts = {n: comp.sources.text(f) for n, f in named}
+
+    def read(f: str) -> bytes:  # the text that was compiled, not the disk now
+        t = comp.sources.text(f)
+        if t is None:
+            raise OSError("not compiled")
+        return t.encode("utf-8")
+
+    sources = {n: hashlib.sha256(t.encode("utf-8")).hexdigest() for n, t in texts.items() if t is not None}
     opts = repr(sorted(options.items()))
     out = []
     for em in emitters:
-        digest = inputs_hash(named, f"{em.name}\0{em.plugin}\0{em.version}\0{opts}\0{code_hash()}")
-        out.append(Job(comp, em, f"{prefix}/{em.name}", digest, prefix))
+        digest = inputs_hash(named, f"{em.name}\0{em.plugin}\0{em.version}\0{opts}\0{code_hash()}", read=read)
+        out.append(Job(comp, em, f"{prefix}/{em.name}", digest, prefix, sources))
     return out
 
 
@@ -230,8 +342,13 @@ def emit_all(
             results[i] = EmitResult(spec_id, j.emitter.name, "failed", [], error)
         else:
             sink.written = written
-            folder.commit(sink, j.key, j.digest)
-            results[i] = EmitResult(spec_id, j.emitter.name, "written", sorted(written))
+            try:
+                folder.commit(sink, j.key, j.digest, j.sources)
+            except (OSError, UnsafePath) as e:
+                msg = e.strerror if isinstance(e, OSError) and e.strerror and not isinstance(e, OutputError) else str(e)
+                results[i] = EmitResult(spec_id, j.emitter.name, "failed", [], f"cannot write the outputs of `{j.emitter.name}`: {msg}")
+            else:
+                results[i] = EmitResult(spec_id, j.emitter.name, "written", sorted(written))
         if on_done:
             on_done(results[i])
 

@@ -1,14 +1,16 @@
 """Diagnostics: stable codes, precise spans, rustc-style rendering, JSON.
 
-Every diagnostic the compiler can produce has a code registered in ``CODES``
-with a one-line summary; the README's table of codes is generated from it and
-``tests/test_diagnostics.py`` holds a failing fixture for each.
+Every diagnostic the compiler can produce has a code registered in
+:data:`specc.checks.CODES` with its severity and a one-line meaning; the
+README's table of codes is generated from it and ``tests/test_diagnostics.py``
+holds a failing fixture for each.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Sequence
 
 from attrs import field, frozen
@@ -18,51 +20,15 @@ from .ir import Span
 ERROR = "error"
 WARNING = "warning"
 
-# code -> (severity, summary)
-CODES: dict[str, tuple[str, str]] = {
-    # syntax and files
-    "E001": (ERROR, "syntax error: unexpected token"),
-    "E002": (ERROR, "syntax error: unexpected character, unterminated string or decimal for a whole number"),
-    "E003": (ERROR, "cannot read a source file or an imported file, or it is not UTF-8"),
-    "E004": (ERROR, "import cycle"),
-    "E005": (ERROR, "a value has the wrong form (number, date, level, keyword)"),
-    "E006": (ERROR, "a field is given twice"),
-    "E007": (ERROR, "a required field is missing"),
-    # names
-    "E010": (ERROR, "duplicate id"),
-    "E011": (ERROR, "unknown unit or group"),
-    "E012": (ERROR, "unknown requirement set"),
-    "E013": (ERROR, "unknown evidence method"),
-    "E014": (ERROR, "unknown environment, evidence kind or outcome kind"),
-    "E015": (ERROR, "unknown `different` name (neither built in nor declared by the document)"),
-    # numbering
-    "E020": (ERROR, "criterion reference does not belong to its outcome"),
-    "W021": (WARNING, "gap in outcome, criterion or requirement numbering"),
-    "W022": (WARNING, "duplicate outcome, criterion or requirement number"),
-    # references from descriptive material
-    "W030": (WARNING, "evidence guide names a criterion or outcome that does not exist"),
-    "W031": (WARNING, "guidance names a criterion that does not exist"),
-    "W032": (WARNING, "reuse link names a unit or criterion that does not exist or itself, or is for a criterion its row does not name"),
-    "W033": (WARNING, "criterion not covered by any evidence-guide row"),
-    "W035": (WARNING, "a row's `reuse units` lead-in or `see` link names a unit or criterion that does not exist"),
-    # rules of combination
-    "E040": (ERROR, "rules of combination cannot be satisfied"),
-    "E041": (ERROR, "barred pair names a unit with itself"),
-    "E042": (ERROR, "a mandatory unit is barred with another mandatory unit"),
-    "W043": (WARNING, "declared GLH, TQT or credit value matches no valid route"),
-    "E044": (ERROR, "qualification has no rules of combination"),
-    # ranges and demands
-    "E050": (ERROR, "range asks for more items than it lists (k > n)"),
-    "W051": (WARNING, "range item letters out of sequence"),
-    "E052": (ERROR, "count must be at least 1"),
-    "E053": (ERROR, "a demand's `of which` count is greater than the demand's count"),
-    "E054": (ERROR, "the alternatives of an either/or demand ask for different numbers of items"),
-    # glossary, history, text
-    "W060": (WARNING, "command verb missing from the glossary"),
-    "W061": (WARNING, "version history out of date order"),
-    "W062": (WARNING, "the same long text appears in two places"),
-    "W063": (WARNING, "a source file is not part of any spec"),
-}
+
+def __getattr__(name: str):
+    """``CODES`` (code -> (severity, meaning)), kept for callers of the old
+    table; the registry is :data:`specc.checks.CODES`."""
+    if name == "CODES":
+        from .checks import CODES
+
+        return {k: (c.severity, c.meaning) for k, c in CODES.items()}
+    raise AttributeError(name)
 
 
 @frozen
@@ -76,8 +42,10 @@ class Diagnostic:
 
     @property
     def severity(self) -> str:
+        from .checks import CODES
+
         if self.code in CODES:
-            return CODES[self.code][0]
+            return CODES[self.code].severity
         return ERROR if self.code.startswith("E") else WARNING
 
     @property
@@ -140,11 +108,45 @@ class SourceCache:
     def add(self, name: str, text: str) -> None:
         self._texts[name] = text.split("\n")
 
+    def text(self, name: str) -> str | None:
+        """The whole text of ``name`` as it was compiled."""
+        lines = self._texts.get(name)
+        return None if lines is None else "\n".join(lines)
+
     def line(self, name: str, n: int) -> str | None:
         lines = self._texts.get(name)
         if lines is None or not (1 <= n <= len(lines)):
             return None
         return lines[n - 1]
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, newlines: bool = True) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, C1,
+    NUL...) and bidirectional overrides become visible ``\\xNN`` /
+    ``\\uNNNN`` escapes, so a spec, a file name or a portfolio cannot move
+    the cursor, recolour, retitle the terminal or forge a line.  With
+    ``newlines=False`` a line feed is escaped too.  Lone surrogates become
+    ``\\udNNN``."""
+
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    out = _UNPRINTABLE.sub(esc, text)
+    if not newlines:
+        out = out.replace("\n", "\\n")
+    if any("\ud800" <= ch <= "\udfff" for ch in out):
+        out = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in out)
+    return out
+
+
+def _source_line(src: str) -> str:
+    """A source line for the caret display: one visible character per
+    character (control pictures), so the caret stays under its column."""
+    return _UNPRINTABLE.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else "\ufffd", src)
 
 
 def render(diag: Diagnostic, sources: SourceCache, color: bool = False) -> str:
@@ -163,14 +165,14 @@ def render(diag: Diagnostic, sources: SourceCache, color: bool = False) -> str:
 
     sev = diag.severity
     head_color = "1;31" if sev == ERROR else "1;33"
-    out = [paint(f"{sev}[{diag.code}]", head_color) + paint(f": {diag.message}", "1")]
+    out = [paint(f"{sev}[{diag.code}]", head_color) + paint(f": {printable(diag.message, newlines=False)}", "1")]
     span = diag.span
     if span and span.line > 0:
         src = sources.line(span.file, span.line)
         gutter = " " * len(str(span.line))
-        out.append(f"{gutter}{paint('-->', '1;34')} {span.file}:{span.line}:{span.col}")
+        out.append(f"{gutter}{paint('-->', '1;34')} {printable(span.file, newlines=False)}:{span.line}:{span.col}")
         if src is not None:
-            src = src.replace("\t", " ")
+            src = _source_line(src.replace("\t", " ").rstrip("\r"))
             if span.end_line == span.line and span.end_col > span.col:
                 width = span.end_col - span.col
             else:
@@ -181,14 +183,14 @@ def render(diag: Diagnostic, sources: SourceCache, color: bool = False) -> str:
             out.append(f"{paint(str(span.line), '1;34')} {bar} {src}")
             out.append(f"{gutter} {bar} {' ' * (span.col - 1)}{paint('^' * width, head_color)}")
     elif span:
-        out.append(f" --> {span.file}")
+        out.append(f" --> {printable(span.file, newlines=False)}")
     gutter = " " * (len(str(span.line)) if span and span.line > 0 else 1)
     for note in diag.notes:
-        out.append(f"{gutter} = note: {note}")
+        out.append(f"{gutter} = note: {printable(note, newlines=False)}")
     if diag.help:
-        out.append(f"{gutter} = {paint('help', '1')}: {diag.help}")
+        out.append(f"{gutter} = {paint('help', '1')}: {printable(diag.help, newlines=False)}")
     if diag.source:
-        out.append(f"{gutter} = note: reported by plugin `{diag.source}`")
+        out.append(f"{gutter} = note: reported by plugin `{printable(diag.source, newlines=False)}`")
     return "\n".join(out)
 
 

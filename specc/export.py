@@ -1,6 +1,7 @@
 """The IR as plain JSON data (what ``specc ir`` prints and ``ir-json`` writes).
 
-The shape is documented by the JSON Schema in ``specc/schemas/ir.schema.json``.
+The shape is documented by the JSON Schema in ``specc/schemas/ir.schema.json``,
+generated from the IR classes by :mod:`specc.irschema`.
 Spans are left out (they depend on layout, not meaning); rules carry a
 ``kind`` tag; texts are their normalised strings.
 """

@@ -14,8 +14,14 @@ input, and formatting twice changes nothing.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import errno
 import functools
+import os
 import re
+import secrets
+import stat
+from pathlib import Path
 
 from lark import Lark, Token, Tree
 
@@ -211,3 +217,33 @@ def format_text(text: str, file: str = "<input>") -> tuple[str | None, list[Diag
     printer.flush_comments(None, "")
     out = "\n".join(printer.lines).rstrip("\n") + "\n"
     return out, []
+
+
+def write_in_place(path: str | Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically: a new temporary file next
+    to it, created exclusively (``O_EXCL | O_NOFOLLOW``, random name: a
+    planted file or link makes the attempt fail, never redirects it), with
+    the original's permissions, then renamed over it.  A symbolic link is
+    not rewritten (that would replace the link with a file)."""
+    path = Path(path)
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise OSError(errno.ELOOP, "it is a symbolic link; format the file it points to")
+    data = text.encode("utf-8")
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.fmt-tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), stat.S_IMODE(st.st_mode))
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise OSError(errno.EEXIST, "cannot create a temporary file")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

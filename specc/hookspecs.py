@@ -33,6 +33,20 @@ def specc_register_emitters():
 
 
 @hookspec
+def specc_register_checks():
+    """Return a list of :class:`specc.checks.Check`: semantic checks, each
+    registered with the codes it reports (:class:`specc.checks.Code`: code,
+    severity, one-line meaning) and a function ``run(spec, ctx)`` that yields
+    :class:`specc.diagnostics.Diagnostic` for a checked, solved spec
+    (``ctx`` is a :class:`specc.checks.Context`: ``ctx.diag(code, message,
+    span, word=...)`` underlines one word of a span).  The built-in checks
+    are registered the same way (:data:`specc.checks.BUILTIN`).  Codes
+    should be the plugin's own (for example ``W900``-``W999``); a diagnostic
+    with a code its check does not register is an error of the plugin.
+    """
+
+
+@hookspec
 def specc_checks(spec):
     """Return extra diagnostics for a compiled spec (body-specific lints).
 

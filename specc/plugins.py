@@ -137,9 +137,37 @@ def emitters(pm: pluggy.PluginManager | None = None) -> dict[str, Emitter]:
     return dict(sorted(out.items()))
 
 
-def checks(spec, pm: pluggy.PluginManager | None = None) -> list[Diagnostic]:
+def registered_checks(pm: pluggy.PluginManager | None = None):
+    """The :class:`specc.checks.Check` objects plugins register
+    (``specc_register_checks``), each tagged with its plugin's name."""
+    pm = pm or manager()
+    out = []
+    for impl in pm.hook.specc_register_checks.get_hookimpls():
+        try:
+            got = list(impl.function() or [])
+        except Exception as e:
+            raise PluginError(impl.plugin_name, "specc_register_checks", e) from e
+        out.extend(attrs.evolve(ch, plugin=impl.plugin_name) for ch in got)
+    return out
+
+
+def checks(spec, ctx=None, pm: pluggy.PluginManager | None = None) -> list[Diagnostic]:
+    """The plugins' diagnostics for a compiled spec: from the checks they
+    register (``specc_register_checks``, run as the built-in ones are, with
+    the compiler's :class:`specc.checks.Context`), and from the older
+    ``specc_checks(spec)`` hook."""
+    from . import checks as builtin
+    from .diagnostics import SourceCache
+
     pm = pm or manager()
     out: list[Diagnostic] = []
+    ctx = ctx if ctx is not None else builtin.Context(SourceCache())
+    for ch in registered_checks(pm):
+        try:
+            got = builtin.run(spec, ctx, [ch])
+        except Exception as e:
+            raise PluginError(ch.plugin, f"check `{ch.name}`", e) from e
+        out.extend(d if d.source else attrs.evolve(d, source=ch.plugin) for d in got)
     for impl in pm.hook.specc_checks.get_hookimpls():
         try:
             got = impl.function(spec=spec) or []

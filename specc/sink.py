@@ -1,45 +1,82 @@
-"""The output sink every emitter writes through.
+"""The output sink every emitter writes through, and the output folder's state.
 
-* Paths are confined to the output folder whatever an id in a spec says: each
-  path component is reduced to a safe file name and ``..``, absolute paths,
-  drive letters and empty components are refused.
-* Writes are staged: an emitter's files go to a staging folder inside the
-  output folder and are moved into place (``os.replace``, atomic per file) only
-  when the emitter finishes.  If it raises, the staging folder is removed and
-  earlier outputs are untouched.
-* The manifest (``.specc-manifest.json`` in the output folder) records, per
-  spec and emitter, the sha256 of the inputs and of every output, so a rebuild
-  with unchanged inputs skips the emitter.
+* **Names.**  Paths are confined to the output folder whatever an id in a
+  spec says: each path component is reduced to a safe file name
+  (:func:`safe_component`) and ``..``, absolute paths, drive letters, empty
+  components and Windows device names are refused (:func:`confine`).
+* **No links followed.**  Inside the output folder every folder is opened
+  relative to its parent with ``O_NOFOLLOW`` (``openat``), files are created
+  with ``O_CREAT | O_EXCL | O_NOFOLLOW`` and moved with ``renameat``, and
+  stale outputs are removed with ``unlinkat``: a symbolic link anywhere below
+  the output folder (``OUT/<doc> -> /elsewhere``) is refused, never followed.
+  (The output folder itself may be reached through links: the user named it.)
+* **Staged, atomic per file.**  An emitter's files go to a staging folder
+  inside the output folder and are renamed into place only when the emitter
+  finishes; if it raises, the staging folder is removed and earlier outputs
+  are untouched.
+* **State that survives kills and concurrency.**  A build holds a lock on the
+  output folder (``.specc-lock``, ``flock``); the manifest is saved as each
+  emitter commits (first with the outputs about to be replaced marked
+  pending, so a kill in between leaves nothing untracked); the next build
+  removes leftover staging folders and temporary manifests.  The manifest's
+  format is documented in docs/manifest.md.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import stat
 import unicodedata
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 MANIFEST = ".specc-manifest.json"
+MANIFEST_FORMAT = 2
 STAGING_PREFIX = ".specc-staging-"
+TEMP_PREFIX = ".specc-tmp-"
+LOCK = ".specc-lock"
+
+RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{i}" for d in ("COM", "LPT") for i in "0123456789\u00b9\u00b2\u00b3"}
+MAX_COMPONENT = 120
 
 
 class UnsafePath(ValueError):
     pass
 
 
+class OutputError(OSError):
+    """The output folder cannot be used (not a folder, a link inside it, ...)."""
+
+
+def is_reserved(name: str) -> bool:
+    """A Windows device name (``CON``, ``nul.txt``, ``COM1``, ``LPT9``...)."""
+    return name.split(".")[0].strip(" ").upper() in RESERVED
+
+
 def safe_component(name: str) -> str:
-    """A file-name-safe version of one path component (ids become names)."""
+    """A file-name-safe version of one path component (ids become names).
+    At most :data:`MAX_COMPONENT` characters: a longer name is cut and ends
+    with a hash of the whole, so two long names stay distinct."""
     name = unicodedata.normalize("NFKC", str(name))
+    full = name
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._ ")
     if not name:
         name = "_"
-    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", "COM1", "LPT1"}:
+    if is_reserved(name):
         name = "_" + name
-    return name[:120]
+    if len(name) > MAX_COMPONENT:
+        name = name[: MAX_COMPONENT - 9] + "-" + hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return name
+
+
+_SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 
 
 def confine(rel: str) -> PurePosixPath:
@@ -52,13 +89,90 @@ def confine(rel: str) -> PurePosixPath:
     for p in parts:
         if p in ("", ".", ".."):
             raise UnsafePath(f"output path {rel!r} has an empty, '.' or '..' component")
-        if p != safe_component(p):
+        if not _SAFE.match(p) or len(p) > 255 or is_reserved(p) or p.endswith("."):
             raise UnsafePath(f"output path component {p!r} is not a safe file name (use sink.name())")
     return PurePosixPath(*parts)
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# -- link-proof file operations below a folder -------------------------------
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_NOFOLLOW | _O_CLOEXEC
+
+
+def _open_root(path: Path, create: bool) -> int:
+    """The output folder itself (links allowed here: the user named it)."""
+    try:
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _O_CLOEXEC)
+    except FileExistsError:
+        raise OutputError(f"output folder {path} exists and is not a folder") from None
+    except NotADirectoryError:
+        raise OutputError(f"output folder {path} is not a folder, or a part of its path is a file") from None
+    except OSError as e:
+        raise OutputError(f"cannot use output folder {path}: {e.strerror or e}") from None
+
+
+def _open_dir(base_fd: int, parts: tuple[str, ...], create: bool, shown: str = "") -> int:
+    """Open ``parts`` below ``base_fd`` one folder at a time, never following
+    a link; with ``create``, make missing folders.  Returns a new fd."""
+    fd = os.dup(base_fd)
+    done: list[str] = []
+    try:
+        for p in parts:
+            done.append(p)
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(p, 0o777, dir_fd=fd)
+            try:
+                nfd = os.open(p, _DIR, dir_fd=fd)
+            except OSError as e:
+                where = "/".join(filter(None, [shown, *done]))
+                if e.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    raise UnsafePath(f"{where} in the output folder is a symbolic link or not a folder; specc never writes through links (remove it)") from None
+                raise
+            os.close(fd)
+            fd = nfd
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_below(base_fd: int, rel: PurePosixPath) -> bytes:
+    d = _open_dir(base_fd, rel.parts[:-1], create=False)
+    try:
+        fd = os.open(rel.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | _O_CLOEXEC, dir_fd=d)
+    finally:
+        os.close(d)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise UnsafePath(f"{rel} is not a regular file")
+        return f.read()
+
+
+def _write_new(dir_fd: int, name: str, data: bytes) -> None:
+    """Create ``name`` in ``dir_fd`` exclusively (a planted file or link fails)."""
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _O_CLOEXEC, 0o644, dir_fd=dir_fd)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def write_exclusive_temp(dir_fd: int, data: bytes, prefix: str = TEMP_PREFIX) -> str:
+    """Write ``data`` to a new uniquely named file in ``dir_fd``; its name."""
+    for _ in range(100):
+        name = f"{prefix}{secrets.token_hex(8)}"
+        try:
+            _write_new(dir_fd, name, data)
+            return name
+        except FileExistsError:
+            continue
+    raise OutputError("cannot create a temporary file")
 
 
 class Sink:
@@ -69,6 +183,7 @@ class Sink:
         self._prefix = confine(prefix) if prefix else PurePosixPath()
         self._staging = staging
         self.written: dict[str, str] = {}  # output path (relative to out_dir) -> sha256
+        self._folded: dict[str, str] = {}
 
     name = staticmethod(safe_component)
 
@@ -80,9 +195,18 @@ class Sink:
         key = path.as_posix()
         if key in self.written:
             raise UnsafePath(f"output {key} is written twice")
-        target = self._staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        other = self._folded.setdefault(key.casefold(), key)
+        if other != key:
+            raise UnsafePath(f"outputs {other} and {key} differ only in case (one file on macOS and Windows)")
+        root = _open_root(self._out, create=False)
+        try:
+            d = _open_dir(root, (self._staging.name, *path.parts[:-1]), create=True)
+            try:
+                _write_new(d, path.parts[-1], data)
+            finally:
+                os.close(d)
+        finally:
+            os.close(root)
         self.written[key] = sha256(data)
         return key
 
@@ -91,80 +215,216 @@ class Sink:
         return self._out / self._prefix / confine(rel)
 
 
-class OutputFolder:
-    """An output folder with its manifest."""
+def _valid_entry(e) -> bool:
+    return (
+        isinstance(e, dict)
+        and isinstance(e.get("inputs"), str | None)
+        and isinstance(e.get("outputs"), dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in e["outputs"].items())
+    )
 
-    def __init__(self, out_dir: str | Path):
+
+def _empty_manifest() -> dict:
+    return {"format": MANIFEST_FORMAT, "entries": {}}
+
+
+class OutputFolder:
+    """An output folder with its manifest (see docs/manifest.md).
+
+    ``toolchain``: a digest of what else decides the outputs (specc and plugin
+    code, fonts, library versions); an entry made with another toolchain is
+    out of date."""
+
+    def __init__(self, out_dir: str | Path, toolchain: str = "", toolchain_info: dict | None = None):
         self.root = Path(out_dir)
         self.manifest_path = self.root / MANIFEST
+        self.toolchain = toolchain
+        self.toolchain_info = toolchain_info
         self.manifest = self._load()
+        self._lock_fd: int | None = None
 
+    # -- manifest ------------------------------------------------------------
     def _load(self) -> dict:
         try:
-            m = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            if isinstance(m, dict) and m.get("format") == 1:
-                return m
-        except (OSError, ValueError):
-            pass
-        return {"format": 1, "entries": {}}
+            fd = _open_root(self.root, create=False)
+        except OutputError:
+            return _empty_manifest()
+        try:
+            m = json.loads(_read_below(fd, PurePosixPath(MANIFEST)))
+        except (OSError, ValueError, UnsafePath):
+            return _empty_manifest()
+        finally:
+            os.close(fd)
+        if not isinstance(m, dict) or m.get("format") not in (1, MANIFEST_FORMAT) or not isinstance(m.get("entries"), dict):
+            return _empty_manifest()
+        entries = {k: e for k, e in m["entries"].items() if isinstance(k, str) and _valid_entry(e)}
+        return {"format": MANIFEST_FORMAT, "entries": entries}
+
+    def reload(self) -> None:
+        self.manifest = self._load()
 
     def up_to_date(self, key: str, input_hash: str) -> bool:
         e = self.manifest["entries"].get(key)
-        if not e or e.get("inputs") != input_hash:
+        if not e or e.get("inputs") != input_hash or e.get("pending") or e.get("toolchain", "") != self.toolchain:
             return False
-        for rel, digest in e.get("outputs", {}).items():
-            p = self.root / rel
-            try:
-                if sha256(p.read_bytes()) != digest:
+        try:
+            fd = _open_root(self.root, create=False)
+        except OutputError:
+            return False
+        try:
+            for rel, digest in e["outputs"].items():
+                try:
+                    if sha256(_read_below(fd, confine(rel))) != digest:
+                        return False
+                except (OSError, UnsafePath):
                     return False
-            except OSError:
-                return False
+        finally:
+            os.close(fd)
         return True
 
-    def begin(self, prefix: str) -> Sink:
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root))
-        return Sink(self.root, prefix, staging)
-
-    def commit(self, sink: Sink, key: str, input_hash: str) -> None:
-        """Move the staged files into place and record them."""
+    def save(self) -> None:
+        """Write the manifest atomically (exclusive temp file, then rename)."""
+        if self.toolchain_info is not None:
+            self.manifest["toolchain"] = {"digest": self.toolchain, **self.toolchain_info}
+        data = (json.dumps(self.manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        fd = _open_root(self.root, create=True)
         try:
-            old = self.manifest["entries"].get(key, {}).get("outputs", {})
-            for rel in sorted(sink.written):
-                src = sink._staging / rel
-                dst = self.root / rel
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(src, dst)
-            # outputs the emitter no longer produces are stale: remove them
-            for rel in old:
-                if rel not in sink.written:
-                    try:
-                        (self.root / confine(rel)).unlink()
-                    except (OSError, UnsafePath):
-                        pass
-            self.manifest["entries"][key] = {"inputs": input_hash, "outputs": dict(sorted(sink.written.items()))}
+            tmp = write_exclusive_temp(fd, data, ".manifest-")
+            os.replace(tmp, MANIFEST, src_dir_fd=fd, dst_dir_fd=fd)
+        finally:
+            os.close(fd)
+
+    # -- lock and leftovers --------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self, on_wait: Callable[[str], None] | None = None) -> Iterator[OutputFolder]:
+        """Hold the folder's lock for a build: a second build into the same
+        folder waits (``on_wait`` is told once).  Then reload the manifest
+        (another build may have changed it) and clean a killed build's leftovers."""
+        import fcntl
+
+        root = _open_root(self.root, create=True)
+        try:
+            lfd = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | _O_CLOEXEC, 0o644, dir_fd=root)
+        except OSError as e:
+            os.close(root)
+            raise OutputError(f"cannot create the lock file {self.root / LOCK}: {e.strerror or e}") from None
+        try:
+            try:
+                fcntl.flock(lfd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait(f"another specc build is writing into {self.root}; waiting for it to finish")
+                fcntl.flock(lfd, fcntl.LOCK_EX)
+            self.reload()
+            self.clean_leftovers(root)
+            yield self
+        finally:
+            os.close(lfd)  # releases the lock
+            os.close(root)
+
+    def clean_leftovers(self, root_fd: int | None = None) -> list[str]:
+        """Remove staging folders and temporary files a killed build left
+        (call with the lock held).  Returns their names."""
+        fd = root_fd if root_fd is not None else _open_root(self.root, create=False)
+        gone = []
+        try:
+            for name in sorted(os.listdir(fd)):
+                if not name.startswith((STAGING_PREFIX, TEMP_PREFIX, ".manifest-")):
+                    continue
+                st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                if stat.S_ISDIR(st.st_mode):
+                    shutil.rmtree(name, dir_fd=fd, ignore_errors=True)
+                else:
+                    os.unlink(name, dir_fd=fd)
+                gone.append(name)
+        finally:
+            if root_fd is None:
+                os.close(fd)
+        return gone
+
+    # -- emitting ------------------------------------------------------------
+    def begin(self, prefix: str) -> Sink:
+        fd = _open_root(self.root, create=True)
+        try:
+            for _ in range(100):
+                name = STAGING_PREFIX + secrets.token_hex(8)
+                try:
+                    os.mkdir(name, 0o700, dir_fd=fd)
+                    break
+                except FileExistsError:
+                    continue
+        finally:
+            os.close(fd)
+        return Sink(self.root, prefix, self.root / name)
+
+    def commit(self, sink: Sink, key: str, input_hash: str, sources: dict[str, str] | None = None) -> None:
+        """Move the staged files into place, remove the outputs the emitter no
+        longer makes, and record it all in the manifest (saved)."""
+        try:
+            entries = self.manifest["entries"]
+            old = dict(entries.get(key, {}).get("outputs", {}))
+            # first record everything that may be on disk once we start
+            # (a kill from here on leaves no output the manifest does not know)
+            entries[key] = {"inputs": None, "pending": True, "outputs": dict(sorted({**old, **sink.written}.items()))}
+            self.save()
+            root = _open_root(self.root, create=True)
+            try:
+                staging = _open_dir(root, (sink._staging.name,), create=False)
+                try:
+                    for rel in sorted(sink.written):
+                        parts = PurePosixPath(rel).parts
+                        src = _open_dir(staging, parts[:-1], create=False)
+                        try:
+                            dst = _open_dir(root, parts[:-1], create=True)
+                            try:
+                                os.rename(parts[-1], parts[-1], src_dir_fd=src, dst_dir_fd=dst)
+                            except IsADirectoryError:
+                                raise UnsafePath(f"{rel} in the output folder is a folder; remove it") from None
+                            finally:
+                                os.close(dst)
+                        finally:
+                            os.close(src)
+                finally:
+                    os.close(staging)
+                # outputs the emitter no longer produces are stale: remove them
+                for rel in old:
+                    if rel not in sink.written:
+                        with contextlib.suppress(OSError, UnsafePath):
+                            parts = confine(rel).parts
+                            d = _open_dir(root, parts[:-1], create=False)
+                            try:
+                                os.unlink(parts[-1], dir_fd=d)  # a link itself, never its target
+                            finally:
+                                os.close(d)
+            finally:
+                os.close(root)
+            entries[key] = {"inputs": input_hash, "outputs": dict(sorted(sink.written.items()))}
+            if self.toolchain:
+                entries[key]["toolchain"] = self.toolchain
+            if sources:
+                entries[key]["sources"] = dict(sorted(sources.items()))
+            self.save()
         finally:
             self.discard(sink)
 
     def discard(self, sink: Sink) -> None:
-        shutil.rmtree(sink._staging, ignore_errors=True)
+        try:
+            fd = _open_root(self.root, create=False)
+        except OutputError:
+            return
+        try:
+            shutil.rmtree(sink._staging.name, dir_fd=fd, ignore_errors=True)
+        finally:
+            os.close(fd)
 
-    def save(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.manifest, indent=2, sort_keys=True) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=self.root)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(data)
-        os.replace(tmp, self.manifest_path)
 
-
-def inputs_hash(files: list[tuple[str, str]], extra: str) -> str:
+def inputs_hash(files: list[tuple[str, str]], extra: str, read: Callable[[str], bytes] | None = None) -> str:
     """sha256 over the spec's source files (stable names and bytes) and ``extra``."""
     h = hashlib.sha256(extra.encode("utf-8"))
     for name, f in sorted(files):
         h.update(b"\0" + name.encode("utf-8") + b"\0")
         try:
-            h.update(Path(f).read_bytes())
+            h.update(read(f) if read else Path(f).read_bytes())
         except OSError:
             h.update(b"<missing>")
     return h.hexdigest()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 
+import attrs
 from attrs import frozen
 
 from . import ir
@@ -337,3 +338,56 @@ def summary_matches(a: ir.RouteSummary, b: ir.RouteSummary) -> bool:
 def unit_set_credits(units: Iterable[str], p: Problem) -> int:
     return sum(p.credits.get(u, 0) for u in units)
 
+
+
+# --------------------------------------------------------------------------- spec level
+
+
+def solvable(q: ir.Qualification, barred: Sequence[ir.Barred]) -> bool:
+    """Is a resolved qualification worth solving?  Not without rules, and not
+    when two mandatory units are barred with each other (E042 says why)."""
+    mandatory = set(q.mandatory)
+    return bool(q.rules) and not any(b.a in mandatory and b.b in mandatory for b in barred)
+
+
+def solve_spec(spec: ir.Spec, skip: Iterable[str] = ()) -> ir.Spec:
+    """The spec with each qualification's ``routes`` filled in (those in
+    ``skip``, whose rules did not resolve, and those :func:`solvable` rejects
+    keep ``routes`` None)."""
+    skip = set(skip)
+    units = {u.id: u for u in spec.units}
+    quals = []
+    for q in spec.qualifications:
+        if q.id not in skip and solvable(q, spec.barred):
+            q = attrs.evolve(q, routes=solve(problem_for(q, units, spec.barred)))
+        quals.append(q)
+    return attrs.evolve(spec, qualifications=tuple(quals))
+
+
+def _restricted(q: ir.Qualification, keep: Sequence) -> ir.Qualification:
+    """``q`` with only the rules in ``keep`` (its units stay allowed)."""
+    rules = tuple(r for r in q.rules if any(r is k for k in keep))
+    mandatory = tuple(dict.fromkeys(u for r in rules if isinstance(r, ir.Mandatory) for u in r.units if u in q.units))
+    return attrs.evolve(q, rules=rules, mandatory=mandatory)
+
+
+def minimal_conflict(q: ir.Qualification, units: dict[str, ir.Unit], barred: Sequence[ir.Barred]) -> list:
+    """For an unsatisfiable qualification: a minimal set of its rules and of
+    the barred pairs among its units that cannot all hold (drop any one of
+    them and the rest can).  Deletion filter: each member is dropped for
+    good if the others stay unsatisfiable, so it takes one solve per rule
+    and pair.  Empty if the rules are satisfiable."""
+    allowed = set(q.units)
+    members: list = list(q.rules) + [b for b in barred if b.a in allowed and b.b in allowed]
+
+    def unsat(keep: list) -> bool:
+        pairs = [b for b in keep if isinstance(b, ir.Barred)]
+        return not solve(problem_for(_restricted(q, keep), units, pairs)).satisfiable
+
+    if not unsat(members):
+        return []
+    for m in list(members):
+        rest = [x for x in members if x is not m]
+        if unsat(rest):
+            members = rest
+    return members

@@ -19,11 +19,6 @@ from .ir import Span
 # grammars/ in the source tree installs as the package data of specc.grammars
 GRAMMAR = Path(str(importlib.resources.files("specc.grammars").joinpath("specc.lark")))
 
-# Rules the formatter prints on a line of their own (block statements included).
-STATEMENTS = frozenset(
-    ["import_decl", "document", "body_stmt", "version_stmt", "published_stmt", "history", "change", "methods_decl", "different_decl", "guidelines", "developed_by", "organisation", "qualification", "number_stmt", "reference_stmt", "level_stmt", "glh_stmt", "tqt_stmt", "credits_stmt", "grading_stmt", "assessment_stmt", "registration_stmt", "age_stmt", "entry_stmt", "progression_stmt", "aim_ref_stmt", "structure_title_stmt", "aims_stmt", "objectives_stmt", "basis_stmt", "credit_certificate_stmt", "restriction_stmt", "guidance_none", "rules", "min_total", "max_total", "mandatory", "credits_from", "remaining", "group", "barred", "glossary", "term", "verb", "unit", "owner_stmt", "aim_stmt", "strategy_stmt", "evidence_from", "simulation", "assessed_under", "outcome", "listed_stmt", "criterion", "verb_stmt", "explained", "demand", "different", "reuse", "reuse_units", "see", "guidance", "evidence_guide", "row", "methods", "note", "requirements", "code_stmt", "requirement", "range_all", "range_choose", "item", "distinct"]
-)
-
 # Friendly names for terminals in "expected ..." messages.
 TERMINAL_NAMES = {
     "NAME": "a name",
@@ -51,6 +46,69 @@ def parser(keep_all_tokens: bool = False) -> Lark:
         keep_all_tokens=keep_all_tokens,
         cache=True,
     )
+
+
+def _expansions() -> dict[str, list[list]]:
+    """Rule name -> the symbol lists of its alternatives, as lark compiled
+    the grammar (``x*`` and ``(...)?`` become helper rules named ``__...``)."""
+    out: dict[str, list[list]] = {}
+    for r in parser().rules:
+        out.setdefault(r.origin.name, []).append(list(r.expansion))
+    return out
+
+
+def _visible(seeds, exps: dict[str, list[list]]) -> frozenset[str]:
+    """The rules that make tree nodes, reached from ``seeds`` through rules
+    that do not: inlined ``_rules``, lark's helpers and ``?rules``."""
+    inlined = {r.origin.name for r in parser().rules if r.origin.name.startswith("_") or (r.options and r.options.expand1)}
+    out, seen, todo = set(), set(), list(seeds)
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in inlined:
+            todo.extend(s.name for exp in exps.get(n, ()) for s in exp if not s.is_term)
+        else:
+            out.add(n)
+    return frozenset(out)
+
+
+@functools.cache
+def statements() -> frozenset[str]:
+    """Rules the formatter prints on a line of their own, read from the
+    grammar: the top-level declarations and every rule that can stand
+    between a block's ``{`` and ``}`` (not clauses inside a line, such as
+    ``demand_by`` or ``reuse_for``)."""
+    exps = _expansions()
+    seeds = [s.name for exp in exps["start"] for s in exp]
+    for alts in exps.values():
+        for exp in alts:
+            names = [s.name for s in exp]
+            if "LBRACE" in names and "RBRACE" in names:
+                i, j = names.index("LBRACE"), len(names) - 1 - names[::-1].index("RBRACE")
+                seeds.extend(s.name for s in exp[i + 1 : j] if not s.is_term)
+    return _visible(seeds, exps)
+
+
+@functools.cache
+def top_level() -> re.Pattern:
+    """A line that starts a top-level declaration: its first keyword, for
+    every declaration ``start`` can hold."""
+    exps = _expansions()
+    kw = keywords()
+    decls = _visible([s.name for exp in exps["start"] for s in exp], exps)
+    first = sorted({kw[exp[0].name] for d in decls for exp in exps[d] if exp and exp[0].name in kw})
+    return re.compile(r"^(" + "|".join(map(re.escape, first)) + r")\b", re.MULTILINE)
+
+
+def __getattr__(name: str):
+    """``STATEMENTS`` and ``TOP_LEVEL``, derived from the grammar on first use."""
+    if name == "STATEMENTS":
+        return statements()
+    if name == "TOP_LEVEL":
+        return top_level()
+    raise AttributeError(name)
 
 
 def keywords() -> dict[str, str]:
@@ -244,9 +302,6 @@ def strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-TOP_LEVEL = re.compile(r"^(import|document|qualification|group|unit|barred|glossary|requirements)\b", re.MULTILINE)
-
-
 def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse a source text.  Returns the tree (None if it has errors) and the
     syntax errors.
@@ -261,7 +316,7 @@ def parse(text: str, file: str, keep_all_tokens: bool = False) -> tuple[Tree | N
         return p.parse(text), []
     except UnexpectedInput as e:
         whole = _syntax_diag(e, file, text)
-    starts = [m.start() for m in TOP_LEVEL.finditer(text)]
+    starts = [m.start() for m in top_level().finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))

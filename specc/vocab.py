@@ -35,6 +35,34 @@ COMMUNICATION_METHODS: dict[str, str] = {
     "other": "any other method expected within the job role",
 }
 
+# Command verbs: the verbs of assessment that a qualification's glossary
+# explains ("Assess", "Explain").  Every verb of a knowledge criterion is one;
+# in a performance criterion ("Greet customers", "Check the order") only
+# these are, so W060 asks the glossary for them wherever they appear.
+COMMAND_VERBS: frozenset[str] = frozenset(
+    {
+        "analyse",
+        "assess",
+        "compare",
+        "contrast",
+        "define",
+        "describe",
+        "discuss",
+        "evaluate",
+        "examine",
+        "explain",
+        "identify",
+        "interpret",
+        "justify",
+        "list",
+        "outline",
+        "reflect",
+        "review",
+        "state",
+        "summarise",
+    }
+)
+
 DIFFERENT: dict[str, tuple[str, str]] = {
     "occasions": ("date", "different occasions (the date of each item)"),
     "customers": ("customer", "different customers (the customer each item names)"),

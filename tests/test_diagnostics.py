@@ -12,7 +12,8 @@ import pytest
 
 from specc import build
 from specc.compiler import compile_file
-from specc.diagnostics import CODES, SourceCache, render
+from specc.checks import CODES
+from specc.diagnostics import SourceCache, render
 from tests.conftest import compile_text
 
 FIX = Path(__file__).parent / "fixtures" / "diagnostics"
@@ -33,14 +34,32 @@ def expectations(root: Path) -> set[tuple[str, str, int, int]]:
     return out
 
 
+def fixture_diagnostics(root: Path):
+    comps = build.compile_all([root.parent if root.name == "root.specc" else root])
+    got = {(d.code, Path(d.span.file).name, d.span.line, d.span.col) for c in comps for d in c.diagnostics if d.span}
+    return comps, got
+
+
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_every_code_has_a_fixture_that_triggers_it(code):
     root = fixture_root(code)
     assert root.exists(), f"no fixture for {code}"
     want = expectations(root)
     assert want and all(c == code for c, _, _, _ in want)
-    comps = build.compile_all([root.parent if root.name == "root.specc" else root])
-    got = {(d.code, Path(d.span.file).name, d.span.line, d.span.col) for c in comps for d in c.diagnostics if d.span}
+    comps, got = fixture_diagnostics(root)
+    assert want == got, "\n".join(render(d, c.sources) for c in comps for d in c.diagnostics)
+
+
+# fixtures named CODE-what: a case of a check beyond its first fixture
+MORE = sorted(p.name for p in FIX.iterdir() if "-" in p.name)
+
+
+@pytest.mark.parametrize("name", MORE)
+def test_each_further_fixture_reports_exactly_what_it_expects(name):
+    root = FIX / name / "root.specc" if (FIX / name).is_dir() else FIX / name
+    want = expectations(root)
+    assert want  # a fixture of what a check must not report expects what is reported instead
+    comps, got = fixture_diagnostics(root)
     assert want == got, "\n".join(render(d, c.sources) for c in comps for d in c.diagnostics)
 
 
@@ -241,3 +260,162 @@ qualification q1 "Q" {
     by = {d.code: d for d in comp.diagnostics}
     assert by["E040"].help == "g gives 3 credits at most; the rule needs 4"
     assert by["E012"].help == "`p` declares no set `nosuch`; it has `p.known`"
+
+
+# ---------------------------------------------------------------- the checks of issue 11
+
+
+def test_a_syntax_error_in_an_imported_file_is_one_spec_and_no_w063():
+    comps = build.compile_all([FIX / "W063-imported-syntax-error"])
+    assert len(comps) == 1 and Path(comps[0].root).name == "root.specc"
+    assert [d.code for d in comps[0].diagnostics] == ["E001"]
+    assert any(f.endswith("part.specc") for f in comps[0].files)
+
+
+def test_a_duplicate_unit_is_reported_before_what_it_causes(tmp_path):
+    src = (FIX / "E010-knock-on.specc").read_text(encoding="utf-8").replace("remaining credits from u1", "remaining credits from u1, u2")
+    comp = compile_text(tmp_path, src)
+    assert [d.code for d in comp.diagnostics] == ["E010", "E011"]  # E011 (line 10) follows the E010 (line 17) that explains it
+    assert comp.diagnostics[1].span.line < comp.diagnostics[0].span.line
+    # without the duplicate, the same rules are solved and fail
+    fixed = compile_text(tmp_path, src.replace('unit u1 "Two"', 'unit u2 "Two"').replace("minimum 3", "minimum 4"))
+    assert [d.code for d in fixed.diagnostics] == ["E040"]
+
+
+def test_e040_names_a_minimal_conflicting_set():
+    d = only(compile_file(FIX / "E040-conflict.specc"), "E040")
+    (note,) = d.notes
+    assert note.startswith("these cannot all hold (without any one of them the rest can): ")
+    assert "rule `minimum 4 credits` at " in note and note.endswith("E040-conflict.specc:16:1")
+    assert "barred pair `barred a with b` at " in note and "remaining" not in note
+    # one rule alone
+    d = only(compile_file(fixture_root("E040")), "E040")
+    assert d.notes == (f"this cannot hold: rule `minimum 5 credits` at {d.span.file}:14:5",)
+    assert d.help == "all the units its rules allow give 2 credits; it needs at least 5"
+
+
+def test_minimal_conflict_is_minimal_and_unsatisfiable(tmp_path):
+    from specc import solver
+
+    src = DOC + "".join(f'unit u{i} "U{i}" {{\n  credits {i}\n}}\n' for i in range(1, 6)) + (
+        "barred u4 with u5\nbarred u1 with u2\n"
+        'qualification q "Q" {\n  rules {\n    mandatory u1\n    maximum 9 credits\n'
+        "    at least 9 credits from u3, u4, u5\n    remaining credits from u2, u3, u4, u5\n  }\n}\n"
+    )
+    comp = compile_text(tmp_path, src)
+    assert [d.code for d in comp.diagnostics] == ["E040"]
+    spec = comp.spec
+    q = spec.qualifications[0]
+    units = {u.id: u for u in spec.units}
+    core = solver.minimal_conflict(q, units, spec.barred)
+    pairs = [b for b in core if hasattr(b, "a")]
+    assert not solver.solve(solver.problem_for(solver._restricted(q, core), units, pairs)).satisfiable
+    for m in core:  # drop any one and the rest can hold
+        rest = [x for x in core if x is not m]
+        rp = [b for b in rest if hasattr(b, "a")]
+        assert solver.solve(solver.problem_for(solver._restricted(q, rest), units, rp)).satisfiable
+    shown = {type(x).__name__ for x in core}
+    # u3, u4, u5 give 9 only with both u4 and u5, which are barred; the
+    # mandatory unit, the maximum and the other pair play no part
+    assert shown == {"CreditsFrom", "Barred"} and len(pairs) == 1 and pairs[0].a == "u4"
+
+
+def distinct_texts(n: int) -> list[str]:
+    """``n`` sentences of 15 words drawn at random (seeded) from 300."""
+    import random
+
+    rnd = random.Random(4411)
+    words = [f"{a}{b}" for a in ("ser", "cus", "tom", "ev", "id", "gui", "dan", "ce", "uni", "rol") for b in ("ve", "ta", "mer", "en", "ly", "der", "tion", "al", "ing", "ous", "ant", "ic", "ed", "ist", "ure", "ry", "ize", "ful", "ness", "age", "dom", "ship", "ward", "wise", "hood", "ment", "ite", "ile", "oid", "ar")]
+    return [" ".join(rnd.sample(words, 15)) for _ in range(n)]
+
+
+def test_near_copies_without_comparing_every_pair():
+    from specc import similarity
+
+    base = "The aim of this unit is to help the learner to understand how to deal with telephone calls from customers"
+    texts = distinct_texts(300)
+    texts[150] = base
+    texts[260] = base.replace("customers", "customer")  # one letter dropped
+    texts[270] = base.upper()  # case does not count
+    got = list(similarity.near_copies(texts))
+    assert [(i, j) for i, j, _ in got] == [(260, 150), (270, 150)]
+    assert got[1][2] == 1.0 and 0.99 < got[0][2] < 1.0
+    assert similarity.similarity("a  b", "A b") == 1.0 and similarity.similarity("abc", "xyz") == 0.0
+    assert similarity.numbers("Serve two customers, 3 times") == ["two", "3"]
+
+
+def test_near_copies_are_found_by_candidates_not_by_every_pair(monkeypatch):
+    from specc import similarity
+
+    calls = []
+    real = similarity.difflib.SequenceMatcher
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(similarity.difflib, "SequenceMatcher", counting)
+    texts = distinct_texts(400)
+    list(similarity.near_copies(texts))
+    assert len(calls) < 400 * 399 // 2 // 20  # far fewer than one comparison per pair
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def test_readme_table_is_the_registry():
+    from scripts.codes_table import README, replaced
+
+    text = README.read_text(encoding="utf-8")
+    assert replaced(text) == text, "run python scripts/codes_table.py"
+
+
+def test_every_check_reports_only_registered_codes_and_codes_are_sorted():
+    from specc import checks
+
+    assert list(CODES) == sorted(CODES, key=lambda c: int(c[1:]))
+    names = [ch.name for ch in checks.BUILTIN]
+    assert len(names) == len(set(names))
+    for ch in checks.BUILTIN:
+        assert ch.codes and all(c.code in CODES and CODES[c.code] == c for c in ch.codes)
+    with pytest.raises(ValueError):
+        checks.Code("X1", "error", "no")
+    with pytest.raises(ValueError):
+        checks.Code("W901", "error", "a warning's letter with an error's severity")
+
+
+def test_a_check_reporting_an_unregistered_code_is_refused():
+    from specc import checks
+
+    bad = checks.Check("bad", (checks.warning("W990", "demo"),), lambda spec, ctx: [checks.Diagnostic("W991", "x")])
+    with pytest.raises(ValueError, match="W991"):
+        checks.run(None, checks.Context(SourceCache()), [bad])
+
+
+def test_plugins_register_checks_and_the_old_hook_still_works(tmp_path):
+    import pluggy
+
+    from specc import checks, hookspecs, plugins
+    from specc.hookspecs import hookimpl
+
+    class Demo:
+        @hookimpl
+        def specc_register_checks():
+            def one_unit(spec, ctx):
+                if len(spec.units) < 2:
+                    yield ctx.diag("W901", "demo body wants two units", spec.units[0].span, word=spec.units[0].id)
+
+            return [checks.Check("two-units", (checks.warning("W901", "a demo spec wants two units"),), one_unit)]
+
+        @hookimpl
+        def specc_checks(spec):
+            return [checks.Diagnostic("W902", "old hook", spec.document.span)]
+
+    pm = pluggy.PluginManager("specc")
+    pm.add_hookspecs(hookspecs)
+    pm.register(Demo, name="demo")
+    p = tmp_path / "t.specc"
+    p.write_text(DOC + 'unit u1 "U" {\n  credits 1\n}\n', encoding="utf-8")
+    comp = compile_file(p, plugin_checks=lambda spec, ctx: plugins.checks(spec, ctx, pm=pm))
+    got = {(d.code, d.source, d.span.line, d.span.col) for d in comp.diagnostics}
+    assert got == {("W901", "demo", 4, 6), ("W902", "demo", 1, 1)}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+
 
 
 def run(cmd, **kw):
@@ -34,6 +34,7 @@ def installed(tmp_path_factory):
     return wheel, venv, tmp
 
 
+@pytest.mark.slow
 def test_wheel_holds_package_data_and_no_top_level_plugins(installed):
     wheel, _, _ = installed
     names = zipfile.ZipFile(wheel).namelist()
@@ -44,6 +45,7 @@ def test_wheel_holds_package_data_and_no_top_level_plugins(installed):
     assert not [n for n in names if n.startswith("plugins/")], "the built-in plugins must not install as a top-level `plugins` package"
 
 
+@pytest.mark.slow
 def test_installed_commands_run_on_the_seeds(installed):
     _, venv, tmp = installed
     specc = str(venv / "bin" / "specc")
@@ -63,3 +65,18 @@ def test_installed_commands_run_on_the_seeds(installed):
     assert list(out.rglob("*.pdf")), "forms are rendered from the installed package (font and CSS found)"
     run([specc, "ir", str(ROOT / "specs" / "cityandguilds")], cwd=cwd, env=env)
     run([specc, "fmt", "--check", str(ROOT / "specs")], cwd=cwd, env=env)
+
+
+@pytest.mark.parametrize("folder,package", [("specc", "specc"), ("plugins", "specc_plugins")])
+def test_every_source_package_is_listed_for_the_wheel(folder, package):
+    """pyproject.toml lists packages by name (plugins/ installs under another
+    name, which package discovery cannot do): a new subpackage must be listed."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join((package, *p.parent.relative_to(ROOT / folder).parts))
+        for p in (ROOT / folder).rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

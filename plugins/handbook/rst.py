@@ -37,13 +37,25 @@ _INLINE = re.compile(r"([\\`*_|\[\]<>])")
 _BLOCK_START = re.compile(r"^(?:[-+*\u2022\u2023\u2043#|>.=~^\"'(:]|\w{1,3}[.)](?:\s|$))")
 
 
+# a URI scheme docutils would make a live link of; only these may be links
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):(?=[^\s\\])")
+_LINKABLE = {"http", "https", "mailto"}
+
+
+def _no_live_uri(s: str) -> str:
+    """``javascript:``, ``data:``, ``file:``... followed by text: the colon
+    escaped, so docutils prints the text and makes no link of it."""
+    return _SCHEME.sub(lambda m: m.group(0) if m.group(1).lower() in _LINKABLE else m.group(1) + "\\:", s)
+
+
 def escape(value: object) -> RST:
     """Inline text: whitespace collapsed, markup characters backslash-escaped,
-    and a start that would open a block construct escaped too."""
+    a URI of a scheme other than http(s) and mailto made inert, and a start
+    that would open a block construct escaped too."""
     if isinstance(value, RST):
         return value
     s = " ".join(str(value).split())
-    s = _INLINE.sub(r"\\\1", s).replace("::", ":\\:")  # "::" would start a literal block
+    s = _no_live_uri(_INLINE.sub(r"\\\1", s).replace("::", ":\\:"))  # "::" would start a literal block
     if _BLOCK_START.match(s) and not s.startswith("\\"):
         s = "\\" + s
     return RST(s)
@@ -52,7 +64,7 @@ def escape(value: object) -> RST:
 def inline(value: object) -> RST:
     """A fragment in the middle of a line: markup characters escaped, its
     edges (spaces included) kept, no block-start check."""
-    return RST(_INLINE.sub(r"\\\1", str(value)).replace("::", ":\\:"))
+    return RST(_no_live_uri(_INLINE.sub(r"\\\1", str(value)).replace("::", ":\\:")))
 
 
 def strong(value: object) -> RST:

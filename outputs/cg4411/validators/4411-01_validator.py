@@ -263,14 +263,25 @@ UNITS = {
                 'demands': [
                     {
                         'index': 1,
+                        'count': 1,
+                        'op': 'exactly',
+                        'what': 'particular customer service job',
+                        'different': None,
+                        'by': None,
+                        'text': 'one particular customer service job',
+                        'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Particular customer service job 1'},
+                    },
+                    {
+                        'index': 2,
                         'count': 2,
                         'op': 'exactly',
                         'what': 'procedures',
                         'different': None,
                         'by': None,
                         'text': 'two procedures',
-                        'slots': ['d1_1', 'd1_2'],
-                        'labels': {'d1_1': 'Procedures 1', 'd1_2': 'Procedures 2'},
+                        'slots': ['d2_1', 'd2_2'],
+                        'labels': {'d2_1': 'Procedures 1', 'd2_2': 'Procedures 2'},
                     },
                 ],
                 'reuse': [],
@@ -452,12 +463,34 @@ UNITS = {
                         'index': 1,
                         'count': 1,
                         'op': 'exactly',
+                        'what': 'organisation',
+                        'different': None,
+                        'by': None,
+                        'text': 'one organisation',
+                        'slots': ['d1_1'],
+                        'labels': {'d1_1': 'Organisation 1'},
+                    },
+                    {
+                        'index': 2,
+                        'count': 1,
+                        'op': 'exactly',
+                        'what': 'section or department',
+                        'different': None,
+                        'by': None,
+                        'text': 'one section or department',
+                        'slots': ['d2_1'],
+                        'labels': {'d2_1': 'Section or department 1'},
+                    },
+                    {
+                        'index': 3,
+                        'count': 1,
+                        'op': 'exactly',
                         'what': 'product or service',
                         'different': None,
                         'by': None,
                         'text': 'one product or service',
-                        'slots': ['d1_1'],
-                        'labels': {'d1_1': 'Product or service 1'},
+                        'slots': ['d3_1'],
+                        'labels': {'d3_1': 'Product or service 1'},
                     },
                 ],
                 'reuse': [],
@@ -644,9 +677,9 @@ UNITS = {
                         'count': 3,
                         'op': 'at_least',
                         'what': 'types of information',
-                        'different': None,
+                        'different': 'types',
                         'by': None,
-                        'text': 'at least three types of information',
+                        'text': 'at least three types of information (different types)',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
                             'd1_1': 'Types of information 1',
@@ -985,7 +1018,7 @@ UNITS = {
                         },
                     },
                 ],
-                'reuse': [],
+                'reuse': [['005', '2.3']],
                 'methods': [],
             },
         },
@@ -2111,6 +2144,7 @@ UNITS = {
                 'reuse': [],
                 'methods': [
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -2137,6 +2171,7 @@ UNITS = {
                 'reuse': [],
                 'methods': [
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -2159,6 +2194,7 @@ UNITS = {
                 'reuse': [],
                 'methods': [
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -2189,6 +2225,7 @@ UNITS = {
                 'reuse': [],
                 'methods': [
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -2239,6 +2276,7 @@ UNITS = {
                 'reuse': [],
                 'methods': [
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -2253,6 +2291,7 @@ UNITS = {
                 'reuse': [],
                 'methods': [
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -2269,9 +2308,9 @@ UNITS = {
                         'count': 3,
                         'op': 'exactly',
                         'what': 'occasions',
-                        'different': None,
+                        'different': 'occasions',
                         'by': None,
-                        'text': 'three occasions',
+                        'text': 'three different occasions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2', 'd1_3': 'Occasions 3'},
                     },
@@ -2328,6 +2367,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.2': {
@@ -2422,6 +2462,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.2': {
@@ -2452,6 +2493,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '4.1': {
@@ -2482,6 +2524,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '4.2': {
@@ -2508,6 +2551,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '4.3': {
@@ -2522,6 +2566,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
         },
@@ -2591,6 +2636,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.2': {
@@ -2617,6 +2663,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.1': {
@@ -2646,6 +2693,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.2': {
@@ -2677,6 +2725,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.1': {
@@ -2821,6 +2870,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.2': {
@@ -2836,6 +2886,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.1': {
@@ -2891,6 +2942,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.2': {
@@ -2906,6 +2958,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.3': {
@@ -2921,6 +2974,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
         },
@@ -2945,6 +2999,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.2': {
@@ -2971,6 +3026,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.1': {
@@ -3002,6 +3058,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.2': {
@@ -3016,6 +3073,7 @@ UNITS = {
                     'worksheet',
                     'assignment',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.1': {
@@ -3183,6 +3241,7 @@ UNITS = {
                     'candidate_statement',
                     'diary',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.1': {
@@ -3213,6 +3272,7 @@ UNITS = {
                     'candidate_statement',
                     'diary',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.2': {
@@ -3240,6 +3300,7 @@ UNITS = {
                     'candidate_statement',
                     'diary',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.3': {
@@ -3267,6 +3328,7 @@ UNITS = {
                     'candidate_statement',
                     'diary',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.1': {
@@ -3294,6 +3356,7 @@ UNITS = {
                     'candidate_statement',
                     'diary',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.2': {
@@ -3321,6 +3384,7 @@ UNITS = {
                     'candidate_statement',
                     'diary',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
         },
@@ -3358,6 +3422,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.2': {
@@ -3407,7 +3472,7 @@ UNITS = {
                         'labels': {'d1_1': 'Customers 1', 'd1_2': 'Customers 2', 'd1_3': 'Customers 3'},
                     },
                 ],
-                'reuse': [['103', '3.1']],
+                'reuse': [['107', '1.2'], ['103', '3.1']],
                 'methods': [
                     'observation',
                     'work_product',
@@ -3415,6 +3480,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.4': {
@@ -3446,6 +3512,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.1': {
@@ -3473,6 +3540,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.2': {
@@ -3504,6 +3572,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.3': {
@@ -3531,6 +3600,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.1': {
@@ -3602,16 +3672,12 @@ UNITS = {
                         'index': 1,
                         'count': 3,
                         'op': 'exactly',
-                        'what': 'assessments using positive body language',
+                        'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
-                        'text': 'three assessments using positive body language, on different occasions',
+                        'text': 'three different occasions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
-                        'labels': {
-                            'd1_1': 'Assessments using positive body language 1',
-                            'd1_2': 'Assessments using positive body language 2',
-                            'd1_3': 'Assessments using positive body language 3',
-                        },
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2', 'd1_3': 'Occasions 3'},
                     },
                 ],
                 'reuse': [],
@@ -3622,6 +3688,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
         },
@@ -3788,14 +3855,14 @@ UNITS = {
                         'index': 1,
                         'count': 2,
                         'op': 'exactly',
-                        'what': 'routine customer service tasks carried out within a customer service team',
+                        'what': 'routine customer service tasks',
                         'different': 'occasions',
                         'by': None,
-                        'text': 'two routine customer service tasks carried out within a customer service team, on different occasions',
+                        'text': 'two routine customer service tasks, on different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
-                            'd1_1': 'Routine customer service tasks carried out within a customer service team 1',
-                            'd1_2': 'Routine customer service tasks carried out within a customer service team 2',
+                            'd1_1': 'Routine customer service tasks 1',
+                            'd1_2': 'Routine customer service tasks 2',
                         },
                     },
                 ],
@@ -3806,6 +3873,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
         },
@@ -3828,9 +3896,9 @@ UNITS = {
                         'count': 4,
                         'op': 'exactly',
                         'what': 'customer service situations',
-                        'different': None,
+                        'different': 'situations',
                         'by': None,
-                        'text': 'four customer service situations',
+                        'text': 'four different customer service situations',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
                             'd1_1': 'Customer service situations 1',
@@ -3844,6 +3912,7 @@ UNITS = {
                 'methods': [
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -3858,6 +3927,7 @@ UNITS = {
                 'methods': [
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -3890,6 +3960,7 @@ UNITS = {
                 'methods': [
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -3904,6 +3975,7 @@ UNITS = {
                 'methods': [
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -3934,6 +4006,7 @@ UNITS = {
                 'methods': [
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -3964,6 +4037,7 @@ UNITS = {
                 'methods': [
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                     'written_questioning',
                     'worksheet',
                     'assignment',
@@ -4092,6 +4166,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.2': {
@@ -4119,6 +4194,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.3': {
@@ -4146,6 +4222,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.4': {
@@ -4177,6 +4254,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '1.5': {
@@ -4188,15 +4266,12 @@ UNITS = {
                         'index': 1,
                         'count': 2,
                         'op': 'exactly',
-                        'what': 'demonstrations of willingness and enthusiasm',
+                        'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
-                        'text': 'two demonstrations of willingness and enthusiasm, on different occasions',
+                        'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
-                        'labels': {
-                            'd1_1': 'Demonstrations of willingness and enthusiasm 1',
-                            'd1_2': 'Demonstrations of willingness and enthusiasm 2',
-                        },
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2'},
                     },
                 ],
                 'reuse': [['110', '1.1'], ['110', '1.2'], ['110', '1.3'], ['110', '1.4']],
@@ -4207,6 +4282,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.1': {
@@ -4234,6 +4310,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '2.2': {
@@ -4261,6 +4338,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.1': {
@@ -4329,6 +4407,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.3': {
@@ -4340,15 +4419,12 @@ UNITS = {
                         'index': 1,
                         'count': 2,
                         'op': 'exactly',
-                        'what': 'instances of avoiding distractions and interruptions',
+                        'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
-                        'text': 'two instances of avoiding distractions and interruptions, on different occasions',
+                        'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
-                        'labels': {
-                            'd1_1': 'Instances of avoiding distractions and interruptions 1',
-                            'd1_2': 'Instances of avoiding distractions and interruptions 2',
-                        },
+                        'labels': {'d1_1': 'Occasions 1', 'd1_2': 'Occasions 2'},
                     },
                 ],
                 'reuse': [['110', '3.2']],
@@ -4359,6 +4435,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
             '3.4': {
@@ -4386,6 +4463,7 @@ UNITS = {
                     'witness_testimony',
                     'candidate_statement',
                     'professional_discussion',
+                    'recorded_discussion',
                 ],
             },
         },
