@@ -63,6 +63,8 @@ def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnosti
     mine = {u.id for u in decls.units}
     wanted = {r.unit for u in decls.units for c in u.criteria for r in c.reuse if r.unit}
     wanted |= {r.unit for u in decls.units for row in u.evidence_guide for r in row.reuse if r.unit}
+    wanted |= {x for u in decls.units for row in u.evidence_guide for lead in row.reuse_units for x in lead.units}
+    wanted |= {s.unit for u in decls.units for row in u.evidence_guide for s in row.see if s.unit}
     context = FileDecls("<spec>")
     context.document = previous.document
     context.units = [u for u in previous.units if u.id in wanted and u.id not in mine and u.span.file != name]
