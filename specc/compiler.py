@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 from attrs import define, field, frozen
 
-from . import checks, ir, solver
+from . import checks, checks_fidelity, ir, solver
 from .diagnostics import Diagnostic, SourceCache, did_you_mean
 from .lower import FileDecls
 from .source import Loader, SourceLoader, display_path
@@ -120,7 +120,9 @@ def compile_file(
         return _finish(comp)
     documented = {d.file for d in loader.cache.values() if d is not None and d.document is not None}
     linked = Linker(root_decls.document, parts, diags, sources, documented, loader.method_uses).link()
-    spec = solver.solve_spec(linked.spec, skip=linked.unsolved)
+    fidelity, more = checks_fidelity.run(linked.spec, parts, sources)  # issue 11 constructs (specc/checks_fidelity.py)
+    diags.extend(more)
+    spec = solver.solve_spec(fidelity, skip=linked.unsolved)
     ctx = checks.Context(sources, linked.foreign_sets, linked.unsolved)
     diags.extend(checks.run(spec, ctx))
     if plugin_checks is not None:

@@ -235,6 +235,45 @@ class EvidenceMethod:
 
 
 @frozen
+class Distinction:
+    """A ``different`` name: what the items of a demand or a requirement's
+    evidence must differ in.  ``field``: the portfolio evidence field that
+    holds it (``date`` for occasions, ``customer`` for customers, the name
+    itself for a declared one)."""
+
+    id: str
+    label: str
+    field: str
+    builtin: bool = True
+    span: Span = _span()
+
+
+@frozen
+class Guidelines:
+    """Published assessment guidelines the handbooks print (``guidelines
+    simulation "Simulation" { note "..." a "..." }``): ``topic`` names what
+    they are for (``simulation``, ``rwe``, ...), ``notes`` the lead-in, then the
+    lettered guidelines.  Guidance: no validator enforces them."""
+
+    topic: str
+    title: str
+    notes: tuple[Text, ...] = ()
+    items: tuple[RangeItem, ...] = ()
+    span: Span = _span()
+
+
+@frozen
+class DevelopedBy:
+    """Who developed the document ("These Evidence Requirements were
+    developed by the Awarding Organisations/Bodies listed below:"): the
+    lead-in and the organisations, as published.  Guidance."""
+
+    lead: Text
+    organisations: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+@frozen
 class Document:
     id: str
     title: str
@@ -243,6 +282,8 @@ class Document:
     published: PartialDate | None = None
     history: tuple[Change, ...] = ()
     evidence_methods: tuple[str, ...] = ()  # the evidence types the document names
+    guidelines: tuple[Guidelines, ...] = ()  # published assessment guidelines, in source order
+    developed_by: DevelopedBy | None = None  # the organisations that developed it
     span: Span = _span()
 
 
@@ -280,10 +321,17 @@ class CreditsFrom:
 
 @frozen
 class Remaining:
-    """``remaining credits from`` groups: the units a route may draw on."""
+    """``remaining credits from`` groups: the units a route may draw on.
+
+    ``remaining [at least] N credits from``: the handbook's "a further N
+    credits [(minimum)]": at least ``credits`` credits from ``units`` other
+    than the qualification's mandatory units.  ``minimum`` records that the
+    published figure says "(minimum)"; the rule is enforced the same way."""
 
     sources: tuple[str, ...]
     units: tuple[str, ...]
+    credits: int | None = None
+    minimum: bool = False
     span: Span = _span()
 
 
@@ -346,6 +394,12 @@ class Qualification:
     entry: Text | None = None
     progression: Text | None = None
     aim_reference: str | None = None
+    structure_title: str | None = None  # how the structure section names it, where that differs from the title
+    aims: Text | None = None  # guidance: "This qualification aims to: ..."
+    objectives: Text | None = None  # guidance: "The objectives of this qualification are ..."
+    basis: Text | None = None  # guidance: the standards it is based on (NOS)
+    credit_certificate: Text | None = None  # guidance: what a learner who does not achieve it may get
+    restriction: Text | None = None  # guidance: e.g. no other qualification at the same level
     rules: tuple[Rule, ...] = ()
     units: tuple[str, ...] = ()  # every unit a route may contain, in spec order
     mandatory: tuple[str, ...] = ()
@@ -378,7 +432,15 @@ class Demand:
     op: str = "exactly"  # "exactly" | "at_least"
     different: str | None = None  # "occasions", "customers", ... or None
     by: DemandBy | None = None  # ``of which ... by METHODS``
+    # ``demand 1 "product" or 1 "service"``: the other alternatives (count and
+    # what; the same count as this one), any one of which meets the demand
+    alternatives: tuple[Demand, ...] = ()
     span: Span = _span()
+
+    @property
+    def whats(self) -> tuple[str, ...]:
+        """What each alternative counts: ``("product", "service")``."""
+        return (self.what,) + tuple(a.what for a in self.alternatives)
 
 
 @frozen
@@ -393,6 +455,30 @@ class Reuse:
     unit: str | None = None  # None: the same unit
     note: Text | None = None
     for_criteria: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+@frozen
+class UnitsReuse:
+    """An evidence-guide row's lead-in naming units but no criterion
+    ("Candidates could use evidence gathered in Units 103 and 106"):
+    guidance the handbooks print; the criterion links are ``Reuse``."""
+
+    units: tuple[str, ...]
+    note: Text | None = None
+    span: Span = _span()
+
+
+@frozen
+class SeeAlso:
+    """A "refer to ... for guidance" link of an evidence-guide row: where to
+    look for guidance (not evidence to reuse).  ``for_criteria``: the row
+    criteria it is for (empty: all)."""
+
+    criteria: tuple[str, ...]
+    unit: str | None = None
+    for_criteria: tuple[str, ...] = ()
+    note: Text | None = None
     span: Span = _span()
 
 
@@ -423,6 +509,7 @@ class Outcome:
     kind: str  # "knowledge" | "performance"
     statement: str
     criteria: tuple[Criterion, ...] = ()
+    listed: str | None = None  # its title in the unit's list of outcomes, where that differs
     span: Span = _span()
 
 
@@ -437,6 +524,9 @@ class EvidenceRow:
     notes: tuple[Text, ...] = ()
     reuse: tuple[Reuse, ...] = ()
     outcomes: tuple[int, ...] = ()
+    demands: tuple[Demand, ...] = ()  # the row's own: counted over the evidence of all its criteria
+    reuse_units: tuple[UnitsReuse, ...] = ()  # lead-ins naming units, no criterion
+    see: tuple[SeeAlso, ...] = ()  # "refer to ... for guidance" links
     span: Span = _span()
 
 
@@ -458,6 +548,7 @@ class Unit:
     outcomes: tuple[Outcome, ...] = ()
     evidence_guide: tuple[EvidenceRow, ...] = ()
     evidence_guide_notes: tuple[Text, ...] = ()  # the guide's lead-in, before its rows
+    no_guidance: Text | None = None  # ``guidance none "..."``: the unit says it has no assessment guidance
     span: Span = _span()
 
     @property
@@ -522,6 +613,7 @@ class Distinct:
 
     count: int
     what: str
+    item: str | None = None  # the letter of the range item that states it (None: the requirement)
     span: Span = _span()
 
 
@@ -593,6 +685,13 @@ class Spec:
     requirement_sets: tuple[RequirementSet, ...] = ()
     methods: tuple[EvidenceMethod, ...] = ()
     files: tuple[str, ...] = ()  # every source file, root first
+    distinctions: tuple[Distinction, ...] = ()  # the `different` names: built in, then declared
+
+    def distinction(self, name: str) -> Distinction | None:
+        for d in self.distinctions:
+            if d.id == name:
+                return d
+        return None
 
     # lookups by id are made once per spec (a scan per lookup made emitters
     # quadratic in the number of units); the first of a duplicated id wins

@@ -74,11 +74,34 @@ NOTES = {
         },
     },
     "Remaining": {
-        "description": "`remaining credits from` groups or units: where the rest of a route may come from.",
+        "description": "`remaining [at least N] credits from` groups or units: where the rest of a route may come from; with N, the handbook's \"a further N credits [(minimum)]\": at least N credits from these units other than the mandatory ones.",
         "fields": {
             "sources": {"type": "array", "items": {"$ref": "#/$defs/id"}},
             "units": {"type": "array", "items": {"$ref": "#/$defs/id"}},
+            "credits": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}], "description": "The further credits (null: the rule only says where the rest may come from)."},
+            "minimum": {"type": "boolean", "description": "The published figure says \"(minimum)\" (`remaining at least N`)."},
         },
+    },
+    "Guidelines": {
+        "description": "Published assessment guidelines the handbooks print (`guidelines TOPIC \"Title\" { note ... a \"...\" }`); guidance, not enforced.",
+        "fields": {"topic": {"$ref": "#/$defs/id"}},
+    },
+    "DevelopedBy": {
+        "description": "Who developed the document: the published lead-in and the organisations (`developed_by \"...\" { organisation \"...\" }`).",
+    },
+    "Distinction": {
+        "description": "A `different` name: what the items of a demand or a requirement's evidence must differ in. Built in (occasions, customers) or declared by a document with `different NAME \"...\"`.",
+        "fields": {
+            "id": {"$ref": "#/$defs/id"},
+            "field": {"type": "string", "description": "The portfolio evidence field whose values must differ (date, customer, or the declared name)."},
+        },
+    },
+    "UnitsReuse": {
+        "description": "An evidence-guide row's lead-in naming units but no criterion (`reuse units 103, 106`): guidance.",
+        "fields": {"units": {"type": "array", "items": {"$ref": "#/$defs/id"}}},
+    },
+    "SeeAlso": {
+        "description": "A \"refer to ... for guidance\" link of an evidence-guide row (`see unit 109 1.2 for 2.3`): guidance, not evidence to reuse.",
     },
     "Route": {
         "description": "A valid combination of units.",
@@ -283,6 +306,11 @@ HEADER = {
 }
 
 SPEC_FIELDS = {
+    "distinctions": {
+        "type": "array",
+        "items": {"$ref": "#/$defs/Distinction"},
+        "description": "The `different` names: the built-in ones, then those the documents declare.",
+    },
     "methods": {
         "type": "array",
         "items": {"$ref": "#/$defs/EvidenceMethod"},

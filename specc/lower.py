@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import attrs
 from attrs import define, field, frozen
 from lark import Token, Transformer, v_args
 
 from . import ir
 from .diagnostics import Diagnostic, did_you_mean
 from .syntax import span_of, unquote
-from .vocab import COMMUNICATION_METHODS
+from .vocab import COMMUNICATION_METHODS, EVIDENCE_METHODS
 
 
 @frozen
@@ -48,6 +49,8 @@ class FileDecls:
     barred: list[ir.Barred] = field(factory=list)
     glossaries: list[ir.Glossary] = field(factory=list)
     requirement_sets: list[ir.RequirementSet] = field(factory=list)
+    distinctions: list[ir.Distinction] = field(factory=list)  # `different NAME "..."` in the document
+    relabels: list = field(factory=list)  # (EvidenceMethod, span): a built-in method under the body's own label
 
 
 def _int(tok: Token, file: str, diags: list[Diagnostic], what: str = "a whole number") -> int:
@@ -143,7 +146,8 @@ class Lower(Transformer):
     # ------------------------------------------------------------ document
     def document(self, meta, c):
         ident, title, *items = c
-        f, rest = self._fields(items, "document", repeatable=("method",))
+        f, rest = self._fields(items, "document", repeatable=("method", "different_decl"))
+        guidelines = tuple(x for x in rest if isinstance(x, ir.Guidelines))
         if "body" not in f:
             self._err("E007", "the document does not say its awarding body", meta, help='add `body ncfe "NCFE"`')
         doc = ir.Document(
@@ -154,6 +158,8 @@ class Lower(Transformer):
             published=f.get("published"),
             history=f.get("history", ()),
             evidence_methods=tuple(m for m, _ in f.get("methods", ())),
+            guidelines=guidelines,
+            developed_by=f.get("developed_by"),
             span=self._span(meta),
         )
         self._method_spans.extend(f.get("methods", ()))
@@ -184,7 +190,30 @@ class Lower(Transformer):
             self._version(c[0]), parse_date(c[1], self.file, self.diags), self._text(c[2]), section, span=self._span(meta)
         )
 
+    def developed_by(self, meta, c):
+        lead, *orgs = c
+        return self._f("developed_by", ir.DevelopedBy(self._text(lead), tuple(orgs), span=self._span(meta)), meta)
+
+    def organisation(self, meta, c):
+        return unquote(str(c[0]))
+
+    def guidelines(self, meta, c):
+        topic, title, *rest = c
+        notes = tuple(x.value for x in rest if isinstance(x, _Field) and x.name == "note")
+        items = tuple(x for x in rest if isinstance(x, ir.RangeItem))
+        return ir.Guidelines(str(topic), unquote(str(title)), notes, items, span=self._span(meta))
+
+    def different_decl(self, meta, c):
+        d = ir.Distinction(str(c[0]), unquote(str(c[1])), str(c[0]), builtin=False, span=span_of(c[0], self.file))
+        self.decls.distinctions.append(d)
+        return _Field("different_decl", d, self._span(meta))
+
     def methods_decl(self, meta, c):
+        if str(c[0]) in EVIDENCE_METHODS:
+            # `method observation "Assessor observation"`: the body's own label for a built-in method
+            m = ir.EvidenceMethod(str(c[0]), unquote(str(c[1])), builtin=True)
+            self.decls.relabels.append((m, self._span(meta)))
+            return _Field("method", m, self._span(meta))
         m = ir.EvidenceMethod(str(c[0]), unquote(str(c[1])), builtin=False)
         self.decls.methods.append(m)
         return _Field("method", m, self._span(meta))
@@ -211,6 +240,12 @@ class Lower(Transformer):
             entry=f.get("entry"),
             progression=f.get("progression"),
             aim_reference=f.get("aim_reference"),
+            structure_title=f.get("structure_title"),
+            aims=f.get("aims"),
+            objectives=f.get("objectives"),
+            basis=f.get("basis"),
+            credit_certificate=f.get("credit_certificate"),
+            restriction=f.get("restriction"),
             rules=f.get("rules", ()),
             span=self._span(meta),
         )
@@ -261,6 +296,27 @@ class Lower(Transformer):
     def progression_stmt(self, meta, c):
         return self._f("progression", self._text(c[0]), meta)
 
+    def structure_title_stmt(self, meta, c):
+        return self._f("structure_title", unquote(str(c[0])), meta)
+
+    def aims_stmt(self, meta, c):
+        return self._f("aims", self._text(c[0]), meta)
+
+    def objectives_stmt(self, meta, c):
+        return self._f("objectives", self._text(c[0]), meta)
+
+    def basis_stmt(self, meta, c):
+        return self._f("basis", self._text(c[0]), meta)
+
+    def credit_certificate_stmt(self, meta, c):
+        return self._f("credit_certificate", self._text(c[0]), meta)
+
+    def restriction_stmt(self, meta, c):
+        return self._f("restriction", self._text(c[0]), meta)
+
+    def guidance_none(self, meta, c):
+        return self._f("guidance_none", self._text(c[0]) if c else ir.Text("There is no assessment guidance available for this unit."), meta)
+
     def aim_ref_stmt(self, meta, c):
         return self._f("aim_reference", unquote(str(c[0])), meta)
 
@@ -281,7 +337,17 @@ class Lower(Transformer):
         return ir.CreditsFrom(op, _int(c[1], self.file, self.diags), tuple(str(x) for x in c[2:]), (), span=self._span(meta))
 
     def remaining(self, meta, c):
-        return ir.Remaining(tuple(str(x) for x in c), (), span=self._span(meta))
+        c = list(c)
+        minimum = False
+        credits = None
+        if c and c[0].type == "QUANT":
+            q = c.pop(0)
+            minimum = True
+            if re.sub(r"\s+", "_", str(q)) != "at_least":
+                self._err("E005", "the further credits are `N` or `at least N`", q, help="write `remaining at least N credits from ...` or leave the quantifier out")
+        if c and c[0].type == "NUMBER":
+            credits = _int(c.pop(0), self.file, self.diags)
+        return ir.Remaining(tuple(str(x) for x in c), (), credits, minimum, span=self._span(meta))
 
     # ------------------------------------------------------------ groups, barred, glossary
     def group(self, meta, c):
@@ -340,6 +406,7 @@ class Lower(Transformer):
             outcomes=tuple(outcomes),
             evidence_guide=egrows,
             evidence_guide_notes=eg_notes,
+            no_guidance=f.get("guidance_none"),
             span=self._span(meta),
         )
         self.decls.units.append(u)
@@ -383,7 +450,7 @@ class Lower(Transformer):
                         span=cr.span,
                     )
                 crits.append(cr)
-            out.append(ir.Outcome(o.number, o.kind, o.statement, tuple(crits), span=o.span))
+            out.append(ir.Outcome(o.number, o.kind, o.statement, tuple(crits), o.listed, span=o.span))
         return out
 
     def owner_stmt(self, meta, c):
@@ -432,8 +499,13 @@ class Lower(Transformer):
     def assessed_under(self, meta, c):
         return _Field("assessed_under", tuple((str(x), span_of(x, self.file)) for x in c), self._span(meta))
 
+    def listed_stmt(self, meta, c):
+        return self._f("listed", unquote(str(c[0])), meta)
+
     def outcome(self, meta, c):
         num, kind, statement, *crits = c
+        listed = next((x.value for x in crits if isinstance(x, _Field) and x.name == "listed"), None)
+        crits = [x for x in crits if not isinstance(x, _Field)]
         k = str(kind)
         if k not in ("knowledge", "performance"):
             self._err("E014", f"unknown outcome kind `{k}`", kind, help=did_you_mean(k, ("knowledge", "performance")) or "use knowledge or performance")
@@ -446,7 +518,7 @@ class Lower(Transformer):
                     cr.span,
                     help=f"criteria of outcome {n} are numbered {n}.1, {n}.2, ...",
                 )
-        return ir.Outcome(n, k, unquote(str(statement)), tuple(crits), span=self._span(meta))
+        return ir.Outcome(n, k, unquote(str(statement)), tuple(crits), listed, span=self._span(meta))
 
     def criterion(self, meta, c):
         ref, statement, *items = c
@@ -471,9 +543,13 @@ class Lower(Transformer):
     def explained(self, meta, c):
         return self._f("explained", self._text(c[0]), meta)
 
+    def demand_or(self, meta, c):
+        return ir.Demand(_int(c[0], self.file, self.diags), unquote(str(c[1])), span=self._span(meta))
+
     def demand(self, meta, c):
         op = "exactly"
-        rest = list(c)
+        alternatives = tuple(x for x in c if isinstance(x, ir.Demand))
+        rest = [x for x in c if not isinstance(x, ir.Demand)]
         by = rest.pop() if rest and isinstance(rest[-1], ir.DemandBy) else None
         if rest and rest[0].type == "QUANT":
             op = re.sub(r"\s+", "_", str(rest.pop(0)))
@@ -492,7 +568,7 @@ class Lower(Transformer):
                 self._by_count_spans.get(id(by), by.span),
                 help=f"the `of which` count is at most the demand's count ({n})",
             )
-        return ir.Demand(n, what, op, different, by, span=self._span(meta))
+        return ir.Demand(n, what, op, different, by, alternatives, span=self._span(meta))
 
     def different(self, meta, c):
         return str(c[0])
@@ -541,6 +617,18 @@ class Lower(Transformer):
         if for_:
             self._for_spans[id(r)] = clause.span
         return r
+
+    def reuse_units(self, meta, c):
+        c = list(c)
+        note = self._text(c.pop()) if c and c[-1].type in ("STRING", "LONG_STRING") else None
+        return ir.UnitsReuse(tuple(str(x) for x in c), note, span=self._span(meta))
+
+    def see(self, meta, c):
+        items = list(c)
+        note = self._text(items.pop()) if items and isinstance(items[-1], Token) and items[-1].type in ("STRING", "LONG_STRING") else None
+        for_ = items.pop().value if items and isinstance(items[-1], _Field) else ()
+        unit = str(items.pop(0)) if items and items[0].type != "REF" else None
+        return ir.SeeAlso(tuple(str(x) for x in items), unit, for_, note, span=self._span(meta))
 
     def reuse_for(self, meta, c):
         return self._f("for", tuple(str(x) for x in c), meta)
@@ -604,7 +692,10 @@ class Lower(Transformer):
             elif isinstance(x, _Field) and x.name == "note":
                 notes.append(x.value)
         reuse = tuple(x for x in c if isinstance(x, ir.Reuse))
-        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), span=self._span(meta))
+        demands = tuple(x for x in c if isinstance(x, ir.Demand))
+        lead_ins = tuple(x for x in c if isinstance(x, ir.UnitsReuse))
+        see = tuple(x for x in c if isinstance(x, ir.SeeAlso))
+        row = ir.EvidenceRow(refs, tuple(methods), tuple(notes), reuse, tuple(outcomes), demands, lead_ins, see, span=self._span(meta))
         # keep method spans for the compiler's vocabulary check
         self._method_spans.extend(m for x in c if isinstance(x, _Field) and x.name == "methods" for m in x.value)
         return row
@@ -658,6 +749,7 @@ class Lower(Transformer):
         body = c[i + 1 :]
         ranges = tuple(x for x in body if isinstance(x, ir.Range))
         distinct = tuple(x for x in body if isinstance(x, ir.Distinct))
+        distinct += tuple(self._item_distinct[id(it)] for rg in ranges for it in rg.items if id(it) in self._item_distinct)
         methods = []
         for x in body:
             if isinstance(x, _Field) and x.name == "methods":
@@ -703,7 +795,17 @@ class Lower(Transformer):
         return self._range(meta, items, k)
 
     def item(self, meta, c):
-        return ir.RangeItem(str(c[0]), self._text(c[1]), span=self._span(meta))
+        it = ir.RangeItem(str(c[0]), self._text(c[1]), span=self._span(meta))
+        if len(c) > 2:  # a count inside this item: the requirement's, marked with the item's letter
+            self._item_distinct[id(it)] = attrs.evolve(c[2], item=str(c[0]))
+        return it
+
+    @property
+    def _item_distinct(self) -> dict:
+        """The distinct count stated inside a range item (keyed by the item's id)."""
+        if not hasattr(self, "_idc"):
+            self._idc: dict = {}
+        return self._idc
 
     def distinct(self, meta, c):
         n = _int(c[0], self.file, self.diags)

@@ -75,6 +75,9 @@ def rule(spec: ir.Spec, r: ir.Rule) -> str:
         q = {"at_least": "a minimum of", "at_most": "no more than", "exactly": "exactly"}[r.op]
         return f"{q} {plural(r.credits, 'credit')} from {sources(spec, r.sources)}"
     if isinstance(r, ir.Remaining):
+        if r.credits is not None:
+            minimum = " (minimum)" if r.minimum else ""
+            return f"a further {plural(r.credits, 'credit')}{minimum} from {sources(spec, r.sources)}"
         return f"the remaining credits from {sources(spec, r.sources)}"
     raise TypeError(r)
 
@@ -117,9 +120,14 @@ def demand_parts(d: ir.Demand) -> tuple[str, str, str, str]:
     different occasions")``."""
     q = "at least " if d.op == "at_least" else ""
     what, cond = d.what, ""
+    for a in d.alternatives:  # either/or: "one product or one service"
+        what += f" or {number_word(a.count)} {a.what}"
     if d.different:
-        if what.split()[-1:] == [d.different]:
-            what = f"different {what}"
+        if d.different in what.split():
+            # the demanded things themselves differ: "three different methods of communicating"
+            words = what.split()
+            i = words.index(d.different)
+            what = " ".join(words[:i] + ["different"] + words[i:])
         elif d.different == "occasions":
             cond = ", on different occasions"
         elif d.different == "customers":

@@ -136,7 +136,7 @@ def criterion_slots(c: ir.Criterion) -> list[Slot]:
     out = []
     for i, d in enumerate(c.demands, start=1):
         for n in range(1, d.count + 1):
-            out.append(Slot(demand_slot_id(i, n), label(d.what, n, d.count), i, n, d.different, methods=d.by.methods if d.by else ()))
+            out.append(Slot(demand_slot_id(i, n), label(" or ".join(d.whats), n, d.count), i, n, d.different, methods=d.by.methods if d.by else ()))
     return out
 
 

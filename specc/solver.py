@@ -76,6 +76,12 @@ class Problem:
         return True
 
 
+def further_units(q: ir.Qualification, r: ir.Remaining) -> tuple[str, ...]:
+    """The units the further credits of ``remaining N credits from`` count:
+    the rule's units, the qualification's mandatory units left out."""
+    return tuple(u for u in r.units if u not in q.mandatory)
+
+
 def problem_for(q: ir.Qualification, units: dict[str, ir.Unit], barred: Sequence[ir.Barred]) -> Problem:
     """Flatten a resolved qualification (``q.units`` and rule ``units`` filled in)."""
     allowed = q.units
@@ -90,6 +96,8 @@ def problem_for(q: ir.Qualification, units: dict[str, ir.Unit], barred: Sequence
             total_max = r.credits if total_max is None else min(total_max, r.credits)
         elif isinstance(r, ir.CreditsFrom):
             cons.append(Constraint(r.op, r.credits, frozenset(r.units)))
+        elif isinstance(r, ir.Remaining) and r.credits is not None:
+            cons.append(Constraint("at_least", r.credits, frozenset(further_units(q, r))))
     head = [Constraint("at_least", total_min, frozenset(allowed))]
     if total_max is not None:
         head.append(Constraint("at_most", total_max, frozenset(allowed)))

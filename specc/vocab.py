@@ -62,3 +62,11 @@ COMMAND_VERBS: frozenset[str] = frozenset(
         "summarise",
     }
 )
+
+DIFFERENT: dict[str, tuple[str, str]] = {
+    "occasions": ("date", "different occasions (the date of each item)"),
+    "customers": ("customer", "different customers (the customer each item names)"),
+}
+"""The built-in ``different`` names: name -> (the portfolio evidence field
+whose values must differ, what it means).  A document declares more with
+``different NAME "what must differ"`` (the field is NAME)."""

@@ -309,7 +309,7 @@ def test_demands_are_in_criterion_notes(packages):
     unit = next(i for i in pkg["CFItems"] if i["CFItemType"] == "Unit" and i["humanCodingScheme"] == "001")
     crit = [c for o in children(pkg, unit["identifier"]) for c in children(pkg, o["identifier"]) if c["humanCodingScheme"] == "2.1"][0]
     assert "Evidence demanded: three features of appearance." in crit["notes"]
-    assert crit["extensions"]["specc"]["demands"] == [{"count": 3, "what": "features of appearance", "op": "exactly", "different": None, "by": None}]
+    assert crit["extensions"]["specc"]["demands"] == [{"count": 3, "what": "features of appearance", "op": "exactly", "different": None, "by": None, "alternatives": []}]
 
 
 def test_assessed_under_points_into_the_cfa_package(packages, specs):

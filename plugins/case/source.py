@@ -552,7 +552,8 @@ def _rule(r) -> str | None:
     if kind == "credits_from" and isinstance(r.get("op"), str) and r["op"] in _QUANT and _count(r.get("credits"), 0) and _refs(r.get("sources")):
         return f"{_QUANT[r['op']]} {r['credits']} credits from {_refs(r['sources'])}"
     if kind == "remaining" and _refs(r.get("sources")):
-        return f"remaining credits from {_refs(r['sources'])}"
+        further = f"{'at least ' if r.get('minimum') is True else ''}{r['credits']} " if _count(r.get("credits"), 0) else ""
+        return f"remaining {further}credits from {_refs(r['sources'])}"
     return None
 
 
@@ -563,6 +564,13 @@ def _demand(d) -> str | None:
     if op not in ("exactly", "at_least"):
         return None
     out = "demand " + ("at least " if op == "at_least" else "") + f"{d['count']} {string(d['what'])}"
+    alternatives = d.get("alternatives") or []
+    if not isinstance(alternatives, list):
+        return None
+    for a in alternatives:  # either/or: `or N "what"`
+        if not (isinstance(a, dict) and _count(a.get("count"), 0) and isinstance(a.get("what"), str)):
+            return None
+        out += f" or {a['count']} {string(a['what'])}"
     diff = d.get("different")
     if diff is not None:
         if not (isinstance(diff, str) and NAME.fullmatch(diff)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from specc import ir, prose, slots
+from specc.solver import further_units
 
 from .runtime import ENVIRONMENTS as EVIDENCE_ENVIRONMENTS  # where evidence was produced: the IR's environments plus simulation
 from .runtime import FORMAT  # version of the portfolio format (``portfolio_format`` in a portfolio)
@@ -136,6 +137,7 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
                         "what": d.what,
                         "different": d.different,
                         "by": _by_model(d, labels),
+                        "alternatives": [{"count": a.count, "what": a.what} for a in d.alternatives],
                         "text": prose.demand(d, labels),
                         "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
                         "labels": {s.id: s.label for s in slots.criterion_slots(c) if s.demand == i},
@@ -157,7 +159,28 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
         "environments": _sources(qualification, envs),
         "criteria": criteria,
         "requirement_sets": {rs.id: requirement_set_model(rs) for rs in sets},
+        "row_demands": _row_demands(u, labels),
     }
+
+
+def _row_demands(u: ir.Unit, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The demands of evidence-guide rows ("two incoming telephone calls must
+    be observed"): each counted over the evidence of all the row's criteria."""
+    out = []
+    for row in u.evidence_guide:
+        for d in row.demands:
+            out.append(
+                {
+                    "criteria": list(row.criteria),
+                    "count": d.count,
+                    "op": d.op,
+                    "what": d.what,
+                    "different": d.different,
+                    "by": _by_model(d, labels),
+                    "text": prose.demand(d, labels),
+                }
+            )
+    return out
 
 
 def _rule_model(spec: ir.Spec, r: ir.Rule) -> dict[str, Any] | None:
@@ -173,9 +196,17 @@ def _rule_model(spec: ir.Spec, r: ir.Rule) -> dict[str, Any] | None:
     return None  # Remaining: it only says which units a route may contain
 
 
+def _further_model(spec: ir.Spec, q: ir.Qualification, r: ir.Rule) -> dict[str, Any] | None:
+    """``remaining N credits from``: at least N credits from its units, the
+    mandatory units left out (the runtime counts it like ``credits_from``)."""
+    if isinstance(r, ir.Remaining) and r.credits is not None:
+        return {"kind": "further", "op": "at_least", "credits": r.credits, "units": list(further_units(q, r)), "text": prose.rule(spec, r)}
+    return _rule_model(spec, r)
+
+
 def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
     allowed = [u for u in q.units if spec.unit(u) is not None]
-    rules = [m for m in (_rule_model(spec, r) for r in q.rules) if m is not None]
+    rules = [m for m in (_further_model(spec, q, r) for r in q.rules) if m is not None]
     # the totals first, as the prose and the handbooks put them
     rules.sort(key=lambda m: 0 if m["kind"] in ("min_total", "max_total") else 1)
     seen, barred = set(), []
@@ -201,4 +232,6 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
         "mandatory": [u for u in q.mandatory if u in allowed],
         "rules": rules,
         "barred": barred,
+        # declared `different` names: the evidence field that must differ -> what it is
+        "different": {x.id: x.label for x in spec.distinctions if not x.builtin},
     }

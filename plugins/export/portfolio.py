@@ -26,7 +26,8 @@ A portfolio is one JSON object::
 ``units`` holds the units taken, each with evidence per assessment criterion.
 An evidence item either records evidence (``method`` from the spec's
 evidence-method vocabulary, ``date``, ``environment``, ``location`` or
-``reference``, ``assessor``, optionally ``customer``) or reuses an item
+``reference``, ``assessor``, optionally ``customer`` and a text field for
+each ``different NAME`` the spec declares, named NAME) or reuses an item
 recorded under another criterion (``reused_from``: the criterion and, when
 it is another unit's, the unit; ``id`` is the reused item's id).  Either kind
 says what it covers: ``covers`` lists demanded slots of its criterion
@@ -79,13 +80,15 @@ def demand_slot_schema(crit: dict) -> Any:
     return options[0] if len(options) == 1 else {"anyOf": options}
 
 
-def _customer_rules(crit: dict) -> list[dict]:
+def _customer_rules(crit: dict, declared: dict | None = None) -> list[dict]:
     """An item recording evidence for a slot of a ``different customers``
-    demand names the customer."""
+    demand names the customer; of a demand whose ``different`` name the spec
+    declares, it has the field of that name."""
     out = []
     for d in crit["demands"]:
-        if d["different"] != "customers":
+        if d["different"] != "customers" and d["different"] not in (declared or {}):
             continue
+        need = "customer" if d["different"] == "customers" else d["different"]
         hit: dict = {"enum": d["slots"]}
         if d["op"] == "at_least":
             hit = {"anyOf": [hit, {"type": "string", "pattern": slots.demand_slot_pattern(d["index"])}]}
@@ -96,7 +99,7 @@ def _customer_rules(crit: dict) -> list[dict]:
                     "not": {"required": ["reused_from"]},
                     "properties": {"covers": {"type": "array", "contains": hit}},
                 },
-                "then": {"required": ["customer"]},
+                "then": {"required": [need]},
             }
         )
     return out
@@ -173,7 +176,9 @@ def portfolio_schema(model: dict) -> dict:
                 "then": {"properties": {k: False for k in REUSE_FORBIDS}},
                 "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
             }
-            customer = _customer_rules(c)
+            for name, label in model.get("different", {}).items():
+                item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
+            customer = _customer_rules(c, model.get("different", {}))
             if customer:
                 item["allOf"] = customer
             defs[item_name] = item

@@ -53,6 +53,8 @@ UNITS = {}
 MANDATORY = []
 RULES = []
 BARRED = []
+# declared `different` names: evidence field -> what must differ in it
+DIFFERENT = {}
 # ---- end of data ----
 
 FORMAT = 1
@@ -89,7 +91,9 @@ CODES = {
     "V303": "not enough different evidence items for a demand",
     "V304": "a demand's evidence is not from different occasions",
     "V305": "a demand's evidence is not from different customers",
+    "V307": "a demand's evidence does not differ in a field the specification declares with `different`",
     "V306": "fewer of a demand's items evidenced by the methods it names than it requires (more, for `exactly`)",
+    "V308": "an evidence-guide row's demand not met by the evidence of the row's criteria",
     "V401": "range items without evidence",
     "V402": "fewer range items covered than required",
     "V403": "fewer different things shown than required",
@@ -338,6 +342,8 @@ def _install(data):
     the runtime and calls this, rather than generating and running source."""
     global GENERATOR, DOCUMENT, QUALIFICATION, METHODS, UNITS, MANDATORY, RULES, BARRED
     global CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS
+    DIFFERENT.clear()
+    DIFFERENT.update(data.get("DIFFERENT", {}))
     GENERATOR, DOCUMENT, QUALIFICATION = data["GENERATOR"], data["DOCUMENT"], data["QUALIFICATION"]
     METHODS, UNITS, MANDATORY, RULES, BARRED = data["METHODS"], data["UNITS"], data["MANDATORY"], data["RULES"], data["BARRED"]
     CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS = _tables(UNITS)
@@ -358,6 +364,8 @@ def _plain_record(item, table, ranges):
     means "look closer", not "wrong".)"""
     if type(item) is not dict or "reused_from" in item or "distinct" in item or not _ITEM_KEYS.issuperset(item):
         return False
+    if DIFFERENT:
+        return False  # declared `different` fields: the full check says what is missing
     method, environment, ident, assessor = item.get("method"), item.get("environment"), item.get("id"), item.get("assessor")
     if type(method) is not str or method not in METHODS or type(environment) is not str or environment not in _ENVIRONMENT_SET:
         return False
@@ -392,7 +400,9 @@ def _check_item(item, uid, ref, path, out):
     before = len(out)
     unit = UNITS[uid]
     crit = unit["criteria"][ref]
-    _fields(item, ITEM_FIELDS, ("id",), path, out, "an evidence item")
+    _fields(item, ITEM_FIELDS + tuple(k for k in DIFFERENT if k not in ITEM_FIELDS), ("id",), path, out, "an evidence item")
+    for key in DIFFERENT:
+        _text_field(item, key, path, out)
     _text_field(item, "id", path, out)
     if "method" in item and not (isinstance(item["method"], str) and item["method"] in METHODS):
         out.add("V104", path + ("method",), f"{_show(item['method'])} is not an evidence method of this specification")
@@ -462,6 +472,8 @@ def _check_item(item, uid, ref, path, out):
             for d in crit["demands"]:
                 if d["different"] == "customers" and _covers_slot_of(d, covers) and "customer" not in item:
                     out.add("V102", path, f"evidence for {d['text']} needs `customer`")
+                elif d["different"] in DIFFERENT and _covers_slot_of(d, covers) and d["different"] not in item:
+                    out.add("V102", path, f"evidence for {d['text']} needs `{d['different']}` ({DIFFERENT[d['different']]})")
     return len(out) == before
 
 
@@ -605,8 +617,8 @@ class Evidence:
     taken when the reuse is resolved)."""
 
     __slots__ = (
-        "counts", "covers", "criterion", "customer", "date", "environment", "id",
-        "index", "item", "method", "path", "reuse", "source", "unit",
+        "counts", "covers", "criterion", "customer", "date", "environment", "fields",
+        "id", "index", "item", "method", "path", "reuse", "source", "unit",
     )
 
     def __init__(self, uid, ref, index, item):
@@ -618,6 +630,7 @@ class Evidence:
         self.counts = True
         self.covers = item.get("covers", [])
         self.date = self.method = self.environment = self.customer = None
+        self.fields = {}  # the declared `different` fields of the record
         if self.reuse is None:
             self._take(item)
 
@@ -627,6 +640,7 @@ class Evidence:
         self.method = record.get("method")
         self.environment = record.get("environment")
         self.customer = " ".join(customer.split()).casefold() if customer is not None else None
+        self.fields = {k: " ".join(v.split()).casefold() for k in DIFFERENT for v in (record.get(k),) if isinstance(v, str)}
 
     def take_from(self, record):
         """Resolve a reuse: details come from ``record`` (an Evidence)."""
@@ -757,6 +771,8 @@ def _demand_value(ev, demand):
         return ev.date
     if demand["different"] == "customers":
         return ev.customer
+    if demand["different"] in DIFFERENT:
+        return ev.fields.get(demand["different"])
     return ev.id
 
 
@@ -822,6 +838,8 @@ def _check_demand(uid, ref, demand, evidence, path, out):
         out.add("V304", path, f"{what}; the evidence is from {_plural(got, 'different occasion')} ({', '.join(days)})")
     elif demand["different"] == "customers":
         out.add("V305", path, f"{what}; the evidence names {_plural(got, 'different customer')}")
+    elif demand["different"] in DIFFERENT:
+        out.add("V307", path, f"{what}; the evidence has {got} different `{demand['different']}` ({DIFFERENT[demand['different']]})")
     else:
         out.add("V303", path, f"{what}; the evidence has {_plural(got, 'different item')} for them")
     return False
@@ -870,6 +888,31 @@ def _check_criterion_evidence(uid, ref, evidence, recorded, out):
     return met
 
 
+def _check_row_demands(uid, mine, out):
+    """The demands of the unit's evidence-guide rows: each needs ``count``
+    different evidence items (different in its ``different`` field, when it
+    names one) among those recorded for the row's criteria, and of them the
+    ``of which`` count by one of its methods."""
+    met = True
+    for demand in UNITS[uid].get("row_demands", []):
+        items = {}
+        for ref in demand["criteria"]:
+            for ev in mine.get(ref, []):
+                if ev.counts:
+                    items.setdefault(ev.id, ev)
+        values = {_demand_value(ev, demand) for ev in items.values()} - {None}
+        by = demand["by"]
+        by_got = len({ev.id for ev in items.values() if by is not None and ev.method in by["methods"]})
+        short = len(values) < demand["count"]
+        if by is not None and (by_got < by["count"] or (by["op"] == "exactly" and by_got != by["count"])):
+            short = True
+        if short:
+            crits = ", ".join(demand["criteria"])
+            out.add("V308", ("units", uid), f"{unit_name(uid)} demands {demand['text']} over the evidence of criteria {crits}; it has {len(values)} different items" + (f", {by_got} of them by {' or '.join(by['methods'])}" if by is not None else ""))
+            met = False
+    return met
+
+
 def _check_requirement_set(uid, sid, rs, evidence, out):
     """Ranges, distinct counts and `different` rules over all of a unit's evidence."""
     path = ("units", uid)
@@ -902,6 +945,8 @@ def _check_requirement_set(uid, sid, rs, evidence, out):
             values = {ev.customer for ev in unique if ev.customer is not None}
         elif rule["what"] == "occasions":
             values = {ev.date for ev in unique}
+        elif rule["what"] in DIFFERENT:
+            values = {ev.fields[rule["what"]] for ev in unique if rule["what"] in ev.fields}
         else:
             continue
         if len(values) < 2:
@@ -1017,8 +1062,9 @@ def validate(portfolio, as_of=None):
             evidence = [ev for ev in recorded if ev.counts]
             verdicts[ref] = "met" if _check_criterion_evidence(uid, ref, evidence, bool(recorded), out) else "not_met"
         counting = [ev for items in mine.values() for ev in items if ev.counts]
+        rows_met = _check_row_demands(uid, mine, out)
         sets = {sid: "met" if _check_requirement_set(uid, sid, rs, counting, out) else "not_met" for sid, rs in unit["requirement_sets"].items()}
-        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values())
+        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values()) and rows_met
         if done:
             achieved.append(uid)
         report_units[uid] = {

@@ -81,6 +81,8 @@ class Builder:
             "customer": f"Customer {self.n}",
             "covers": covers,
         }
+        for name in self.model.get("different", {}):
+            out.setdefault(name, f"{name} {self.n}")  # a declared `different` field, a new value each item
         return out
 
     def unit(self, uid: str, reuse: bool = True) -> dict:
@@ -111,6 +113,18 @@ class Builder:
                     target = records[k % len(records)]
                     target.setdefault("distinct", {}).setdefault(sid, {})[slot] = f"{d['what']} {j}"
                     k += 1
+        for d in unit.get("row_demands", []):
+            # an evidence-guide row's demand: further records under its first criterion
+            ref = next((r for r in d["criteria"] if r in criteria), None)
+            if ref is None:
+                continue
+            by = d["by"]
+            for j in range(d["count"]):
+                extra = self.item(uid, ref, [])
+                extra.pop("covers")
+                if by is not None and j < by["count"]:
+                    extra["method"] = by["methods"][0]
+                criteria[ref]["evidence"].append(extra)
         return {"criteria": criteria}
 
 

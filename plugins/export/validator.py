@@ -29,7 +29,7 @@ from .model import qualification_model
 RUNTIME = Path(runtime.__file__)
 DATA_START = "# ---- data: the qualification (a generated validator has its own here) ----\n"
 DATA_END = "# ---- end of data ----\n"
-DATA_NAMES = ("GENERATOR", "DOCUMENT", "QUALIFICATION", "METHODS", "UNITS", "MANDATORY", "RULES", "BARRED")
+DATA_NAMES = ("GENERATOR", "DOCUMENT", "QUALIFICATION", "METHODS", "UNITS", "MANDATORY", "RULES", "BARRED", "DIFFERENT")
 UNITS_COMMENT = (
     "# unit id -> credits, whether mandatory, permitted environments (None: any),\n"
     "# criteria (with their demands, the criteria whose evidence they may reuse and\n"
@@ -58,6 +58,7 @@ def data(model: dict) -> dict[str, Any]:
         "MANDATORY": plain["mandatory"],
         "RULES": plain["rules"],
         "BARRED": plain["barred"],
+        "DIFFERENT": plain.get("different", {}),
     }
 
 

@@ -208,12 +208,13 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
         has_customer = any(s.different == "customers" for s in cslots)
         has_method = any(s.methods for s in cslots)
         fields = SLOT_FIELDS[:1] + ((CUSTOMER_FIELD,) if has_customer else ()) + ((METHOD_FIELD,) if has_method else ()) + SLOT_FIELDS[1:]
+        fields = fields[:1] + _declared_fields(spec, cslots) + fields[1:]
         cols = (Column("Slot", 1.6),) + tuple(Column("Date of occasion" if (k == "date" and any(s.different == "occasions" for s in cslots)) else t, w) for t, k, w in fields)
         rows = []
         for s in cslots:
             cells = [Cell(s.label, strong=True)]
             for _, k, _ in fields:
-                if (k == "customer" and s.different != "customers") or (k == "method" and not s.methods):
+                if (k == "customer" and s.different != "customers") or (k == "method" and not s.methods) or (k.startswith("different_") and s.different != k[10:]):
                     cells.append(Cell(""))
                 else:
                     name = f"{unit_key(u)}.{crit_key(c)}.{s.id}.{k}"
@@ -221,6 +222,43 @@ def performance_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tu
                     cells.append(Cell(field=fd))
             rows.append(tuple(cells))
         blocks.append(Table(cols, tuple(rows)))
+    blocks.extend(row_demand_record(spec, u, kind))
+    return tuple(blocks)
+
+
+def _declared_fields(spec: ir.Spec, cslots) -> tuple[tuple[str, str, float], ...]:
+    """A column per declared ``different NAME`` a slot of the criterion uses:
+    what must differ between the items (the portfolio field NAME)."""
+    out = []
+    for name in dict.fromkeys(s.different for s in cslots if s.different):
+        d = spec.distinction(name)
+        if d is not None and not d.builtin:
+            out.append((name.replace("_", " ").capitalize(), f"different_{name}", 1.2))
+    return tuple(out)
+
+
+def row_demand_record(spec: ir.Spec, u: ir.Unit, kind: str | None = None) -> tuple:
+    """The demands of the unit's evidence-guide rows, counted over the
+    evidence of all a row's criteria: a line per demanded item (``kind``: only
+    rows whose first criterion is of that kind of outcome)."""
+    blocks: list = []
+    labels = {m.id: m.label for m in spec.methods}
+    for i, row in enumerate(u.evidence_guide, start=1):
+        first = u.outcome(int(row.criteria[0].split(".")[0])) if row.criteria else None
+        if kind is not None and (first is None or first.kind != kind):
+            continue
+        for j, d in enumerate(row.demands, start=1):
+            blocks.append(Heading(f"Criteria {', '.join(row.criteria)}", 3))
+            how = " Write in Method how each item was evidenced." if d.by else ""
+            blocks.append(Para(f"Evidence required across these criteria: {prose.demand(d, labels)}.{how}", "note"))
+            fields = SLOT_FIELDS[:1] + ((METHOD_FIELD,) if d.by else ()) + SLOT_FIELDS[1:]
+            cols = (Column("Item", 1.6),) + tuple(Column(t, w) for t, _, w in fields)
+            rows = []
+            for n in range(1, d.count + 1):
+                lab = slots.label(" or ".join(d.whats), n, d.count)
+                key = f"{unit_key(u)}.row{i}_{j}.{n}"
+                rows.append((Cell(lab, strong=True),) + tuple(Cell(field=f(f"{key}.{k}", "date" if k == "date" else "text", f"{lab}: {k}")) for _, k, _ in fields))
+            blocks.append(Table(cols, tuple(rows)))
     return tuple(blocks)
 
 

@@ -21,6 +21,7 @@ from .rst import (
     escape,
     field_list,
     lead,
+    ref,
     reuse,
     strong,
     table,
@@ -106,6 +107,7 @@ def rules_prose(spec: ir.Spec, q: ir.Qualification, who: str = "learners") -> RS
     """"To achieve the … learners must achieve:" and a bullet per rule, then
     the barred pairs that apply."""
     name = q.title + (f" ({q.number})" if q.number and q.number not in q.title else "")
+    name = q.structure_title or name  # the structure section's own name for it
     parts = [lead(RST(f"To achieve the {escape(name)}, {escape(who)} must achieve:")), bullets(prose.rules(spec, q))]
     barred = prose.barred_pairs(spec, q.units)
     if barred:
@@ -118,7 +120,7 @@ def glossary_table(entries: Sequence[ir.GlossaryEntry], head: tuple[str, str] = 
 
 
 def outcome_list(u: ir.Unit) -> RST:
-    return enumerated([o.statement for o in u.outcomes], start=u.outcomes[0].number if u.outcomes else 1)
+    return enumerated([o.listed or o.statement for o in u.outcomes], start=u.outcomes[0].number if u.outcomes else 1)
 
 
 def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
@@ -165,6 +167,15 @@ def evidence_guide(spec: ir.Spec, u: ir.Unit, labels: dict[str, str], head=("Cri
                 # of units and criteria become links: see links.py)
                 continue
             cell.append(RST(row_reuse_lead(r) + reuse(spec, u, r) + "."))
+        for lu in row.reuse_units:  # a lead-in naming units, no criterion
+            cell.append(RST("Evidence gathered in " + escape(prose.units_list(spec, lu.units)) + " may be used." + ("" if lu.note is None or any(" ".join(lu.note.plain.split()) in n for n in said) else " " + text(lu.note))))
+        for see in row.see:  # "refer to ... for guidance"
+            target = spec.unit(see.unit) if see.unit else u
+            says = f"For {', '.join(see.for_criteria)}, see" if see.for_criteria else "See"
+            where = [ref(f"{prose.unit_label(spec, target.id)} criterion {c}" if see.unit else f"criterion {c}", criterion_target(target, c)) if target is not None and target.criterion(c) else escape(c) for c in see.criteria]
+            cell.append(RST(escape(says) + " " + ", ".join(where) + " for guidance."))
+        if row.demands:  # the row's own demands, counted over all its criteria
+            cell.append(RST("Evidence demanded across these criteria: " + "; ".join(demand(d, labels) for d in row.demands) + "."))
         rows.append((", ".join(row.criteria), RST("\n\n".join(cell))))
     return table(head, rows, (18, 82))
 
@@ -254,3 +265,33 @@ def environment(env: ir.Environment) -> str | None:
         what = f" for {rule.applies_to} evidence" if rule.applies_to else ""
         bits.append(f"Simulation is {words[rule.mode]}{what}{prose.exception(rule.exception)}.")
     return " ".join(bits) or None
+
+
+def guidelines(g: ir.Guidelines) -> RST:
+    """Published assessment guidelines: the lead-in, then the lettered
+    guidelines with their letters as published."""
+    blocks = [text(n) for n in g.notes]
+    if g.items:
+        blocks.append(RST(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}") + " " + text(it.text).replace("\n", "\n  ") for it in g.items)))
+    return RST("\n\n".join(blocks))
+
+
+def qualification_guidance(q: ir.Qualification) -> RST:
+    """A qualification's published guidance, each under a plain label: its
+    basis, aims, objectives, restriction and credit certificate."""
+    parts = []
+    for label, t in (("Basis", q.basis), ("Aims", q.aims), ("Objectives", q.objectives), ("Restriction", q.restriction), ("Credit certificate", q.credit_certificate)):
+        if t is not None:
+            parts += [strong(label), text(t)]
+    return RST("\n\n".join(parts))
+
+
+def document_guidance(spec: ir.Spec) -> RST:
+    """Who developed the document, then its published guidelines."""
+    parts = []
+    dev = spec.document.developed_by
+    if dev is not None:
+        parts += [text(dev.lead), bullets(dev.organisations)]
+    for g in spec.document.guidelines:
+        parts += [strong(g.title), guidelines(g)]
+    return RST("\n\n".join(parts))

@@ -284,7 +284,8 @@ def requirement_body(r: ir.Requirement, methods: dict[str, str]) -> RST:
         # letters as published (a gap or a repeat is the source's): a plain list
         blocks.append(".. class:: range\n\n" + "\n".join("- " + escape(f"{it.letter}.") + " " + _hang(text(it.text), 2) for it in rg.items))
     for d in r.distinct:
-        blocks.append(RST(f"Evidence must show **{prose.number_word(d.count)}** different {escape(d.what)}."))
+        where = f" (item {escape(d.item)})" if d.item else ""  # a count stated inside one range item
+        blocks.append(RST(f"Evidence must show **{prose.number_word(d.count)}** different {escape(d.what)}{where}."))
     if r.methods:
         words = [COMMUNICATION_METHODS.get(m) or methods.get(m, m.replace("_", " ")) for m in r.methods]
         blocks.append(RST("Permitted methods: " + escape(", ".join(words)) + "."))

@@ -146,9 +146,30 @@ def build(text: str, file: str) -> FileIndex:
         if r == "import_decl":
             add(FILE, toks[0])
             imports.append(Import(unquote(str(toks[0])), str(toks[1]) if len(toks) > 1 else None, sp(toks[0])))
-        elif r in ("mandatory", "remaining"):
+        elif r == "mandatory":
             for x in toks:
                 add(UNIT, x, group_ok=True)
+        elif r == "remaining":
+            # `remaining [at least] N credits from ...`: the figure is no unit
+            refs = [x for x in toks if x.type != "QUANT"]
+            if refs and "credits" in text[refs[0].end_pos : refs[1].start_pos if len(refs) > 1 else len(text)].split("from", 1)[0]:
+                refs = refs[1:]
+            for x in refs:
+                add(UNIT, x, group_ok=True)
+        elif r == "reuse_units":
+            for x in toks:
+                if x.type not in ("STRING", "LONG_STRING"):
+                    add(UNIT, x)
+        elif r == "see":
+            target = unit
+            for x in toks:
+                if x.type in ("STRING", "LONG_STRING"):
+                    continue
+                if x.type != "REF":
+                    add(UNIT, x)
+                    target = str(x)
+                else:
+                    add(CRITERION, x, unit=target)
         elif r == "credits_from":
             for x in toks[2:]:
                 add(UNIT, x, group_ok=True)

@@ -48,7 +48,7 @@ def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnosti
 
     The second place the server depends on compiler internals (the parse
     memo and the linker); kept here, in one function."""
-    from specc import checks
+    from specc import checks, checks_fidelity
     from specc.checks import evidence, numbering
     from specc.checks import text as text_checks
     from specc.compiler import Linker
@@ -63,12 +63,15 @@ def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnosti
     mine = {u.id for u in decls.units}
     wanted = {r.unit for u in decls.units for c in u.criteria for r in c.reuse if r.unit}
     wanted |= {r.unit for u in decls.units for row in u.evidence_guide for r in row.reuse if r.unit}
+    wanted |= {x for u in decls.units for row in u.evidence_guide for lead in row.reuse_units for x in lead.units}
+    wanted |= {s.unit for u in decls.units for row in u.evidence_guide for s in row.see if s.unit}
     context = FileDecls("<spec>")
     context.document = previous.document
     context.units = [u for u in previous.units if u.id in wanted and u.id not in mine and u.span.file != name]
     context.requirement_sets = [r for r in previous.requirement_sets if r.span.file != name]
     context.glossaries = [previous.glossary]
     context.methods = [m for m in previous.methods if not m.builtin]
+    context.distinctions = [d for d in previous.distinctions if not d.builtin]  # declared `different` names
     sources = SourceCache()
     sources.add(name, text)
     found: list[Diagnostic] = []
@@ -77,6 +80,7 @@ def quick_check_file(path: Path, text: str, previous: ir.Spec) -> list[Diagnosti
     # files: near-copies, rules of combination, history)
     local = [*numbering.CHECKS, *evidence.CHECKS, *(c for c in text_checks.CHECKS if all(k.code != "W062" for k in c.codes))]
     found += checks.run(linked.spec, checks.Context(sources, linked.foreign_sets), local)
+    found += checks_fidelity.run(linked.spec, [(decls, None), (context, None)], sources)[1]  # issue 11 constructs
     out, seen = [], set()
     for d in diags + found:
         key = (d.code, d.message, d.span)

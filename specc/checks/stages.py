@@ -51,4 +51,11 @@ NAMES = (
     error("E071", "two specs built together whose document ids give the same output folder"),
 )
 
-STAGE_CODES = LOADER + LOWERING + LINKER + NAMES
+# the constructs of issue 11 (specc/checks_fidelity.py, run by the compiler after linking)
+FIDELITY = (
+    error("E015", "unknown `different` name (neither built in nor declared by the document)"),
+    warning("W035", "a row's `reuse units` lead-in or `see` link names a unit or criterion that does not exist"),
+    error("E054", "the alternatives of an either/or demand ask for different numbers of items"),
+)
+
+STAGE_CODES = LOADER + LOWERING + LINKER + NAMES + FIDELITY
