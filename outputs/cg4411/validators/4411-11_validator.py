@@ -121,6 +121,7 @@ UNITS = {
                         'what': 'features of appearance',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three features of appearance',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -145,6 +146,7 @@ UNITS = {
                         'what': 'types of appearance',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least two types of appearance',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Type of appearance 1', 'd1_2': 'Type of appearance 2'},
@@ -173,6 +175,7 @@ UNITS = {
                         'what': 'positive ways to greet customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least two positive ways to greet customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -196,6 +199,7 @@ UNITS = {
                         'what': 'ways of recognising when a customer wants or needs attention',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways of recognising when a customer wants or needs attention',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -219,6 +223,7 @@ UNITS = {
                         'what': 'ways of responding when a customer wants or needs attention',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways of responding when a customer wants or needs attention',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -248,6 +253,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '002': {
         'title': 'Legislation, regulation and procedures to follow in customer service',
@@ -268,6 +274,7 @@ UNITS = {
                         'what': 'particular customer service job',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one particular customer service job',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Particular customer service job'},
@@ -279,6 +286,7 @@ UNITS = {
                         'what': 'procedures',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two procedures',
                         'slots': ['d2_1', 'd2_2'],
                         'labels': {'d2_1': 'Procedure 1', 'd2_2': 'Procedure 2'},
@@ -299,6 +307,7 @@ UNITS = {
                         'what': 'limits',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two limits',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Limit 1', 'd1_2': 'Limit 2'},
@@ -319,6 +328,7 @@ UNITS = {
                         'what': 'procedure relating to the security of property',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least one procedure relating to the security of property',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Procedure relating to the security of property'},
@@ -339,6 +349,7 @@ UNITS = {
                         'what': 'procedure relating to the security of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least one procedure relating to the security of information',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Procedure relating to the security of information'},
@@ -359,6 +370,7 @@ UNITS = {
                         'what': 'rules',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two rules',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Rule 1', 'd1_2': 'Rule 2'},
@@ -379,6 +391,7 @@ UNITS = {
                         'what': 'risks to customers and colleagues',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two risks to customers and colleagues',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -402,6 +415,7 @@ UNITS = {
                         'what': 'pieces of legislation and regulations',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two pieces of legislation and regulations',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -425,6 +439,7 @@ UNITS = {
                         'what': 'things that should not be done',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two things that should not be done',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -446,6 +461,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '003': {
         'title': 'Understand how to deal with queries and requests',
@@ -466,6 +482,7 @@ UNITS = {
                         'what': 'organisation',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one organisation',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Organisation'},
@@ -477,6 +494,7 @@ UNITS = {
                         'what': 'section or department',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one section or department',
                         'slots': ['d2_1'],
                         'labels': {'d2_1': 'Section or department'},
@@ -485,10 +503,11 @@ UNITS = {
                         'index': 3,
                         'count': 1,
                         'op': 'exactly',
-                        'what': 'product or service',
+                        'what': 'product',
                         'different': None,
                         'by': None,
-                        'text': 'one product or service',
+                        'alternatives': [{'count': 1, 'what': 'service'}],
+                        'text': 'one product or one service',
                         'slots': ['d3_1'],
                         'labels': {'d3_1': 'Product or service'},
                     },
@@ -514,6 +533,7 @@ UNITS = {
                         'what': 'products or services',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least two products or services',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Product or service 1', 'd1_2': 'Product or service 2'},
@@ -540,6 +560,7 @@ UNITS = {
                         'what': 'frequently asked questions',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least two frequently asked questions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -583,6 +604,7 @@ UNITS = {
                         'what': 'questions from customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two questions from customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Question from customers 1', 'd1_2': 'Question from customers 2'},
@@ -603,6 +625,7 @@ UNITS = {
                         'what': 'examples when questions require a specific response or action',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two examples when questions require a specific response or action',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -626,6 +649,7 @@ UNITS = {
                         'what': "ways of checking that they have heard their customer's questions correctly",
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': "two ways of checking that they have heard their customer's questions correctly",
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -659,6 +683,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '004': {
         'title': "Communicate customers' problems with others",
@@ -679,7 +704,8 @@ UNITS = {
                         'what': 'types of information',
                         'different': 'types',
                         'by': None,
-                        'text': 'at least three types of information (different types)',
+                        'alternatives': [],
+                        'text': 'at least three different types of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
                             'd1_1': 'Type of information 1',
@@ -731,6 +757,7 @@ UNITS = {
                         'what': 'customer problem',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least one customer problem',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Customer problem'},
@@ -777,6 +804,7 @@ UNITS = {
                         'what': 'essential details',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three essential details',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -837,6 +865,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '005': {
         'title': 'The customer service job role',
@@ -857,6 +886,7 @@ UNITS = {
                         'what': 'pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least three pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -887,6 +917,7 @@ UNITS = {
                         'what': 'parts of a job',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two parts of a job',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Part of a job 1', 'd1_2': 'Part of a job 2'},
@@ -913,6 +944,7 @@ UNITS = {
                         'what': 'individual skills',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two individual skills',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Individual skill 1', 'd1_2': 'Individual skill 2'},
@@ -969,6 +1001,7 @@ UNITS = {
                         'what': 'expectations',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least three expectations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Expectation 1', 'd1_2': 'Expectation 2', 'd1_3': 'Expectation 3'},
@@ -1005,6 +1038,7 @@ UNITS = {
                         'what': 'expectations',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least three expectations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Expectation 1', 'd1_2': 'Expectation 2', 'd1_3': 'Expectation 3'},
@@ -1015,6 +1049,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '006': {
         'title': 'Handling telephone calls from customers',
@@ -1035,6 +1070,7 @@ UNITS = {
                         'what': 'reason',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one reason',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Reason'},
@@ -1061,6 +1097,7 @@ UNITS = {
                         'what': 'appropriate greetings',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two appropriate greetings',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Appropriate greeting 1', 'd1_2': 'Appropriate greeting 2'},
@@ -1101,6 +1138,7 @@ UNITS = {
                         'what': 'way of confirming customer needs',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one way of confirming customer needs',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Way of confirming customer needs'},
@@ -1155,6 +1193,7 @@ UNITS = {
                         'what': 'possible problems',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two possible problems',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Possible problem 1', 'd1_2': 'Possible problem 2'},
@@ -1175,6 +1214,7 @@ UNITS = {
                         'what': 'ways to stay focussed on the call',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways to stay focussed on the call',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1188,6 +1228,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '007': {
         'title': 'Communicate effectively with customers',
@@ -1240,6 +1281,7 @@ UNITS = {
                         'what': 'possible pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three possible pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -1272,6 +1314,7 @@ UNITS = {
                         'what': 'active listening techniques',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two active listening techniques',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1303,6 +1346,7 @@ UNITS = {
                         'what': 'reason',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one reason',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Reason'},
@@ -1331,6 +1375,7 @@ UNITS = {
                         'what': 'ways of confirming with customers that details are correct',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways of confirming with customers that details are correct',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1362,6 +1407,7 @@ UNITS = {
                         'what': 'reasons',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two reasons',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Reason 1', 'd1_2': 'Reason 2'},
@@ -1390,6 +1436,7 @@ UNITS = {
                         'what': 'pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two pieces of information',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Piece of information 1', 'd1_2': 'Piece of information 2'},
@@ -1400,6 +1447,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '008': {
         'title': 'Effective relationships with customers and colleagues',
@@ -1420,7 +1468,8 @@ UNITS = {
                         'what': 'methods of communicating',
                         'different': 'methods',
                         'by': None,
-                        'text': 'three methods of communicating (different methods)',
+                        'alternatives': [],
+                        'text': 'three different methods of communicating',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
                             'd1_1': 'Method of communicating 1',
@@ -1452,6 +1501,7 @@ UNITS = {
                         'what': 'examples of language to avoid',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two examples of language to avoid',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1483,6 +1533,7 @@ UNITS = {
                         'what': 'examples of language that may be considered too familiar',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two examples of language that may be considered too familiar',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1530,6 +1581,7 @@ UNITS = {
                         'what': 'ways they could help colleagues',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three ways they could help colleagues',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -1562,6 +1614,7 @@ UNITS = {
                         'what': 'examples of what help could be expected from colleagues',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three examples of what help could be expected from colleagues',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -1594,7 +1647,8 @@ UNITS = {
                         'what': 'types of help',
                         'different': 'types',
                         'by': None,
-                        'text': 'two types of help (different types)',
+                        'alternatives': [],
+                        'text': 'two different types of help',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Type of help 1', 'd1_2': 'Type of help 2'},
                     },
@@ -1644,6 +1698,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '009': {
         'title': 'Introduction to customer service',
@@ -1664,6 +1719,7 @@ UNITS = {
                         'what': 'differences',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two differences',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Difference 1', 'd1_2': 'Difference 2'},
@@ -1692,6 +1748,7 @@ UNITS = {
                         'what': 'examples of related products and services',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two examples of related products and services',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1723,6 +1780,7 @@ UNITS = {
                         'what': 'customer service terms',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least five customer service terms',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4', 'd1_5'],
                         'labels': {
@@ -1805,6 +1863,7 @@ UNITS = {
                         'what': 'consequences',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two consequences',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Consequence 1', 'd1_2': 'Consequence 2'},
@@ -1833,6 +1892,7 @@ UNITS = {
                         'what': 'positive experience',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one positive experience',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Positive experience'},
@@ -1844,6 +1904,7 @@ UNITS = {
                         'what': 'negative experience',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one negative experience',
                         'slots': ['d2_1'],
                         'labels': {'d2_1': 'Negative experience'},
@@ -1869,6 +1930,7 @@ UNITS = {
                         'what': 'factors',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least three factors',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Factor 1', 'd1_2': 'Factor 2', 'd1_3': 'Factor 3'},
@@ -1884,6 +1946,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '010': {
         'title': 'Working in a customer focused way',
@@ -1918,6 +1981,7 @@ UNITS = {
                         'what': 'reason',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one reason',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Reason'},
@@ -1944,6 +2008,7 @@ UNITS = {
                         'what': 'ways of showing the customer that they are willing and enthusiastic',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways of showing the customer that they are willing and enthusiastic',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -1973,6 +2038,7 @@ UNITS = {
                         'what': 'ways they can demonstrate reliability',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways they can demonstrate reliability',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2002,6 +2068,7 @@ UNITS = {
                         'what': 'reason',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one reason',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Reason'},
@@ -2022,6 +2089,7 @@ UNITS = {
                         'what': 'ways they may impress customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways they may impress customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2045,6 +2113,7 @@ UNITS = {
                         'what': 'ways they may annoy customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways they may annoy customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2068,6 +2137,7 @@ UNITS = {
                         'what': 'examples of how to put customers at ease',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two examples of how to put customers at ease',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2091,6 +2161,7 @@ UNITS = {
                         'what': 'ways they can show respect to customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two ways they can show respect to customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2104,6 +2175,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '101': {
         'title': 'Create a good impression to customers',
@@ -2124,7 +2196,8 @@ UNITS = {
                         'what': 'customer service based jobs',
                         'different': 'jobs',
                         'by': None,
-                        'text': 'three different customer service based jobs',
+                        'alternatives': [],
+                        'text': 'three customer service based different jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
                             'd1_1': 'Customer service based job 1',
@@ -2155,7 +2228,8 @@ UNITS = {
                         'what': 'customer service jobs',
                         'different': 'jobs',
                         'by': None,
-                        'text': 'two different customer service jobs',
+                        'alternatives': [],
+                        'text': 'two customer service different jobs',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Customer service job 1', 'd1_2': 'Customer service job 2'},
                     },
@@ -2205,6 +2279,7 @@ UNITS = {
                         'what': 'types of appearance',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three types of appearance',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -2236,6 +2311,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2'},
@@ -2256,7 +2332,8 @@ UNITS = {
                         'what': 'methods of communicating with customers',
                         'different': 'methods',
                         'by': None,
-                        'text': 'three methods of communicating with customers (different methods)',
+                        'alternatives': [],
+                        'text': 'three different methods of communicating with customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
                             'd1_1': 'Method of communicating with customers 1',
@@ -2302,6 +2379,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'three different occasions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2', 'd1_3': 'Occasion 3'},
@@ -2312,6 +2390,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '102': {
         'title': 'Apply legislation, regulation and organisational procedures for customer service',
@@ -2332,6 +2411,7 @@ UNITS = {
                         'what': 'customer service job',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one customer service job',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Customer service job'},
@@ -2343,6 +2423,7 @@ UNITS = {
                         'what': 'limits of responsibility',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three limits of responsibility',
                         'slots': ['d2_1', 'd2_2', 'd2_3'],
                         'labels': {
@@ -2374,6 +2455,7 @@ UNITS = {
                         'what': 'customer service tasks',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customer service tasks',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -2398,6 +2480,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2'},
@@ -2418,6 +2501,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2'},
@@ -2438,6 +2522,7 @@ UNITS = {
                         'what': 'Health and Safety rules',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three Health and Safety rules',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -2469,6 +2554,7 @@ UNITS = {
                         'what': 'main health and safety risks',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three main health and safety risks',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -2500,6 +2586,7 @@ UNITS = {
                         'what': 'pieces of legislation or regulations',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three pieces of legislation or regulations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -2531,6 +2618,7 @@ UNITS = {
                         'what': 'actions',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three actions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Action 1', 'd1_2': 'Action 2', 'd1_3': 'Action 3'},
@@ -2563,6 +2651,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '103': {
         'title': 'Deal with queries and requests',
@@ -2583,6 +2672,7 @@ UNITS = {
                         'what': 'organisation',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one organisation',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Organisation'},
@@ -2594,6 +2684,7 @@ UNITS = {
                         'what': 'section or department',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one section or department',
                         'slots': ['d2_1'],
                         'labels': {'d2_1': 'Section or department'},
@@ -2605,6 +2696,7 @@ UNITS = {
                         'what': 'product',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one product',
                         'slots': ['d3_1'],
                         'labels': {'d3_1': 'Product'},
@@ -2616,6 +2708,7 @@ UNITS = {
                         'what': 'service',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one service',
                         'slots': ['d4_1'],
                         'labels': {'d4_1': 'Service'},
@@ -2643,6 +2736,7 @@ UNITS = {
                         'what': 'key features',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two key features',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Key feature 1', 'd1_2': 'Key feature 2'},
@@ -2670,6 +2764,7 @@ UNITS = {
                         'what': 'most popular products or services',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two most popular products or services',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2700,6 +2795,7 @@ UNITS = {
                         'what': 'frequently asked customer questions',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'four frequently asked customer questions',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
@@ -2732,6 +2828,7 @@ UNITS = {
                         'what': 'questions and responses from customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'four questions and responses from customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
@@ -2757,6 +2854,7 @@ UNITS = {
                         'what': 'requests and queries from customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two requests and queries from customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -2780,6 +2878,7 @@ UNITS = {
                         'what': 'customer requests or queries',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customer requests or queries',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -2804,6 +2903,7 @@ UNITS = {
                         'what': 'query or request',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one query or request',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Query or request'},
@@ -2814,6 +2914,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '104': {
         'title': 'Record and communicate customer problems',
@@ -2834,6 +2935,7 @@ UNITS = {
                         'what': 'customer',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one customer',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Customer'},
@@ -2845,6 +2947,7 @@ UNITS = {
                         'what': 'pieces of detailed information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three pieces of detailed information',
                         'slots': ['d2_1', 'd2_2', 'd2_3'],
                         'labels': {
@@ -2893,6 +2996,7 @@ UNITS = {
                         'what': 'customer service problem',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one customer service problem',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Customer service problem'},
@@ -2921,6 +3025,7 @@ UNITS = {
                         'what': 'customer problem',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one customer problem',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Customer problem'},
@@ -2971,6 +3076,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '105': {
         'title': 'Working in customer service',
@@ -3006,6 +3112,7 @@ UNITS = {
                         'what': 'customer service job role',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'one customer service job role',
                         'slots': ['d1_1'],
                         'labels': {'d1_1': 'Customer service job role'},
@@ -3033,6 +3140,7 @@ UNITS = {
                         'what': 'pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'four pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
@@ -3080,6 +3188,7 @@ UNITS = {
                         'what': 'entry level customer service based jobs',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three entry level customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3104,6 +3213,7 @@ UNITS = {
                         'what': 'entry level customer service based jobs',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three entry level customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3136,6 +3246,7 @@ UNITS = {
                         'what': 'customer services based jobs',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customer services based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3160,6 +3271,7 @@ UNITS = {
                         'what': 'next step customer service based jobs',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three next step customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3182,6 +3294,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '106': {
         'title': 'Answer telephone calls from customers',
@@ -3215,6 +3328,7 @@ UNITS = {
                             'methods': ['observation', 'witness_testimony'],
                             'text': 'at least two by observation of performance or witness testimony',
                         },
+                        'alternatives': [],
                         'text': 'four customers, of which at least two by observation of performance or witness testimony',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
@@ -3248,6 +3362,7 @@ UNITS = {
                         'what': "caller's needs or requests",
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': "two caller's needs or requests",
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': "Caller's need or request 1", 'd1_2': "Caller's need or request 2"},
@@ -3276,6 +3391,7 @@ UNITS = {
                         'what': 'customer requests',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two customer requests',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Customer request 1', 'd1_2': 'Customer request 2'},
@@ -3304,6 +3420,7 @@ UNITS = {
                         'what': 'calls',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two calls',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Call 1', 'd1_2': 'Call 2'},
@@ -3332,6 +3449,7 @@ UNITS = {
                         'what': 'customers',
                         'different': 'customers',
                         'by': None,
+                        'alternatives': [],
                         'text': 'three different customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -3360,6 +3478,7 @@ UNITS = {
                         'what': 'pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two pieces of information',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Piece of information 1', 'd1_2': 'Piece of information 2'},
@@ -3378,6 +3497,22 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [
+            {
+                'criteria': ['1.2', '2.1', '2.2', '2.3', '3.1', '3.2'],
+                'count': 2,
+                'op': 'exactly',
+                'what': 'incoming telephone calls',
+                'different': None,
+                'by': {
+                    'count': 2,
+                    'op': 'at_least',
+                    'methods': ['observation'],
+                    'text': 'at least two by observation of performance',
+                },
+                'text': 'two incoming telephone calls, of which at least two by observation of performance',
+            },
+        ],
     },
     '107': {
         'title': 'Positive communication with customers',
@@ -3398,6 +3533,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -3426,6 +3562,7 @@ UNITS = {
                         'what': 'active listening techniques',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three active listening techniques',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3456,6 +3593,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -3484,6 +3622,7 @@ UNITS = {
                         'what': 'conversations',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three conversations',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3516,6 +3655,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -3544,6 +3684,7 @@ UNITS = {
                         'what': 'pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three pieces of information',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3576,6 +3717,7 @@ UNITS = {
                         'what': 'pieces of information',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two pieces of information',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Piece of information 1', 'd1_2': 'Piece of information 2'},
@@ -3604,6 +3746,7 @@ UNITS = {
                         'what': 'types of body language that affect customers positively',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three types of body language that affect customers positively',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3634,6 +3777,7 @@ UNITS = {
                         'what': 'types of body language that affect customers negatively',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three types of body language that affect customers negatively',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -3664,6 +3808,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'three different occasions',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2', 'd1_3': 'Occasion 3'},
@@ -3682,6 +3827,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '108': {
         'title': 'Contribute to effective customer service',
@@ -3702,6 +3848,7 @@ UNITS = {
                         'what': 'key customer service terms',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least five key customer service terms',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4', 'd1_5'],
                         'labels': {
@@ -3719,6 +3866,7 @@ UNITS = {
                         'what': 'examples of customer service language',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three examples of customer service language',
                         'slots': ['d2_1', 'd2_2', 'd2_3'],
                         'labels': {
@@ -3847,6 +3995,7 @@ UNITS = {
                         'what': 'routine customer service tasks',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'two routine customer service tasks, on different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -3867,6 +4016,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '109': {
         'title': 'The customer service experience',
@@ -3887,7 +4037,8 @@ UNITS = {
                         'what': 'customer service situations',
                         'different': 'situations',
                         'by': None,
-                        'text': 'four different customer service situations',
+                        'alternatives': [],
+                        'text': 'four customer service different situations',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
                             'd1_1': 'Customer service situation 1',
@@ -3934,6 +4085,7 @@ UNITS = {
                         'what': 'stages of the customer service process',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'five stages of the customer service process',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4', 'd1_5'],
                         'labels': {
@@ -3982,6 +4134,7 @@ UNITS = {
                         'what': 'elements of service delivery',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three elements of service delivery',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -4013,6 +4166,7 @@ UNITS = {
                         'what': 'negative areas of customer service',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three negative areas of customer service',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -4044,6 +4198,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4064,6 +4219,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4092,6 +4248,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4112,6 +4269,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4122,6 +4280,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '110': {
         'title': 'Work in a customer friendly way',
@@ -4142,6 +4301,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4170,6 +4330,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4198,6 +4359,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2'},
@@ -4226,6 +4388,7 @@ UNITS = {
                         'what': 'customer requests',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customer requests',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -4258,6 +4421,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2'},
@@ -4286,6 +4450,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2'},
@@ -4314,6 +4479,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two customers',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2'},
@@ -4342,6 +4508,7 @@ UNITS = {
                         'what': 'positive areas of customer service',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two positive areas of customer service',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -4356,6 +4523,7 @@ UNITS = {
                         'what': 'negative areas of customer service',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two negative areas of customer service',
                         'slots': ['d2_1', 'd2_2'],
                         'labels': {
@@ -4379,6 +4547,7 @@ UNITS = {
                         'what': 'routine customer service tasks',
                         'different': 'customers',
                         'by': None,
+                        'alternatives': [],
                         'text': 'three routine customer service tasks, with different customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
@@ -4411,6 +4580,7 @@ UNITS = {
                         'what': 'occasions',
                         'different': 'occasions',
                         'by': None,
+                        'alternatives': [],
                         'text': 'two different occasions',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Occasion 1', 'd1_2': 'Occasion 2'},
@@ -4439,6 +4609,7 @@ UNITS = {
                         'what': 'customers',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'three customers',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {'d1_1': 'Customer 1', 'd1_2': 'Customer 2', 'd1_3': 'Customer 3'},
@@ -4457,6 +4628,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
 }
 
@@ -4476,6 +4648,32 @@ RULES = [
         'units': ['102', '105'],
         'text': '5 credits from the mandatory units 102 and 105',
     },
+    {
+        'kind': 'further',
+        'op': 'at_least',
+        'credits': 8,
+        'units': [
+            '001',
+            '002',
+            '003',
+            '004',
+            '005',
+            '006',
+            '007',
+            '008',
+            '009',
+            '010',
+            '101',
+            '103',
+            '104',
+            '106',
+            '107',
+            '108',
+            '109',
+            '110',
+        ],
+        'text': 'a further 8 credits (minimum) from Entry 3 units 001-010 or Level 1 units 101-110',
+    },
 ]
 
 BARRED = [
@@ -4490,6 +4688,8 @@ BARRED = [
     {'units': ['009', '109'], 'text': 'Unit 009 cannot be taken with unit 109'},
     {'units': ['010', '110'], 'text': 'Unit 010 cannot be taken with unit 110'},
 ]
+
+DIFFERENT = {}
 # ---- end of data ----
 
 FORMAT = 1
@@ -4526,7 +4726,9 @@ CODES = {
     "V303": "not enough different evidence items for a demand",
     "V304": "a demand's evidence is not from different occasions",
     "V305": "a demand's evidence is not from different customers",
+    "V307": "a demand's evidence does not differ in a field the specification declares with `different`",
     "V306": "fewer of a demand's items evidenced by the methods it names than it requires (more, for `exactly`)",
+    "V308": "an evidence-guide row's demand not met by the evidence of the row's criteria",
     "V401": "range items without evidence",
     "V402": "fewer range items covered than required",
     "V403": "fewer different things shown than required",
@@ -4775,6 +4977,8 @@ def _install(data):
     the runtime and calls this, rather than generating and running source."""
     global GENERATOR, DOCUMENT, QUALIFICATION, METHODS, UNITS, MANDATORY, RULES, BARRED
     global CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS
+    DIFFERENT.clear()
+    DIFFERENT.update(data.get("DIFFERENT", {}))
     GENERATOR, DOCUMENT, QUALIFICATION = data["GENERATOR"], data["DOCUMENT"], data["QUALIFICATION"]
     METHODS, UNITS, MANDATORY, RULES, BARRED = data["METHODS"], data["UNITS"], data["MANDATORY"], data["RULES"], data["BARRED"]
     CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS = _tables(UNITS)
@@ -4795,6 +4999,8 @@ def _plain_record(item, table, ranges):
     means "look closer", not "wrong".)"""
     if type(item) is not dict or "reused_from" in item or "distinct" in item or not _ITEM_KEYS.issuperset(item):
         return False
+    if DIFFERENT:
+        return False  # declared `different` fields: the full check says what is missing
     method, environment, ident, assessor = item.get("method"), item.get("environment"), item.get("id"), item.get("assessor")
     if type(method) is not str or method not in METHODS or type(environment) is not str or environment not in _ENVIRONMENT_SET:
         return False
@@ -4829,7 +5035,9 @@ def _check_item(item, uid, ref, path, out):
     before = len(out)
     unit = UNITS[uid]
     crit = unit["criteria"][ref]
-    _fields(item, ITEM_FIELDS, ("id",), path, out, "an evidence item")
+    _fields(item, ITEM_FIELDS + tuple(k for k in DIFFERENT if k not in ITEM_FIELDS), ("id",), path, out, "an evidence item")
+    for key in DIFFERENT:
+        _text_field(item, key, path, out)
     _text_field(item, "id", path, out)
     if "method" in item and not (isinstance(item["method"], str) and item["method"] in METHODS):
         out.add("V104", path + ("method",), f"{_show(item['method'])} is not an evidence method of this specification")
@@ -4899,6 +5107,8 @@ def _check_item(item, uid, ref, path, out):
             for d in crit["demands"]:
                 if d["different"] == "customers" and _covers_slot_of(d, covers) and "customer" not in item:
                     out.add("V102", path, f"evidence for {d['text']} needs `customer`")
+                elif d["different"] in DIFFERENT and _covers_slot_of(d, covers) and d["different"] not in item:
+                    out.add("V102", path, f"evidence for {d['text']} needs `{d['different']}` ({DIFFERENT[d['different']]})")
     return len(out) == before
 
 
@@ -5042,8 +5252,8 @@ class Evidence:
     taken when the reuse is resolved)."""
 
     __slots__ = (
-        "counts", "covers", "criterion", "customer", "date", "environment", "id",
-        "index", "item", "method", "path", "reuse", "source", "unit",
+        "counts", "covers", "criterion", "customer", "date", "environment", "fields",
+        "id", "index", "item", "method", "path", "reuse", "source", "unit",
     )
 
     def __init__(self, uid, ref, index, item):
@@ -5055,6 +5265,7 @@ class Evidence:
         self.counts = True
         self.covers = item.get("covers", [])
         self.date = self.method = self.environment = self.customer = None
+        self.fields = {}  # the declared `different` fields of the record
         if self.reuse is None:
             self._take(item)
 
@@ -5064,6 +5275,7 @@ class Evidence:
         self.method = record.get("method")
         self.environment = record.get("environment")
         self.customer = " ".join(customer.split()).casefold() if customer is not None else None
+        self.fields = {k: " ".join(v.split()).casefold() for k in DIFFERENT for v in (record.get(k),) if isinstance(v, str)}
 
     def take_from(self, record):
         """Resolve a reuse: details come from ``record`` (an Evidence)."""
@@ -5194,6 +5406,8 @@ def _demand_value(ev, demand):
         return ev.date
     if demand["different"] == "customers":
         return ev.customer
+    if demand["different"] in DIFFERENT:
+        return ev.fields.get(demand["different"])
     return ev.id
 
 
@@ -5259,6 +5473,8 @@ def _check_demand(uid, ref, demand, evidence, path, out):
         out.add("V304", path, f"{what}; the evidence is from {_plural(got, 'different occasion')} ({', '.join(days)})")
     elif demand["different"] == "customers":
         out.add("V305", path, f"{what}; the evidence names {_plural(got, 'different customer')}")
+    elif demand["different"] in DIFFERENT:
+        out.add("V307", path, f"{what}; the evidence has {got} different `{demand['different']}` ({DIFFERENT[demand['different']]})")
     else:
         out.add("V303", path, f"{what}; the evidence has {_plural(got, 'different item')} for them")
     return False
@@ -5307,6 +5523,31 @@ def _check_criterion_evidence(uid, ref, evidence, recorded, out):
     return met
 
 
+def _check_row_demands(uid, mine, out):
+    """The demands of the unit's evidence-guide rows: each needs ``count``
+    different evidence items (different in its ``different`` field, when it
+    names one) among those recorded for the row's criteria, and of them the
+    ``of which`` count by one of its methods."""
+    met = True
+    for demand in UNITS[uid].get("row_demands", []):
+        items = {}
+        for ref in demand["criteria"]:
+            for ev in mine.get(ref, []):
+                if ev.counts:
+                    items.setdefault(ev.id, ev)
+        values = {_demand_value(ev, demand) for ev in items.values()} - {None}
+        by = demand["by"]
+        by_got = len({ev.id for ev in items.values() if by is not None and ev.method in by["methods"]})
+        short = len(values) < demand["count"]
+        if by is not None and (by_got < by["count"] or (by["op"] == "exactly" and by_got != by["count"])):
+            short = True
+        if short:
+            crits = ", ".join(demand["criteria"])
+            out.add("V308", ("units", uid), f"{unit_name(uid)} demands {demand['text']} over the evidence of criteria {crits}; it has {len(values)} different items" + (f", {by_got} of them by {' or '.join(by['methods'])}" if by is not None else ""))
+            met = False
+    return met
+
+
 def _check_requirement_set(uid, sid, rs, evidence, out):
     """Ranges, distinct counts and `different` rules over all of a unit's evidence."""
     path = ("units", uid)
@@ -5339,6 +5580,8 @@ def _check_requirement_set(uid, sid, rs, evidence, out):
             values = {ev.customer for ev in unique if ev.customer is not None}
         elif rule["what"] == "occasions":
             values = {ev.date for ev in unique}
+        elif rule["what"] in DIFFERENT:
+            values = {ev.fields[rule["what"]] for ev in unique if rule["what"] in ev.fields}
         else:
             continue
         if len(values) < 2:
@@ -5454,8 +5697,9 @@ def validate(portfolio, as_of=None):
             evidence = [ev for ev in recorded if ev.counts]
             verdicts[ref] = "met" if _check_criterion_evidence(uid, ref, evidence, bool(recorded), out) else "not_met"
         counting = [ev for items in mine.values() for ev in items if ev.counts]
+        rows_met = _check_row_demands(uid, mine, out)
         sets = {sid: "met" if _check_requirement_set(uid, sid, rs, counting, out) else "not_met" for sid, rs in unit["requirement_sets"].items()}
-        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values())
+        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values()) and rows_met
         if done:
             achieved.append(uid)
         report_units[uid] = {

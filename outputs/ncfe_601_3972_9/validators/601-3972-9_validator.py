@@ -59,25 +59,24 @@ QUALIFICATION = {
 }
 
 METHODS = {
-    'observation': 'Observation of performance',
-    'witness_testimony': 'Witness testimony',
-    'work_product': 'Work products',
-    'oral_questioning': 'Oral questioning',
+    'observation': 'Assessor observation',
+    'witness_testimony': 'witness testimony',
+    'work_product': 'work product',
+    'oral_questioning': 'record of oral and written questioning',
     'written_questioning': 'Written questions',
-    'professional_discussion': 'Professional discussion',
+    'professional_discussion': 'record of professional discussion',
     'candidate_statement': 'Candidate statement',
     'reflective_account': 'Reflective account',
-    'assignment': 'Assignment',
+    'assignment': 'assignments/projects/reports',
     'project': 'Project',
     'presentation': 'Presentation',
-    'worksheet': 'Worksheet or workbook',
+    'worksheet': 'worksheets',
     'recorded_discussion': 'Recorded discussion',
     'diary': 'Diary or log',
     'expert_witness': 'Expert witness',
     'simulation': 'Simulation',
-    'rpl': 'Recognition of prior learning',
-    'learner_report': 'Learner or peer report',
-    'reports': 'Reports',
+    'rpl': 'Recognition of Prior Learning (RPL)',
+    'learner_report': 'learner and peer reports',
 }
 
 # unit id -> credits, whether mandatory, permitted environments (None: any),
@@ -176,6 +175,7 @@ UNITS = {
                         'what': 'examples from their sector',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'at least two examples from their sector',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {
@@ -237,6 +237,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '02': {
         'title': 'Communication in customer service',
@@ -359,6 +360,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '03': {
         'title': 'Principles of personal performance and development',
@@ -497,6 +499,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '04': {
         'title': 'Principles of working in a business environment',
@@ -635,6 +638,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '05': {
         'title': 'Work with others in a business environment',
@@ -749,6 +753,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '06': {
         'title': 'Record details of customer service problems',
@@ -863,6 +868,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '07': {
         'title': 'Deal with customer queries, requests and problems',
@@ -1001,6 +1007,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '08': {
         'title': 'Communicate with customers in writing',
@@ -1099,6 +1106,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '09': {
         'title': 'Deal with incoming telephone calls from customers',
@@ -1338,6 +1346,7 @@ UNITS = {
                 'different': [{'requirement': 3, 'what': 'customers'}, {'requirement': 3, 'what': 'occasions'}],
             },
         },
+        'row_demands': [],
     },
     '10': {
         'title': 'Make telephone calls to customers',
@@ -1567,6 +1576,7 @@ UNITS = {
                 'different': [{'requirement': 3, 'what': 'customers'}, {'requirement': 3, 'what': 'occasions'}],
             },
         },
+        'row_demands': [],
     },
     '11': {
         'title': 'Process information about customers',
@@ -1702,6 +1712,7 @@ UNITS = {
                 'different': [{'requirement': 3, 'what': 'customers'}, {'requirement': 3, 'what': 'occasions'}],
             },
         },
+        'row_demands': [],
     },
     '12': {
         'title': 'Manage time and workload',
@@ -1800,6 +1811,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '13': {
         'title': 'Meet and welcome visitors in a business environment',
@@ -1890,6 +1902,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '14': {
         'title': 'Contribute to sales activities in a contact centre',
@@ -2004,6 +2017,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '15': {
         'title': 'Use specific features of contact centre systems and technology',
@@ -2134,6 +2148,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '16': {
         'title': 'Health and safety procedures in the workplace',
@@ -2162,6 +2177,7 @@ UNITS = {
                         'what': 'health and safety laws',
                         'different': None,
                         'by': None,
+                        'alternatives': [],
                         'text': 'two health and safety laws',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Health and safety law 1', 'd1_2': 'Health and safety law 2'},
@@ -2220,6 +2236,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '17': {
         'title': 'Processing sales orders',
@@ -2382,6 +2399,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
     '18': {
         'title': 'Meeting customers’ after sales needs',
@@ -2472,6 +2490,7 @@ UNITS = {
             },
         },
         'requirement_sets': {},
+        'row_demands': [],
     },
 }
 
@@ -2501,6 +2520,8 @@ RULES = [
 ]
 
 BARRED = []
+
+DIFFERENT = {}
 # ---- end of data ----
 
 FORMAT = 1
@@ -2537,7 +2558,9 @@ CODES = {
     "V303": "not enough different evidence items for a demand",
     "V304": "a demand's evidence is not from different occasions",
     "V305": "a demand's evidence is not from different customers",
+    "V307": "a demand's evidence does not differ in a field the specification declares with `different`",
     "V306": "fewer of a demand's items evidenced by the methods it names than it requires (more, for `exactly`)",
+    "V308": "an evidence-guide row's demand not met by the evidence of the row's criteria",
     "V401": "range items without evidence",
     "V402": "fewer range items covered than required",
     "V403": "fewer different things shown than required",
@@ -2786,6 +2809,8 @@ def _install(data):
     the runtime and calls this, rather than generating and running source."""
     global GENERATOR, DOCUMENT, QUALIFICATION, METHODS, UNITS, MANDATORY, RULES, BARRED
     global CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS
+    DIFFERENT.clear()
+    DIFFERENT.update(data.get("DIFFERENT", {}))
     GENERATOR, DOCUMENT, QUALIFICATION = data["GENERATOR"], data["DOCUMENT"], data["QUALIFICATION"]
     METHODS, UNITS, MANDATORY, RULES, BARRED = data["METHODS"], data["UNITS"], data["MANDATORY"], data["RULES"], data["BARRED"]
     CRITERION_TABLES, RANGE_TABLES, CREDITS, UNIT_IDS = _tables(UNITS)
@@ -2806,6 +2831,8 @@ def _plain_record(item, table, ranges):
     means "look closer", not "wrong".)"""
     if type(item) is not dict or "reused_from" in item or "distinct" in item or not _ITEM_KEYS.issuperset(item):
         return False
+    if DIFFERENT:
+        return False  # declared `different` fields: the full check says what is missing
     method, environment, ident, assessor = item.get("method"), item.get("environment"), item.get("id"), item.get("assessor")
     if type(method) is not str or method not in METHODS or type(environment) is not str or environment not in _ENVIRONMENT_SET:
         return False
@@ -2840,7 +2867,9 @@ def _check_item(item, uid, ref, path, out):
     before = len(out)
     unit = UNITS[uid]
     crit = unit["criteria"][ref]
-    _fields(item, ITEM_FIELDS, ("id",), path, out, "an evidence item")
+    _fields(item, ITEM_FIELDS + tuple(k for k in DIFFERENT if k not in ITEM_FIELDS), ("id",), path, out, "an evidence item")
+    for key in DIFFERENT:
+        _text_field(item, key, path, out)
     _text_field(item, "id", path, out)
     if "method" in item and not (isinstance(item["method"], str) and item["method"] in METHODS):
         out.add("V104", path + ("method",), f"{_show(item['method'])} is not an evidence method of this specification")
@@ -2910,6 +2939,8 @@ def _check_item(item, uid, ref, path, out):
             for d in crit["demands"]:
                 if d["different"] == "customers" and _covers_slot_of(d, covers) and "customer" not in item:
                     out.add("V102", path, f"evidence for {d['text']} needs `customer`")
+                elif d["different"] in DIFFERENT and _covers_slot_of(d, covers) and d["different"] not in item:
+                    out.add("V102", path, f"evidence for {d['text']} needs `{d['different']}` ({DIFFERENT[d['different']]})")
     return len(out) == before
 
 
@@ -3053,8 +3084,8 @@ class Evidence:
     taken when the reuse is resolved)."""
 
     __slots__ = (
-        "counts", "covers", "criterion", "customer", "date", "environment", "id",
-        "index", "item", "method", "path", "reuse", "source", "unit",
+        "counts", "covers", "criterion", "customer", "date", "environment", "fields",
+        "id", "index", "item", "method", "path", "reuse", "source", "unit",
     )
 
     def __init__(self, uid, ref, index, item):
@@ -3066,6 +3097,7 @@ class Evidence:
         self.counts = True
         self.covers = item.get("covers", [])
         self.date = self.method = self.environment = self.customer = None
+        self.fields = {}  # the declared `different` fields of the record
         if self.reuse is None:
             self._take(item)
 
@@ -3075,6 +3107,7 @@ class Evidence:
         self.method = record.get("method")
         self.environment = record.get("environment")
         self.customer = " ".join(customer.split()).casefold() if customer is not None else None
+        self.fields = {k: " ".join(v.split()).casefold() for k in DIFFERENT for v in (record.get(k),) if isinstance(v, str)}
 
     def take_from(self, record):
         """Resolve a reuse: details come from ``record`` (an Evidence)."""
@@ -3205,6 +3238,8 @@ def _demand_value(ev, demand):
         return ev.date
     if demand["different"] == "customers":
         return ev.customer
+    if demand["different"] in DIFFERENT:
+        return ev.fields.get(demand["different"])
     return ev.id
 
 
@@ -3270,6 +3305,8 @@ def _check_demand(uid, ref, demand, evidence, path, out):
         out.add("V304", path, f"{what}; the evidence is from {_plural(got, 'different occasion')} ({', '.join(days)})")
     elif demand["different"] == "customers":
         out.add("V305", path, f"{what}; the evidence names {_plural(got, 'different customer')}")
+    elif demand["different"] in DIFFERENT:
+        out.add("V307", path, f"{what}; the evidence has {got} different `{demand['different']}` ({DIFFERENT[demand['different']]})")
     else:
         out.add("V303", path, f"{what}; the evidence has {_plural(got, 'different item')} for them")
     return False
@@ -3318,6 +3355,31 @@ def _check_criterion_evidence(uid, ref, evidence, recorded, out):
     return met
 
 
+def _check_row_demands(uid, mine, out):
+    """The demands of the unit's evidence-guide rows: each needs ``count``
+    different evidence items (different in its ``different`` field, when it
+    names one) among those recorded for the row's criteria, and of them the
+    ``of which`` count by one of its methods."""
+    met = True
+    for demand in UNITS[uid].get("row_demands", []):
+        items = {}
+        for ref in demand["criteria"]:
+            for ev in mine.get(ref, []):
+                if ev.counts:
+                    items.setdefault(ev.id, ev)
+        values = {_demand_value(ev, demand) for ev in items.values()} - {None}
+        by = demand["by"]
+        by_got = len({ev.id for ev in items.values() if by is not None and ev.method in by["methods"]})
+        short = len(values) < demand["count"]
+        if by is not None and (by_got < by["count"] or (by["op"] == "exactly" and by_got != by["count"])):
+            short = True
+        if short:
+            crits = ", ".join(demand["criteria"])
+            out.add("V308", ("units", uid), f"{unit_name(uid)} demands {demand['text']} over the evidence of criteria {crits}; it has {len(values)} different items" + (f", {by_got} of them by {' or '.join(by['methods'])}" if by is not None else ""))
+            met = False
+    return met
+
+
 def _check_requirement_set(uid, sid, rs, evidence, out):
     """Ranges, distinct counts and `different` rules over all of a unit's evidence."""
     path = ("units", uid)
@@ -3350,6 +3412,8 @@ def _check_requirement_set(uid, sid, rs, evidence, out):
             values = {ev.customer for ev in unique if ev.customer is not None}
         elif rule["what"] == "occasions":
             values = {ev.date for ev in unique}
+        elif rule["what"] in DIFFERENT:
+            values = {ev.fields[rule["what"]] for ev in unique if rule["what"] in ev.fields}
         else:
             continue
         if len(values) < 2:
@@ -3465,8 +3529,9 @@ def validate(portfolio, as_of=None):
             evidence = [ev for ev in recorded if ev.counts]
             verdicts[ref] = "met" if _check_criterion_evidence(uid, ref, evidence, bool(recorded), out) else "not_met"
         counting = [ev for items in mine.values() for ev in items if ev.counts]
+        rows_met = _check_row_demands(uid, mine, out)
         sets = {sid: "met" if _check_requirement_set(uid, sid, rs, counting, out) else "not_met" for sid, rs in unit["requirement_sets"].items()}
-        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values())
+        done = all(v == "met" for v in verdicts.values()) and all(v == "met" for v in sets.values()) and rows_met
         if done:
             achieved.append(uid)
         report_units[uid] = {
