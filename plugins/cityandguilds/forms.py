@@ -71,6 +71,9 @@ def unit_pack(spec: ir.Spec, u: ir.Unit):
             body += [PageBreak(), Heading(title, 2), Para("One line per demanded item; write the evidence reference and the date it was produced.", "note"), *rec]
     if any(o.kind == "knowledge" for o in u.outcomes):
         body += [PageBreak(), Heading("Questioning evidence record", 2), c.questioning_record(u, "knowledge")]
+    env = c.unit_environment(spec, u)
+    if env:
+        body += [PageBreak(), *env]
     body += [
         PageBreak(),
         Heading("Professional discussion record", 2),
