@@ -19,8 +19,12 @@ def render_generic(spec: ir.Spec, options: dict) -> list:
         perf = c.performance_record(spec, u)
         if perf:
             body += [PageBreak(), Heading("Performance evidence record", 2), *perf]
+        env = c.unit_environment(spec, u)
+        if env:
+            body += [PageBreak(), *env]
         forms.append(c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units"))
     for rs in spec.requirement_sets:
         if rs.origin == spec.document.id:
-            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", c.range_checklist(rs), subtitle=rs.title, group="requirements"))
+            body = c.range_checklist(rs) + (Heading("Evidence source", 2), *c.evidence_source_declaration(c.set_key(rs), rs.environment))
+            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", body, subtitle=rs.title, group="requirements"))
     return forms

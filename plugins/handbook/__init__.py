@@ -189,7 +189,11 @@ def not_shown(spec: ir.Spec, tree) -> list[str]:
     units = own_units(spec)
     out = [f"unit {u.label}" for u in units if nodes.make_id(rst.unit_target(u)) not in unit_ids]
     sets = own_requirement_sets(spec) + [spec.requirement_set(r) for u in units for r in u.assessed_under]
-    out += [f'requirements "{rs.title}"' for rs in dict.fromkeys(s for s in sets if s is not None) if nodes.make_id(f"requirements-{rs.id}") not in ids]
+    def shown(rs: ir.RequirementSet) -> bool:  # its own section, or one inside a unit (``unit-...-requirements-<id>``)
+        want = nodes.make_id(f"requirements-{rs.id}")
+        return any(i == want or i.endswith("-" + want) for i in ids)
+
+    out += [f'requirements "{rs.title}"' for rs in dict.fromkeys(s for s in sets if s is not None) if not shown(rs)]
     return out
 
 
