@@ -360,3 +360,14 @@ def test_a_missing_fact_is_found():
     for _, text in texts[(fact.scope, fact.owner)]:
         cut = text.replace("Gooseberry fool", "")
         assert any(not re.search(p, cut, re.IGNORECASE) for p in fact.patterns)
+
+
+def test_forms_do_not_bar_an_environment_the_unit_allows():
+    """Unit S03 takes evidence from a work placement only: its forms must
+    not call a placement "not permissible" (they did: any source list without
+    `rwe` barred both)."""
+    built = build("synth", "cityandguilds")
+    text = _text(built.out / "synth" / "forms" / "units" / "unit-S03.html")
+    assert re.search(r"Evidence from a realistic working environment is not permissible", text)
+    assert "work placement is not permissible" not in text
+    assert "A work placement" in text  # the one source offered for a tick

@@ -264,8 +264,9 @@ def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
             notes.append(f"Simulation may be used for {kind} evidence only in exceptional circumstances{prose.exception(rule.exception)}.")
         elif mode == "allowed":
             notes.append(f"Simulation may be used for {kind} evidence{prose.exception(rule.exception)}.")
-    if "rwe" not in env.sources and env.sources:
-        notes.append("Evidence from a realistic working environment or a work placement is not permissible.")
+    barred = [w for s, w in (("rwe", "a realistic working environment"), ("placement", "a work placement")) if s not in env.sources]
+    if env.sources and barred:  # "evidence from placement" alone does not bar a placement
+        notes.append(f"Evidence from {prose.either(barred)} is not permissible.")
     blocks: list = [Para("I confirm that the evidence presented was produced in:")]
     if rows:
         blocks.append(Table((Column("Source of evidence", 4.0), Column("Tick", 0.5)), rows))
