@@ -133,9 +133,9 @@ def unit_facts(spec: ir.Spec, u: ir.Unit) -> list[Fact]:
             if d.different:
                 out.append(Fact("unit", u.id, what + f" different {d.different}", (near(r"different", words(d.different), gap=40),)))
             if d.by is not None:
-                # the count of the clause before the methods, each method by its label
-                pats = [near(count(d.by.count), r"\bby\b", words(_method_label(spec, d.by.methods[0])), gap=60)]
-                pats += [words(_method_label(spec, m)) for m in d.by.methods]
+                # the clause's count, and each method by its label (the seeds' texts say
+                # "observed by the Assessor/Witness"; the evidence guide names the methods)
+                pats = [count(d.by.count)] + [words(_method_label(spec, m)) for m in d.by.methods]
                 out.append(Fact("unit", u.id, what + f" of which {d.by.count} by {', '.join(d.by.methods)}", tuple(pats)))
     out += environment_facts("unit", u.id, u.environment, f"unit {u.label}")
     for rid in u.assessed_under:
