@@ -289,6 +289,8 @@ def _run(em: plugins.Emitter, spec, sink, options: dict):
         em.emit(spec, sink, dict(options))
     except plugins.OptionError as e:
         return None, f"{OPTION_ERROR}`{em.name}`: {e}"
+    except plugins.CannotShow as e:
+        return None, str(e)
     except Exception as e:  # noqa: BLE001 - reported with plugin and emitter names
         return None, str(plugins.PluginError(em.plugin, f"emitter `{em.name}`", e))
     return sink.written, None

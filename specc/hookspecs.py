@@ -69,14 +69,21 @@ def specc_handbook_styles():
     style for handbook sections.  ``render(spec, options)`` returns the
     reStructuredText of the handbook; ``bodies`` lists the body ids (the
     ``body`` of a spec's ``document``) for which it is the default.  The
-    ``handbook`` emitter picks the style by body, or by ``--style NAME``."""
+    ``handbook`` emitter picks the style by body, or by ``--style NAME``.
+    Every unit must get a section marked ``.. class:: unit`` and every set of
+    evidence requirements (the spec's own, and those its units are assessed
+    under) a section of its own or inside a unit's; otherwise the emitter
+    refuses the spec (:class:`specc.plugins.CannotShow`, exit 1)."""
 
 
 @hookspec
 def specc_form_styles():
     """Return a list of :class:`specc.plugins.FormStyle`: a body's recording
     forms.  ``render(spec, options)`` returns the forms to print (see the
-    ``forms`` emitter for the form model); ``bodies`` as for handbook styles."""
+    ``forms`` emitter for the form model); ``bodies`` as for handbook styles.
+    Every unit must get fields named ``u<unit>.``, and every set of evidence
+    requirements with ranges or distinct counts fields named ``rs.<set>.``
+    (plugins/forms/common.py); otherwise the emitter refuses the spec."""
 
 
 @hookspec

@@ -87,6 +87,17 @@ class OptionError(ValueError):
     reported as a usage error (exit 2), not as a plugin failure."""
 
 
+class CannotShow(Exception):
+    """A house style cannot show part of a spec (a unit, a set of evidence
+    requirements): the emitter writes nothing and the build fails (exit 1),
+    naming what the style cannot show."""
+
+    def __init__(self, emitter: str, style: str, missing: list[str]):
+        self.missing = missing
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        super().__init__(f"the {emitter} style `{style}` cannot show {shown}; choose another --style")
+
+
 def list_option(options: dict, key: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
     """A comma-separated emitter option (``--option formats=html,pdf``),
     checked against ``allowed``; all of them when the option is absent."""

@@ -38,9 +38,20 @@ def test_option_mistakes_are_usage_errors(tmp_path, args, message):
 
 
 def test_style_override_builds(tmp_path):
-    r = specc("build", str(SPEC), "-o", str(tmp_path / "out"), "-q", "--emit", "handbook", "--style", "ncfe", "--option", "handbook_formats=rst")
+    spec = SPEC.parent.parent / "cityandguilds" / "4411.specc"
+    r = specc("build", str(spec), "-o", str(tmp_path / "out"), "-q", "--emit", "handbook", "--style", "ncfe", "--option", "handbook_formats=rst")
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "out" / "cfa_cs" / "handbook" / "cfa_cs.rst").is_file()
+    assert (tmp_path / "out" / "cg4411" / "handbook" / "cg4411.rst").is_file()
+
+
+def test_a_style_that_cannot_show_a_spec_is_an_error(tmp_path):
+    """The NCFE style shows evidence requirements only inside the units
+    assessed under them; the CfA spec has no units (issue 11)."""
+    r = specc("build", str(SPEC), "-o", str(tmp_path / "out"), "-q", "--emit", "handbook", "--style", "ncfe", "--option", "handbook_formats=rst")
+    assert r.returncode == 1, r.stderr
+    assert "the handbook style `ncfe` cannot show requirements \"Communication using customer service Language\"" in r.stderr
+    assert "Traceback" not in r.stderr and "plugin `" not in r.stderr
+    assert not (tmp_path / "out" / "cfa_cs" / "handbook").exists()
 
 
 def test_plugins_lists_emitters_options_and_styles():

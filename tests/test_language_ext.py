@@ -149,8 +149,12 @@ def test_forms_say_simulation_is_exceptional():
     notes = [b.text for b in evidence_source_declaration("k", env) if type(b).__name__ == "Para"]
     assert "Simulation may be used for performance evidence only in exceptional circumstances." in notes
     assert "Simulation is not allowed for knowledge evidence." in notes
+    # an explicit `simulation allowed` is printed too: it overrides a qualification's rule (issue 11)
     plain = ir.Environment(("workplace",), (ir.SimulationRule(True),))
-    assert not [b for b in evidence_source_declaration("k", plain) if "imulation" in getattr(b, "text", "")]
+    said = [b.text for b in evidence_source_declaration("k", plain) if "imulation" in getattr(b, "text", "")]
+    assert said == ["Simulation may be used for performance evidence.", "Simulation may be used for knowledge evidence."]
+    silent = ir.Environment(("workplace",), ())
+    assert not [b for b in evidence_source_declaration("k", silent) if "imulation" in getattr(b, "text", "")]
 
 
 # ---------------------------------------------------------------- evidence-guide lead-in notes

@@ -85,6 +85,9 @@ def unit_pack(spec: ir.Spec, u: ir.Unit):
         rec = c.performance_record(spec, u, kind)
         if rec:
             body += [PageBreak(), Heading(title, 2), Para("One line per item of evidence required; write the evidence reference and the date it was produced.", "note"), *rec]
+    env = c.unit_evidence_requirements(spec, u)
+    if env:
+        body += [PageBreak(), *env]
     body += [
         *c.unit_environment(u),
         Heading("Unit assessment and verification declaration", 2),

@@ -52,6 +52,20 @@ def tqt_table(spec: ir.Spec) -> rst.RST:
     return rst.table(("Title and level", "Number", "GLH", "TQT"), rows, (58, 14, 14, 14))
 
 
+def stated(d: ir.Demand, words: str) -> bool:
+    """Whether the published text (lower case) states demand ``d``: its count
+    (in words or figures) shortly before what is counted, and its
+    ``different`` condition.  Validators enforce both, so a demand the text
+    does not state is printed as "Evidence demanded: ..." after it.  (An
+    ``of which K by METHODS`` clause the text states in its own words, as
+    "observed by the Assessor/Witness", is left to the text and the evidence
+    guide's methods.)"""
+    what = r"\s+".join(re.escape(w) for w in d.what.lower().split())
+    if not re.search(rf"\b(?:{prose.number_word(d.count)}|{d.count})\b.{{0,80}}?{what}", words):
+        return False
+    return not d.different or bool(re.search(rf"different\s+(?:\S+\s+){{0,3}}?{re.escape(d.different.lower())}", words))
+
+
 def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
     """"Criteria explained" for one criterion as the handbook prints it:
     "For **1.1** the candidate must ... **three** ...", the demanded
@@ -61,8 +75,8 @@ def explained(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> rst.RST:
     counts = [d.count for d in c.demands] + [d.by.count for d in c.demands if d.by is not None]
     parts = [rst.text(g.text, counts) for g in c.guidance]
     words = " ".join(g.text.plain for g in c.guidance).lower()
-    if any(not re.search(rf"\b{prose.number_word(d.count)}\b", words) for d in c.demands):
-        parts.append(rst.RST("Evidence demanded: " + "; ".join(rst.demand(d) for d in c.demands) + "."))
+    if any(not stated(d, words) for d in c.demands):
+        parts.append(rst.RST("Evidence demanded: " + "; ".join(rst.demand(d, h.method_labels(spec)) for d in c.demands) + "."))
     for r in c.reuse:
         parts.append(rst.RST("Evidence may be reused from " + rst.reuse(spec, u, attrs.evolve(r, note=None)) + "."))
     if not parts:

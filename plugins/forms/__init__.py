@@ -53,6 +53,25 @@ def _render_one(args):
     return out
 
 
+def not_shown(spec, forms) -> list[str]:
+    """What of ``spec`` no form records, by the field-name scheme
+    (plugins/forms/common.py): a unit without ``u<unit>.`` fields, a set of
+    evidence requirements with ranges or distinct counts (the spec's own, or
+    one a unit is assessed under) without ``rs.<set>.`` fields."""
+    from .common import set_key, unit_key
+
+    fields = {f.name for fm in forms for f in fm.fields()}
+    heads = {n.split(".", 1)[0] for n in fields}
+    sets_shown = {".".join(n.split(".", 2)[:2]) for n in fields if n.startswith("rs.")}
+    units = [u for u in spec.units if "." not in u.id]
+    out = [f"unit {u.label}" for u in units if unit_key(u) not in heads]
+    own = [rs for rs in spec.requirement_sets if rs.origin in (None, spec.document.id)]
+    under = [spec.requirement_set(r) for u in units for r in u.assessed_under]
+    under = [rs for rs in under if rs is not None and any(r.ranges or r.distinct for r in rs.requirements)]
+    out += [f'requirements "{rs.title}"' for rs in dict.fromkeys(own + under) if set_key(rs) not in sets_shown]
+    return out
+
+
 def emit(spec, sink, options):
     styles = plugins.form_styles()
     style = plugins.style_for(styles, spec, options.get("style"))
@@ -60,6 +79,9 @@ def emit(spec, sink, options):
         raise OptionError(f"no form style named {options['style']!r} (have: {', '.join(styles)})")
     forms = style.render(spec, options) if style else render_generic(spec, options)
     name = style.name if style else "generic"
+    missing = not_shown(spec, forms)
+    if missing:
+        raise plugins.CannotShow("forms", name, missing)
     formats = _formats(options)
     jobs = [(fm, spec.document.body.name, name, formats, edition(spec.document)) for fm in forms]
     # PDF rendering is CPU-bound: use the cores unless we already run in a worker

@@ -321,7 +321,7 @@ def achievement_summary(spec: ir.Spec, q: ir.Qualification) -> tuple:
         tuple(rows),
     )
     rules = [r[0].upper() + r[1:] for r in prose.rules(spec, q)]
-    blocks = [Heading("Rules of combination", 2), Para(f"To achieve {q.title}, the learner must achieve:"), Bullets(tuple(rules))]
+    blocks = [Heading("Rules of combination", 2), Para(f"To achieve {q.title}, the learner must achieve:"), Bullets(tuple(rules)), *environment_notes(q.environment)]
     bp = prose.barred_pairs(spec, q.units)
     if bp:
         blocks += [Para("Barred combinations:"), Bullets(tuple(bp))]
@@ -360,11 +360,17 @@ def range_checklist(rs: ir.RequirementSet) -> tuple:
         for d in r.distinct:
             blocks.append(Heading(f"Requirement {r.number}", 3))
             blocks.append(Para(r.text.plain))
+            blocks.append(Para(f"Evidence must show {prose.number_word(d.count)} different {d.what}.", "note"))
             rows = tuple(
                 (Cell(s.label, strong=True), Cell(field=f(f"{set_key(rs)}.{s.id}.what", "text", f"{s.label}: which")), Cell(field=field_for(f"{set_key(rs)}.{s.id}.evidence_ref", "evidence_ref", s.label)))
                 for s in slots.distinct_slot_list(r, d)
             )
             blocks.append(Table((Column("Different " + d.what, 1.2), Column("Which", 2.0), Column("Evidence reference", 1.3)), rows))
+        if r.different and not (r.ranges or r.distinct):
+            # validators check that the unit's evidence is from different customers, occasions, ...
+            blocks += [Heading(f"Requirement {r.number}", 3), Para(r.text.plain)]
+        if r.different:
+            blocks.append(Para("Evidence must come from " + " and ".join(f"different {w}" for w in r.different) + ".", "note"))
     return tuple(blocks)
 
 
@@ -373,6 +379,17 @@ ENV_LABELS = {
     "rwe": "A realistic working environment",
     "placement": "A work placement",
 }
+
+
+def environment_notes(env: ir.Environment) -> tuple:
+    """Where evidence may come from and the simulation rules, as notes (a
+    qualification's forms; units' forms tick the source instead)."""
+    words = {"workplace": "the real workplace", "rwe": "a realistic working environment", "placement": "a work placement"}
+    notes = []
+    if env.sources:
+        notes.append(Para(f"Evidence may come from {prose.either([words[s] for s in env.sources])} only.", "note"))
+    notes += [b for b in evidence_source_declaration("_", ir.Environment((), env.simulation)) if isinstance(b, Para) and b.style == "note"]
+    return tuple(notes)
 
 
 def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
@@ -386,10 +403,11 @@ def evidence_source_declaration(key: str, env: ir.Environment) -> tuple:
             notes.append(f"Simulation is not allowed for {kind} evidence{prose.exception(rule.exception)}.")
         elif mode == "exceptional":
             notes.append(f"Simulation may be used for {kind} evidence only in exceptional circumstances{prose.exception(rule.exception)}.")
-        elif mode == "allowed" and rule.exception is not None:
+        elif mode == "allowed":
             notes.append(f"Simulation may be used for {kind} evidence{prose.exception(rule.exception)}.")
-    if "rwe" not in env.sources and env.sources:
-        notes.append("Evidence from a realistic working environment or a work placement is not permissible.")
+    barred = [w for s, w in (("rwe", "a realistic working environment"), ("placement", "a work placement")) if s not in env.sources]
+    if env.sources and barred:  # "evidence from placement" alone does not bar a placement
+        notes.append(f"Evidence from {prose.either(barred)} is not permissible.")
     blocks: list = [Para("I confirm that the evidence presented was produced in:")]
     if rows:
         blocks.append(Table((Column("Source of evidence", 4.0), Column("Tick", 0.5)), rows))
@@ -524,3 +542,20 @@ def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "
         person=person,
         qualifications=units_qualifications(spec, u),
     )
+
+
+def unit_evidence_requirements(spec: ir.Spec, u: ir.Unit) -> tuple:
+    """The unit's own evidence environment (``evidence from``, ``simulation``)
+    as an evidence-source declaration, then the range checklists and
+    declarations of the evidence requirements it is assessed under: what the
+    validators enforce for the unit beyond its criteria."""
+    blocks: list = []
+    if u.environment.sources or u.environment.simulation:
+        blocks += [Heading("Evidence source", 2), *evidence_source_declaration(f"{unit_key(u)}.env", u.environment)]
+    for rid in u.assessed_under:
+        rs = spec.requirement_set(rid)
+        if rs is None:
+            continue
+        blocks += [Heading(f"Evidence requirements: {rs.title}", 2), Para("These evidence requirements apply to this unit.", "note"), *range_checklist(rs)]
+        blocks += [Heading("Evidence source", 3), *evidence_source_declaration(f"{unit_key(u)}.{set_key(rs).replace('.', '_')}", rs.environment)]
+    return tuple(blocks)

@@ -23,10 +23,14 @@ def render_generic(spec: ir.Spec, options: dict) -> list:
         if perf:
             body += [PageBreak(), Heading("Performance evidence record", 2), *perf]
         body += list(c.unit_environment(u))
+        env = c.unit_evidence_requirements(spec, u)
+        if env:
+            body += [PageBreak(), *env]
         forms.append(
             c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
         )
     for rs in spec.requirement_sets:
         if rs.origin == spec.document.id:
-            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", c.range_checklist(rs), subtitle=rs.title, group="requirements", reference=rs.title))
+            body = c.range_checklist(rs) + (Heading("Evidence source", 2), *c.evidence_source_declaration(c.set_key(rs), rs.environment))
+            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", body, subtitle=rs.title, group="requirements", reference=rs.title))
     return forms

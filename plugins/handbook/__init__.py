@@ -188,14 +188,40 @@ def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
     return style.name, style.render(spec, options)
 
 
+def not_shown(spec: ir.Spec, tree) -> list[str]:
+    """What of ``spec`` a rendered handbook does not show: a unit without a
+    ``unit`` section, a set of evidence requirements (the spec's own, or one a
+    unit is assessed under) without a target of its own or inside a unit's
+    (a section, or the block a style prints it in without a heading)."""
+    from docutils import nodes
+
+    from . import rst
+    from .common import own_requirement_sets, own_units
+
+    unit_ids = {i for sec in tree.findall(nodes.section) if "unit" in sec["classes"] for i in sec["ids"]}
+    ids = {i for el in tree.findall(nodes.Element) for i in el.get("ids", ())}
+    units = own_units(spec)
+    out = [f"unit {u.label}" for u in units if nodes.make_id(rst.unit_target(u)) not in unit_ids]
+    sets = own_requirement_sets(spec) + [spec.requirement_set(r) for u in units for r in u.assessed_under]
+    def shown(rs: ir.RequirementSet) -> bool:  # its own section, or one inside a unit (``unit-...-requirements-<id>``)
+        want = nodes.make_id(f"requirements-{rs.id}")
+        return any(i == want or i.endswith("-" + want) for i in ids)
+
+    out += [f'requirements "{rs.title}"' for rs in dict.fromkeys(s for s in sets if s is not None) if not shown(rs)]
+    return out
+
+
 def emit(spec, sink, options):
-    _, source = rst_for(spec, options)
+    name, source = rst_for(spec, options)
     stem = "handbook/" + sink.name(spec.document.id)
     formats = _formats(options)
+    tree = doctree(source)
+    missing = not_shown(spec, tree)
+    if missing:
+        raise plugins.CannotShow("handbook", name, missing)
     if "rst" in formats:
         sink.write(f"{stem}.rst", source)
     if "html" in formats or "pdf" in formats:
-        tree = doctree(source)
         links.link_mentions(tree, spec)
         page = _write_html(tree, spec.document.title)
         if "pdf" in formats:

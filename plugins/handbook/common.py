@@ -135,7 +135,8 @@ def criteria_list(u: ir.Unit, o: ir.Outcome) -> RST:
 def demands_list(spec: ir.Spec, u: ir.Unit) -> RST:
     """A bullet per criterion with demands: "**1.2**: **two** health and
     safety laws", for a list after the criteria or the guidance."""
-    return bullets([RST(f"{strong(c.ref)}: " + "; ".join(demand(d) for d in c.demands)) for c in u.criteria if c.demands])
+    labels = method_labels(spec)
+    return bullets([RST(f"{strong(c.ref)}: " + "; ".join(demand(d, labels) for d in c.demands)) for c in u.criteria if c.demands])
 
 
 def demands_and_reuse(spec: ir.Spec, u: ir.Unit, c: ir.Criterion) -> RST:

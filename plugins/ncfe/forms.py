@@ -42,6 +42,8 @@ def letl(spec: ir.Spec, u: ir.Unit):
     rec = c.performance_record(spec, u)
     if rec:
         body += [Heading("Evidence required", 2), *rec]
+    if u.environment.sources or u.environment.simulation:
+        body += [Heading("Evidence source", 2), *c.evidence_source_declaration(f"{uk}.env", u.environment)]
     for rid in u.assessed_under:
         rs = spec.requirement_set(rid)
         if rs is None:
@@ -109,6 +111,8 @@ def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
         Heading("Rules of combination", 2),
         Para(f"To be awarded the {q.title}, learners must achieve:"),
         *[Para("– " + r) for r in rules_once(spec, q)],
+        *[Para("– " + b) for b in prose.barred_pairs(spec, q.units)],
+        *c.environment_notes(q.environment),
         Heading("Units", 2),
         Table(
             (Column("Unit", 0.5), Column("Title", 3.0), Column("Group", 1.5), Column("Credits", 0.6), Column("Status", 0.9), Column("Date completed", 1.0), Column("Assessor", 0.9), Column("IQA sampled", 0.6)),
