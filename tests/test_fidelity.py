@@ -445,9 +445,9 @@ def test_the_forms_show_the_rules(tmp_path):
     folder.commit(sink, "k", "h")
     unit = lhtml.fromstring((tmp_path / "o/d/forms/units/unit-u.html").read_bytes())
     text = " ".join(unit.text_content().split())
-    assert "Demanded across these criteria: two incoming telephone calls, of which at least two by observation" in text
-    assert "Incoming telephone calls 2" in text
-    assert "one product or one service" in text and "Product or service 1" in text
+    assert "Evidence required across these criteria: two incoming telephone calls, of which at least two by observation" in text
+    assert "Incoming telephone call 2" in text
+    assert "one product or one service" in text and "Product or service" in text
     headers = [" ".join(th.text_content().split()) for th in unit.iter("th")]
     assert "Sites" in headers  # the declared `different sites` field
     names = {e.get("name") for e in unit.iter("input")}

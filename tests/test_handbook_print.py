@@ -153,7 +153,7 @@ def test_browser_prints_the_same_rules(small, small_out, tmp_path):
 
 
 def test_requirements_keep_their_published_numbers(small, tmp_path):
-    folder = emit(small, tmp_path, {"handbook_formats": "pdf", "style": "cfa"})
+    folder = emit(small, tmp_path, {"handbook_formats": "pdf"})  # the set, inside the unit assessed under it
     text = squash(" ".join(p.text for p in layout.read(folder / f"{small.document.id}.pdf")))
     for rs in small.requirement_sets:
         for r in rs.requirements:
