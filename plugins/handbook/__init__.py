@@ -120,6 +120,11 @@ def sections(doc, document_html: str, names: dict[str, str] | None = None) -> li
     """(name, standalone HTML) for every section marked ``unit``; links to
     the rest of the handbook point into ``document_html``.  ``names`` maps a
     section's target id to its file name (default: the id)."""
+    return [(name, _write_html(part)) for name, part in section_parts(doc, document_html, names)]
+
+
+def section_parts(doc, document_html: str, names: dict[str, str] | None = None) -> list:
+    """(name, docutils document) for every section :func:`sections` writes."""
     import docutils.utils
     from docutils import nodes
 
@@ -139,7 +144,7 @@ def sections(doc, document_html: str, names: dict[str, str] | None = None) -> li
                 ref["refuri"] = f"../{document_html}#{ref['refid']}"
                 del ref["refid"]
         part += copy
-        out.append((name, _write_html(part)))
+        out.append((name, part))
     return out
 
 
@@ -184,8 +189,9 @@ def emit(spec, sink, options):
     if "html" in formats:
         tree = doctree(source)
         sink.write(f"{stem}.html", _write_html(tree))
-        for name, html in sections(tree, sink.name(spec.document.id) + ".html", section_names(spec)):
-            sink.write(f"handbook/sections/{sink.name(name)}.html", html)
+        # incremental seam: a section whose doctree is unchanged keeps its file
+        for name, part in section_parts(tree, sink.name(spec.document.id) + ".html", section_names(spec)):
+            sink.cached(f"handbook/sections/{sink.name(name)}.html", sink.key(part.asdom().toxml()), lambda part=part: _write_html(part))
     if "odt" in formats:
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
 
