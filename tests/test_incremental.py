@@ -79,7 +79,9 @@ def edit(spec: Path, old: str, new: str, file: str = "units/001.specc") -> None:
     f.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def run(spec: Path, out: Path, options: dict = HTML_ONLY, emit=("forms", "handbook"), force=False, toolchain=None) -> dict[str, build.EmitResult]:
+def run(
+    spec: Path, out: Path, options: dict = HTML_ONLY, emit=("forms", "handbook"), force=False, toolchain=None
+) -> dict[str, build.EmitResult]:
     """One `specc build` through the library (as the command runs it)."""
     comps = [c for c in build.compile_all([spec]) if c.spec is not None]
     assert len(comps) == 1
@@ -137,7 +139,11 @@ def test_renaming_a_unit_rerenders_the_lists_that_name_it(spec, tmp_path):
     run(spec, out)
     edit(spec, '"Demo unit 1"', '"Renamed demo unit"')
     again = run(spec, out)
-    assert rendered(again["forms"]) == {"forms/units/unit-001.html", "forms/qualifications/achievement-summary-9999-01.html", "forms/index.json"}
+    assert rendered(again["forms"]) == {
+        "forms/units/unit-001.html",
+        "forms/qualifications/achievement-summary-9999-01.html",
+        "forms/index.json",
+    }
     assert "Renamed demo unit" in (out / "cg9999/forms/qualifications/achievement-summary-9999-01.html").read_text()
 
 
@@ -253,7 +259,9 @@ def test_cg_4411_incremental_build_equals_a_clean_build_byte_for_byte(tmp_path):
     inc, clean = tmp_path / "inc", tmp_path / "clean"
 
     def cli(out):
-        r = subprocess.run([sys.executable, "-m", "specc", "build", str(spec), "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+        r = subprocess.run(
+            [sys.executable, "-m", "specc", "build", str(spec), "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900
+        )
         assert r.returncode == 0, r.stderr
         return r.stderr
 
