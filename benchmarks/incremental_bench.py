@@ -74,7 +74,7 @@ def warm(spec: Path, out: Path, emit: str | None, jobs: int, editor: Editor, rep
         t = time.perf_counter()
         comp = next(c for c in b.compile_all([spec]) if c.spec is not None)
         registry = plugins.emitters()
-        names = [emit] if emit else plugins.default_emitters(comp.spec)
+        names = [emit] if emit else plugins.default_emitters(comp.spec) or list(registry)
         planned = b.plan(comp, [registry[n] for n in names], {})
         folder = OutputFolder(out, toolchain=b.toolchain_digest(), toolchain_info=b.toolchain())
         with folder.locked():
