@@ -274,3 +274,16 @@ def test_cg_4411_incremental_build_equals_a_clean_build_byte_for_byte(tmp_path):
     assert sorted(a) == sorted(b)
     assert [n for n in a if a[n] != b[n]] == []
     assert os.path.exists(inc / "cg4411" / "forms" / "units" / "unit-001.pdf")
+
+
+@pytest.mark.parametrize("made_from", [[1], {"cg9999/forms/units/unit-002.html": 5}, "x"])
+def test_a_malformed_made_from_only_costs_reuse(spec, tmp_path, made_from):
+    out = tmp_path / "out"
+    run(spec, out)
+    m = json.loads((out / MANIFEST).read_text())
+    m["entries"]["cg9999/forms"]["made_from"] = made_from
+    (out / MANIFEST).write_text(json.dumps(m))
+    edit(spec, "state demo fact 1", "state demo fact one")
+    r = run(spec, out)
+    assert r["forms"].kept == [] and r["handbook"].kept  # the other entry still reuses
+    assert "state demo fact one" in (out / "cg9999/forms/units/unit-001.html").read_text()
