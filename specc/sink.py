@@ -20,6 +20,9 @@
   pending, so a kill in between leaves nothing untracked); the next build
   removes leftover staging folders and temporary manifests.  The manifest's
   format is documented in docs/manifest.md.
+* **Reuse at the grain of an output.**  An emitter that re-runs may keep an
+  output whose key (a hash of what it shows) is unchanged since the last
+  build (:meth:`Sink.reuse`, :meth:`Sink.cached`, :func:`content_key`).
 """
 
 from __future__ import annotations
