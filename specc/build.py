@@ -162,6 +162,7 @@ class EmitResult:
     status: str  # "written", "unchanged", "failed"
     outputs: list[str] = field(factory=list)
     error: str | None = None
+    kept: list[str] = field(factory=list)  # of ``outputs``, those left in place from the last build (not re-rendered)
 
 
 @functools.lru_cache(maxsize=1)
@@ -254,6 +255,7 @@ class Job:
     digest: str
     prefix: str
     sources: dict[str, str] = field(factory=dict)  # source file (relative to the root's folder) -> sha256
+    context: str = ""  # everything but the spec that decides the outputs (salts per-output reuse keys)
 
 
 def plan(comp: Compilation, emitters: Sequence[plugins.Emitter], options: dict) -> list[Job]:
@@ -275,8 +277,9 @@ def plan(comp: Compilation, emitters: Sequence[plugins.Emitter], options: dict) 
     opts = repr(sorted(options.items()))
     out = []
     for em in emitters:
-        digest = inputs_hash(named, f"{em.name}\0{em.plugin}\0{em.version}\0{opts}\0{code_hash()}", read=read)
-        out.append(Job(comp, em, f"{prefix}/{em.name}", digest, prefix, sources))
+        context = f"{em.name}\0{em.plugin}\0{em.version}\0{opts}\0{code_hash()}"
+        digest = inputs_hash(named, context, read=read)
+        out.append(Job(comp, em, f"{prefix}/{em.name}", digest, prefix, sources, hashlib.sha256(context.encode()).hexdigest()))
     return out
 
 
@@ -293,7 +296,7 @@ def _run(em: plugins.Emitter, spec, sink, options: dict):
         return None, str(e)
     except Exception as e:  # noqa: BLE001 - reported with plugin and emitter names
         return None, str(plugins.PluginError(em.plugin, f"emitter `{em.name}`", e))
-    return sink.written, None
+    return sink.state(), None
 
 
 WORKER_ENV = "SPECC_BUILD_WORKER"
@@ -348,18 +351,20 @@ def emit_all(
             folder.discard(sink)
             results[i] = EmitResult(spec_id, j.emitter.name, "failed", [], error)
         else:
-            sink.written = written
+            sink.restore(written)
             try:
                 folder.commit(sink, j.key, j.digest, j.sources)
             except (OSError, UnsafePath) as e:
                 msg = e.strerror if isinstance(e, OSError) and e.strerror and not isinstance(e, OutputError) else str(e)
                 results[i] = EmitResult(spec_id, j.emitter.name, "failed", [], f"cannot write the outputs of `{j.emitter.name}`: {msg}")
             else:
-                results[i] = EmitResult(spec_id, j.emitter.name, "written", sorted(written))
+                results[i] = EmitResult(spec_id, j.emitter.name, "written", sorted(sink.written), kept=sorted(sink.kept))
         if on_done:
             on_done(results[i])
 
-    sinks = {i: folder.begin(jobs[i].prefix) for i in stale}
+    # per-output reuse (Sink.reuse): an emitter that re-runs keeps the outputs
+    # whose key is unchanged; --force renders everything again
+    sinks = {i: folder.begin(jobs[i].prefix, key=jobs[i].key, salt=jobs[i].context, reuse=not force) for i in stale}
     import concurrent.futures
     import multiprocessing
 

@@ -323,12 +323,15 @@ def cmd_build(args) -> int:
         print(f"error: {printable(r.error, newlines=False)}; no outputs of `{r.emitter}` for `{printable(r.spec)}` were written", file=sys.stderr)
     if failed and all(r.error.startswith(build.OPTION_ERROR) for r in failed):
         return 2  # the user's options, not a plugin, are at fault
-    written = sum(len(r.outputs) for r in results if r.status == "written")
+    written = sum(len(r.outputs) - len(r.kept) for r in results if r.status == "written")
+    kept = sum(len(r.kept) for r in results if r.status == "written")
     unchanged = sum(1 for r in results if r.status == "unchanged")
     if not args.quiet:
         print(
             f"built {len(good)} spec{'s' if len(good) != 1 else ''} into {printable(output, newlines=False)}: "
-            f"{written} file{'s' if written != 1 else ''} written, {unchanged} emitter run{'s' if unchanged != 1 else ''} unchanged"
+            f"{written} file{'s' if written != 1 else ''} written"
+            + (f" ({kept} unchanged kept)" if kept else "")
+            + f", {unchanged} emitter run{'s' if unchanged != 1 else ''} unchanged"
             + (f", {len(failed)} failed" if failed else ""),
             file=sys.stderr,
         )

@@ -20,6 +20,9 @@
   pending, so a kill in between leaves nothing untracked); the next build
   removes leftover staging folders and temporary manifests.  The manifest's
   format is documented in docs/manifest.md.
+* **Reuse at the grain of an output.**  An emitter that re-runs may keep an
+  output whose key (a hash of what it shows) is unchanged since the last
+  build (:meth:`Sink.reuse`, :meth:`Sink.cached`, :func:`content_key`).
 """
 
 from __future__ import annotations
@@ -175,29 +178,104 @@ def write_exclusive_temp(dir_fd: int, data: bytes, prefix: str = TEMP_PREFIX) ->
     raise OutputError("cannot create a temporary file")
 
 
-class Sink:
-    """Where one emitter writes the outputs for one spec."""
+def content_key(*parts: object) -> str:
+    """sha256 of a canonical form of ``parts``: what an output shows (a form's
+    model, a section's doctree...).  attrs instances, tuples, lists, dicts,
+    sets, str, bytes, numbers, enums and None are walked; dicts and sets are
+    sorted so the key does not depend on hash order.  Anything else counts by
+    its ``repr`` (a default repr names a memory address: never reused, which
+    is slow but safe)."""
+    h = hashlib.sha256()
+    _feed(h, parts)
+    return h.hexdigest()
 
-    def __init__(self, out_dir: Path, prefix: str, staging: Path):
+
+def _feed(h, x) -> None:
+    import enum
+
+    import attrs
+
+    if x is None or isinstance(x, bool | int | float):
+        h.update(b"v" + repr(x).encode() + b"\0")
+    elif isinstance(x, str):
+        b = x.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(b) + b)
+    elif isinstance(x, bytes | bytearray):
+        h.update(b"b%d:" % len(x) + bytes(x))
+    elif isinstance(x, enum.Enum):
+        h.update(b"e" + type(x).__qualname__.encode() + b"." + x.name.encode() + b"\0")
+    elif attrs.has(type(x)):
+        h.update(b"a" + type(x).__module__.encode() + b"." + type(x).__qualname__.encode() + b"(")
+        for a in attrs.fields(type(x)):
+            h.update(a.name.encode() + b"=")
+            _feed(h, getattr(x, a.name))
+        h.update(b")")
+    elif isinstance(x, tuple | list):
+        h.update(b"t(" if isinstance(x, tuple) else b"l(")
+        for y in x:
+            _feed(h, y)
+        h.update(b")")
+    elif isinstance(x, dict):
+        h.update(b"d(")
+        for k, v in sorted(((content_key(k), content_key(v)) for k, v in x.items())):
+            h.update(k.encode() + v.encode())
+        h.update(b")")
+    elif isinstance(x, set | frozenset):
+        h.update(b"S(" + "".join(sorted(content_key(y) for y in x)).encode() + b")")
+    else:
+        h.update(b"r" + type(x).__qualname__.encode() + b":" + repr(x).encode("utf-8", "surrogatepass") + b"\0")
+
+
+class Sink:
+    """Where one emitter writes the outputs for one spec.
+
+    **Reuse at the grain of an output.**  An emitter may name, for an output,
+    a *key*: a hash of exactly what the output shows (:func:`content_key` of a
+    form's model, say).  :meth:`reuse` keeps an output whose key is the one
+    the previous build recorded for it (and whose bytes on disk are still the
+    recorded ones): it is left in place and recorded, and the emitter skips
+    rendering it.  Keys are salted with everything else that decides the
+    outputs (emitter, options, code, toolchain: ``salt``), so a changed
+    template or library version changes every key.  The manifest keeps each
+    output's salted key (``made_from``, docs/manifest.md)."""
+
+    def __init__(self, out_dir: Path, prefix: str, staging: Path, salt: str = "", previous: dict[str, tuple[str, str]] | None = None):
         self._out = out_dir
         self._prefix = confine(prefix) if prefix else PurePosixPath()
         self._staging = staging
+        self.salt = salt
+        self._previous = previous or {}  # output path -> (sha256, made_from key) of the last build
         self.written: dict[str, str] = {}  # output path (relative to out_dir) -> sha256
+        self.made_from: dict[str, str] = {}  # output path -> salted key (outputs written or kept with a key)
+        self.kept: set[str] = set()  # outputs left in place from the last build
         self._folded: dict[str, str] = {}
 
     name = staticmethod(safe_component)
+    key = staticmethod(content_key)
 
-    def write(self, rel: str, data: str | bytes) -> str:
-        """Write one output file; returns its path relative to the output folder."""
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        path = self._prefix / confine(rel)
-        key = path.as_posix()
+    def output_path(self, rel: str) -> str:
+        """The output path (relative to the output folder) ``rel`` is recorded as."""
+        return (self._prefix / confine(rel)).as_posix()
+
+    def _claim(self, key: str) -> None:
         if key in self.written:
             raise UnsafePath(f"output {key} is written twice")
         other = self._folded.setdefault(key.casefold(), key)
         if other != key:
             raise UnsafePath(f"outputs {other} and {key} differ only in case (one file on macOS and Windows)")
+
+    def _salted(self, key: str) -> str:
+        return sha256(f"{self.salt}\0{key}".encode())
+
+    def write(self, rel: str, data: str | bytes, key: str | None = None) -> str:
+        """Write one output file; returns its path relative to the output
+        folder.  ``key``: what it shows (see :meth:`reuse`), recorded so the
+        next build can keep it."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path = self._prefix / confine(rel)
+        out = path.as_posix()
+        self._claim(out)
         root = _open_root(self._out, create=False)
         try:
             d = _open_dir(root, (self._staging.name, *path.parts[:-1]), create=True)
@@ -207,8 +285,59 @@ class Sink:
                 os.close(d)
         finally:
             os.close(root)
-        self.written[key] = sha256(data)
-        return key
+        self.written[out] = sha256(data)
+        if key is not None:
+            self.made_from[out] = self._salted(key)
+        return out
+
+    def reuse(self, rels: str | list[str] | tuple[str, ...], key: str) -> bool:
+        """Keep the outputs ``rels`` from the last build if each was made from
+        ``key`` (and the same salt) and is still on disk with its recorded
+        bytes; all or none.  True: they are recorded as outputs of this run
+        (not rewritten); the emitter must not write them.  False: nothing is
+        recorded; render and :meth:`write` them (with ``key``)."""
+        if isinstance(rels, str):
+            rels = [rels]
+        salted = self._salted(key)
+        outs = [self.output_path(r) for r in rels]
+        want = {}
+        for out in outs:
+            prev = self._previous.get(out)
+            if prev is None or prev[1] != salted or out in self.written:
+                return False
+            want[out] = prev[0]
+        try:
+            root = _open_root(self._out, create=False)
+        except OutputError:
+            return False
+        try:
+            for out, digest in want.items():
+                try:
+                    if sha256(_read_below(root, PurePosixPath(out))) != digest:
+                        return False
+                except (OSError, UnsafePath):
+                    return False
+        finally:
+            os.close(root)
+        for out in outs:
+            self._claim(out)
+            self.written[out] = want[out]
+            self.made_from[out] = salted
+            self.kept.add(out)
+        return True
+
+    def cached(self, rel: str, key: str, render: Callable[[], str | bytes]) -> str:
+        """:meth:`reuse` ``rel`` if made from ``key``, else write ``render()``."""
+        if self.reuse(rel, key):
+            return self.output_path(rel)
+        return self.write(rel, render(), key=key)
+
+    def state(self) -> tuple[dict[str, str], dict[str, str], set[str]]:
+        """What this run made (passed back from a worker process)."""
+        return self.written, self.made_from, self.kept
+
+    def restore(self, state: tuple[dict[str, str], dict[str, str], set[str]]) -> None:
+        self.written, self.made_from, self.kept = state
 
     def final_path(self, rel: str) -> Path:
         """Where ``rel`` will end up once committed (for cross-links)."""
@@ -258,6 +387,10 @@ class OutputFolder:
         if not isinstance(m, dict) or m.get("format") not in (1, MANIFEST_FORMAT) or not isinstance(m.get("entries"), dict):
             return _empty_manifest()
         entries = {k: e for k, e in m["entries"].items() if isinstance(k, str) and _valid_entry(e)}
+        for e in entries.values():
+            mf = e.get("made_from")
+            if mf is not None and not (isinstance(mf, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in mf.items())):
+                del e["made_from"]  # a malformed record only costs reuse
         return {"format": MANIFEST_FORMAT, "entries": entries}
 
     def reload(self) -> None:
@@ -343,7 +476,13 @@ class OutputFolder:
         return gone
 
     # -- emitting ------------------------------------------------------------
-    def begin(self, prefix: str) -> Sink:
+    def begin(self, prefix: str, key: str | None = None, salt: str = "", reuse: bool = True) -> Sink:
+        """A sink for one emitter's run on one spec.  ``key``: the entry it
+        will be committed as; with ``reuse``, the outputs that entry recorded
+        with a ``made_from`` key may be kept (:meth:`Sink.reuse`).  ``salt``:
+        everything besides the spec that decides the outputs (the folder's
+        toolchain digest is added)."""
+        previous = self._reusable(key) if key is not None and reuse else {}
         fd = _open_root(self.root, create=True)
         try:
             for _ in range(100):
@@ -355,7 +494,17 @@ class OutputFolder:
                     continue
         finally:
             os.close(fd)
-        return Sink(self.root, prefix, self.root / name)
+        return Sink(self.root, prefix, self.root / name, salt=sha256(f"{salt}\0{self.toolchain}".encode()), previous=previous)
+
+    def _reusable(self, key: str) -> dict[str, tuple[str, str]]:
+        """Output path -> (sha256, made_from key) from entry ``key``'s last
+        build; nothing from a pending entry (a build was killed while moving
+        its files in) or one made with another toolchain."""
+        e = self.manifest["entries"].get(key)
+        if not e or e.get("pending") or e.get("toolchain", "") != self.toolchain:
+            return {}
+        made = e.get("made_from") or {}
+        return {rel: (digest, made[rel]) for rel, digest in e["outputs"].items() if rel in made}
 
     def commit(self, sink: Sink, key: str, input_hash: str, sources: dict[str, str] | None = None) -> None:
         """Move the staged files into place, remove the outputs the emitter no
@@ -372,6 +521,8 @@ class OutputFolder:
                 staging = _open_dir(root, (sink._staging.name,), create=False)
                 try:
                     for rel in sorted(sink.written):
+                        if rel in sink.kept:
+                            continue  # left in place from the last build
                         parts = PurePosixPath(rel).parts
                         src = _open_dir(staging, parts[:-1], create=False)
                         try:
@@ -403,6 +554,8 @@ class OutputFolder:
                 entries[key]["toolchain"] = self.toolchain
             if sources:
                 entries[key]["sources"] = dict(sorted(sources.items()))
+            if sink.made_from:
+                entries[key]["made_from"] = dict(sorted(sink.made_from.items()))
             self.save()
         finally:
             self.discard(sink)

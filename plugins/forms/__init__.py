@@ -84,21 +84,27 @@ def emit(spec, sink, options):
         raise plugins.CannotShow("forms", name, missing)
     formats = _formats(options)
     jobs = [(fm, spec.document.body.name, name, formats, edition(spec.document)) for fm in forms]
+    # incremental seam: a form whose model (and body, style, formats) is what
+    # the last build rendered keeps its files (specc.sink.Sink.reuse)
+    stems = [(sink.name(fm.group) + "/" if fm.group else "") + sink.name(fm.id) for fm in forms]
+    keys = [sink.key(*j) for j in jobs]
+    kept = [sink.reuse([f"forms/{stem}.{ext}" for ext in FORMATS if ext in formats], k) for stem, k in zip(stems, keys, strict=True)]
+    todo = [j for j, k in zip(jobs, kept, strict=True) if not k]
     # PDF rendering is CPU-bound: use the cores unless we already run in a worker
     import multiprocessing
 
-    if len(jobs) > 2 and not build.in_build_worker() and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(min(len(jobs), multiprocessing.cpu_count() or 1)) as pool:
-            rendered = pool.map(_render_one, jobs, chunksize=1)
+    if len(todo) > 2 and not build.in_build_worker() and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(min(len(todo), multiprocessing.cpu_count() or 1)) as pool:
+            fresh = iter(pool.map(_render_one, todo, chunksize=1))
     else:
-        rendered = [_render_one(j) for j in jobs]
+        fresh = iter([_render_one(j) for j in todo])
     index = []
-    for fm, files in zip(forms, rendered, strict=True):
-        stem = (sink.name(fm.group) + "/" if fm.group else "") + sink.name(fm.id)
-        paths = {}
-        for ext in FORMATS:
-            if ext in files:
-                paths[ext] = sink.write(f"forms/{stem}.{ext}", files[ext])
+    for fm, stem, key, was_kept in zip(forms, stems, keys, kept, strict=True):
+        if was_kept:
+            paths = {ext: sink.output_path(f"forms/{stem}.{ext}") for ext in FORMATS if ext in formats}
+        else:
+            files = next(fresh)
+            paths = {ext: sink.write(f"forms/{stem}.{ext}", files[ext], key=key) for ext in FORMATS if ext in files}
         index.append({"id": fm.id, "title": fm.title, "subtitle": fm.subtitle, "group": fm.group, "files": paths, "fields": [f.name for f in fm.fields()]})
     sink.write("forms/index.json", json.dumps({"style": name, "forms": index}, indent=2, ensure_ascii=False) + "\n")
 

@@ -132,6 +132,11 @@ def sections(doc, document_html: str, names: dict[str, str] | None = None, heade
     """(name, standalone HTML) for every section marked ``unit``; links to
     the rest of the handbook point into ``document_html``.  ``names`` maps a
     section's target id to its file name (default: the id)."""
+    return [(name, _write_html(part, header)) for name, part in section_parts(doc, document_html, names)]
+
+
+def section_parts(doc, document_html: str, names: dict[str, str] | None = None) -> list:
+    """(name, docutils document) for every section :func:`sections` writes."""
     import docutils.utils
     from docutils import nodes
 
@@ -151,7 +156,7 @@ def sections(doc, document_html: str, names: dict[str, str] | None = None, heade
                 ref["refuri"] = f"../{document_html}#{ref['refid']}"
                 del ref["refid"]
         part += copy
-        out.append((name, _write_html(part, header)))
+        out.append((name, part))
     return out
 
 
@@ -228,8 +233,14 @@ def emit(spec, sink, options):
             sink.write(f"{stem}.pdf", pdf.to_pdf(page))
         if "html" in formats:
             sink.write(f"{stem}.html", page)
-            for name, html in sections(tree, sink.name(spec.document.id) + ".html", section_names(spec), spec.document.title):
-                sink.write(f"handbook/sections/{sink.name(name)}.html", html)
+            # incremental seam: a section whose doctree is unchanged keeps its file
+            header = spec.document.title
+            for name, part in section_parts(tree, sink.name(spec.document.id) + ".html", section_names(spec)):
+                sink.cached(
+                    f"handbook/sections/{sink.name(name)}.html",
+                    sink.key(header, part.asdom().toxml()),
+                    lambda part=part: _write_html(part, header),
+                )
     if "odt" in formats:
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
 
