@@ -419,3 +419,21 @@ def test_plugins_register_checks_and_the_old_hook_still_works(tmp_path):
     comp = compile_file(p, plugin_checks=lambda spec, ctx: plugins.checks(spec, ctx, pm=pm))
     got = {(d.code, d.source, d.span.line, d.span.col) for d in comp.diagnostics}
     assert got == {("W901", "demo", 4, 6), ("W902", "demo", 1, 1)}
+
+
+def test_one_credit_is_singular_in_messages(tmp_path):
+    """No "1 credits" in what check says (the rules' messages and notes)."""
+    from tests.conftest import compile_text
+
+    comp = compile_text(
+        tmp_path,
+        'document d "D" {\n  body b "B"\n}\n\n'
+        'qualification q "Q" {\n  credits 1\n  rules {\n    minimum 1 credits\n    mandatory u1\n  }\n}\n\n'
+        'unit u1 "U" {\n  credits 1\n  glh 5\n  outcome 1 knowledge "O" {\n    criterion 1.1 "state a thing"\n  }\n}\n'
+        'unit u2 "U2" {\n  credits 1\n  glh 5\n  outcome 1 knowledge "O" {\n    criterion 1.1 "state a thing"\n  }\n}\n',
+    )
+    text = "\n".join([d.message for d in comp.diagnostics] + [n for d in comp.diagnostics for n in d.notes])
+    assert "1 credits" not in text
+    comp = compile_text(tmp_path, 'document d "D" {\n  body b "B"\n}\n\nqualification q "Q" {\n  credits 3\n  rules {\n    mandatory u1\n  }\n}\n\nunit u1 "U" {\n  credits 1\n  glh 5\n  outcome 1 knowledge "O" {\n    criterion 1.1 "state a thing"\n  }\n}\n', "u.specc")
+    notes = [n for d in comp.diagnostics for n in d.notes if "cheapest route" in n]
+    assert notes and "(1 credit," in notes[0], [d.message for d in comp.diagnostics]

@@ -71,7 +71,7 @@ def cases(spec: ir.Spec, q: ir.Qualification, mod=None) -> list[tuple[str, str, 
     units, how = route(spec, q, mod)
     labels = ", ".join(model["units"][u]["label"] for u in units)
     credits = sum(model["units"][u]["credits"] for u in units)
-    why = f"Achieves the qualification through units {labels} ({credits} credits): {how}."
+    why = f"Achieves the qualification through units {labels} ({credits} credit{'' if credits == 1 else 's'}): {how}."
     good = sample.achieving(model, units)
     return [("achieves", why, good)] + [(f"fails-{name}", text, doc) for name, text, doc in sample.failures(model, good)]
 

@@ -3,6 +3,8 @@ its declared size matches its valid routes (the solver's ``routes``)."""
 
 from __future__ import annotations
 
+from ..prose import plural
+
 from collections.abc import Iterator
 
 from .. import ir, solver
@@ -48,13 +50,13 @@ def _why(q: ir.Qualification, units: dict[str, ir.Unit]) -> str:
     total = credits(q.units)
     for r in q.rules:
         if isinstance(r, ir.MinTotal) and total < r.credits:
-            return f"all the units its rules allow give {total} credits; it needs at least {r.credits}"
+            return f"all the units its rules allow give {plural(total, 'credit')}; it needs at least {r.credits}"
         if isinstance(r, ir.CreditsFrom) and r.op in ("at_least", "exactly") and credits(r.units) < r.credits:
-            return f"{', '.join(r.sources)} give{'s' if len(r.sources) == 1 else ''} {credits(r.units)} credits at most; the rule needs {r.credits}"
+            return f"{', '.join(r.sources)} give{'s' if len(r.sources) == 1 else ''} {plural(credits(r.units), 'credit')} at most; the rule needs {r.credits}"
     mand = credits(q.mandatory)
     for r in q.rules:
         if isinstance(r, ir.MaxTotal) and mand > r.credits:
-            return f"the mandatory units alone give {mand} credits, more than the maximum of {r.credits}"
+            return f"the mandatory units alone give {plural(mand, 'credit')}, more than the maximum of {r.credits}"
     return "no combination of its units meets every rule; relax one of the rules or barred pairs noted"
 
 
@@ -102,16 +104,16 @@ def declared_size(spec: ir.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 f"`{q.id}` declares GLH {q.glh}, but its cheapest valid route has {summary.min_glh} GLH",
                 q.span,
                 word=q.id,
-                notes=(f"cheapest route: units {route} ({cheap.credits} credits, {cheap.glh} GLH)",),
+                notes=(f"cheapest route: units {route} ({plural(cheap.credits, 'credit')}, {cheap.glh} GLH)",),
                 help="a qualification's GLH is the GLH of its cheapest valid route",
             )
         if q.credits is not None and q.credits != summary.min_credits:
             yield ctx.diag(
                 "W043",
-                f"`{q.id}` declares {q.credits} credits, but its smallest valid route has {summary.min_credits}",
+                f"`{q.id}` declares {plural(q.credits, 'credit')}, but its smallest valid route has {summary.min_credits}",
                 q.span,
                 word=q.id,
-                notes=(f"cheapest route: units {route} ({cheap.credits} credits, {cheap.glh} GLH)",),
+                notes=(f"cheapest route: units {route} ({plural(cheap.credits, 'credit')}, {cheap.glh} GLH)",),
             )
         if q.tqt is not None and q.glh is not None and q.tqt < q.glh:
             yield ctx.diag("W043", f"`{q.id}` declares TQT {q.tqt}, less than its GLH {q.glh}", q.span, word=q.id)
