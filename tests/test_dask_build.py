@@ -87,7 +87,7 @@ def test_a_worker_of_another_version_writes_nothing(tmp_path):
     files, error = build_dask.emit_remote("0.0.0-other", em, comp.spec, str(tmp_path), "x", {})
     assert files is None and f"running specc {__version__} (this client runs specc 0.0.0-other)" in error
     files, error = build_dask.emit_remote(__version__, em, comp.spec, str(tmp_path), "x", {})
-    assert error is None and list(files) == ["x/ir.json"]
+    assert error is None and list(files[0]) == ["x/ir.json"]
 
 
 def test_files_a_worker_sends_are_confined_again(tmp_path, monkeypatch):
@@ -112,7 +112,7 @@ def test_files_a_worker_sends_are_confined_again(tmp_path, monkeypatch):
             return Fut(spec)
 
         def submit(self, *a, **k):
-            return Fut(({"x/../../evil.txt": b"no"}, None))
+            return Fut((({"x/../../evil.txt": b"no"}, {}), None))
 
     class Engine:
         client = Client()

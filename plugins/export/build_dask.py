@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from distributed import as_completed
 
 from specc import __version__, build, plugins
-from specc.sink import UnsafePath, confine, safe_component, sha256
+from specc.sink import content_key, UnsafePath, confine, safe_component, sha256
 
 from .engine_dask import DaskEngine
 
@@ -36,22 +36,41 @@ class MemorySink:
     paths are confined as the output folder's sink confines them."""
 
     name = staticmethod(safe_component)
+    key = staticmethod(content_key)
 
     def __init__(self, out_dir: str, prefix: str):
         self._out = Path(out_dir)
         self._prefix = confine(prefix) if prefix else PurePosixPath()
         self.files: dict[str, bytes] = {}
         self.written: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # output -> what it was made from (see Sink.reuse)
 
-    def write(self, rel: str, data: str | bytes) -> str:
+    def write(self, rel: str, data: str | bytes, key: str | None = None) -> str:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        key = (self._prefix / confine(rel)).as_posix()
-        if key in self.files:
-            raise UnsafePath(f"output {key} is written twice")
-        self.files[key] = data
-        self.written[key] = sha256(data)
-        return key
+        out = self.output_path(rel)
+        if out in self.files:
+            raise UnsafePath(f"output {out} is written twice")
+        self.files[out] = data
+        self.written[out] = sha256(data)
+        if key is not None:
+            self.keys[out] = key
+        return out
+
+    def reuse(self, rels, key: str) -> bool:
+        """A worker does not see the output folder: it renders everything
+        (the client records each output's key, so a later local build can
+        keep them)."""
+        return False
+
+    def cached(self, rel: str, key: str, render) -> str:
+        return self.write(rel, render(), key=key)
+
+    def output_path(self, rel: str) -> str:
+        return (self._prefix / confine(rel)).as_posix()
+
+    def state(self):
+        return self.written, dict(self.keys), set()
 
     def final_path(self, rel: str) -> Path:
         return self._out / self._prefix / confine(rel)
@@ -64,7 +83,7 @@ def emit_remote(version: str, emitter: plugins.Emitter, spec, out_dir: str, pref
     build._mark_worker()  # an emitter starts no process pool of its own here
     sink = MemorySink(out_dir, prefix)
     written, error = build._run(emitter, spec, sink, options)
-    return (sink.files if error is None else None), error
+    return ((sink.files, sink.keys) if error is None else None), error
 
 
 class DaskBuildRunner:
@@ -97,17 +116,18 @@ class DaskBuildRunner:
                 i, job, sink = futures[fut]
                 em = job.emitter
                 try:
-                    files, error = fut.result()
+                    made, error = fut.result()
+                    files, keys = made if error is None else ({}, {})
                 except Exception as e:  # noqa: BLE001 - a worker lost, or the emitter's result could not be sent
-                    files, error = None, str(plugins.PluginError(em.plugin, f"emitter `{em.name}` on a Dask worker", e))
+                    files, keys, error = None, {}, str(plugins.PluginError(em.plugin, f"emitter `{em.name}` on a Dask worker", e))
                 if error is None:
                     try:
                         base = PurePosixPath(job.prefix)
                         for key in sorted(files):
-                            sink.write(PurePosixPath(key).relative_to(base).as_posix(), files[key])
+                            sink.write(PurePosixPath(key).relative_to(base).as_posix(), files[key], key=keys.get(key))
                     except (UnsafePath, ValueError, TypeError) as e:
                         error = f"emitter `{em.name}` on a Dask worker sent an output the sink refuses: {e}"
-                yield i, (sink.written if error is None else None), error
+                yield i, (sink.state() if error is None else None), error
         finally:
             for fut in futures:
                 fut.cancel()
