@@ -51,6 +51,7 @@ def _as_local(cluster, tmp_path, capsys, paths, emit, specs):
     return got
 
 
+@pytest.mark.slow  # a real cluster builds a catalogue; test_catalogue_as_local (slow) covers more, the fast suite keeps the worker seams below
 def test_specs_as_local(cluster, tmp_path, capsys):
     synth.write(4, tmp_path / "catalogue" / "synth4")
     paths = [str(ROOT / "specs" / "ncfe"), str(tmp_path / "catalogue")]
