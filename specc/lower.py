@@ -82,6 +82,14 @@ def command_verb(statement: str) -> str:
     return m.group(0).lower() if m else ""
 
 
+
+@attrs.frozen
+class _Further:
+    """The `N` of ``remaining N credits from`` (kept apart from the unit ids
+    after ``from``, which may be numbers too)."""
+
+    token: object
+
 @v_args(meta=True)
 class Lower(Transformer):
     def __init__(self, file: str, diags: list[Diagnostic]):
@@ -336,17 +344,20 @@ class Lower(Transformer):
         op = re.sub(r"\s+", "_", str(c[0]))
         return ir.CreditsFrom(op, _int(c[1], self.file, self.diags), tuple(str(x) for x in c[2:]), (), span=self._span(meta))
 
+    def further(self, meta, c):
+        return _Further(c[0])
+
     def remaining(self, meta, c):
         c = list(c)
         minimum = False
         credits = None
-        if c and c[0].type == "QUANT":
+        if c and getattr(c[0], "type", None) == "QUANT":
             q = c.pop(0)
             minimum = True
             if re.sub(r"\s+", "_", str(q)) != "at_least":
                 self._err("E005", "the further credits are `N` or `at least N`", q, help="write `remaining at least N credits from ...` or leave the quantifier out")
-        if c and c[0].type == "NUMBER":
-            credits = _int(c.pop(0), self.file, self.diags)
+        if c and isinstance(c[0], _Further):
+            credits = _int(c.pop(0).token, self.file, self.diags)
         return ir.Remaining(tuple(str(x) for x in c), (), credits, minimum, span=self._span(meta))
 
     # ------------------------------------------------------------ groups, barred, glossary

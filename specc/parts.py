@@ -31,9 +31,13 @@ Reader = Callable[[Path], "str | None"]
 
 
 def read_disk(path: Path) -> str | None:
+    """A candidate file's text through the source loader's rules (regular
+    files only, never blocking on a FIFO or device, size cap), or None."""
+    from .source import SourceError, SourceLoader
+
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return SourceLoader(path.parent).fetch(path).decode("utf-8-sig")
+    except (SourceError, UnicodeDecodeError):
         return None
 
 
@@ -73,9 +77,21 @@ def aliased_imports(path: Path, text: str) -> list[tuple[Path, str | None]]:
     return [((path.parent / m.group(1)).resolve(), m.group(2)) for m in _IMPORT.finditer(text)]
 
 
+MAX_SCAN_DIRS = 2000
+"""Folders the search for a part's roots visits at most (a part outside any
+project, in a big folder such as /tmp, must not walk the whole tree; a
+``specc.toml`` bounds the search properly)."""
+
+MAX_SCAN_DEPTH = 8
+
+
 def _files(folder: Path) -> Iterable[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP)
+    base = len(folder.parts)
+    for seen, (dirpath, dirnames, filenames) in enumerate(os.walk(folder)):
+        if seen >= MAX_SCAN_DIRS:
+            return
+        deep = len(Path(dirpath).parts) - base >= MAX_SCAN_DEPTH
+        dirnames[:] = [] if deep else sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP)
         for f in sorted(filenames):
             if f.endswith(SOURCE_SUFFIX):
                 yield Path(dirpath, f)

@@ -806,3 +806,21 @@ qualification q "Q" {
     page = " ".join(lhtml.fromstring((folder / "d.html").read_bytes()).text_content().split())
     for words in ("Developed by:", "Org One", "RWE", "Guidelines:", "be realistic", "To teach.", "A certificate per unit."):
         assert words in page, words
+
+
+def test_remaining_without_a_figure_keeps_a_numeric_first_unit(tmp_path):
+    """`remaining credits from 001, 002`: 001 is a unit, not the further
+    credits (found by the CASE round trip, whose unit ids are numbers)."""
+    from tests.conftest import compile_text
+
+    unit = 'unit {u} "U{u}" {{\n  credits 2\n  glh 5\n  outcome 1 knowledge "O" {{\n    criterion 1.1 "state a thing"\n  }}\n}}\n'
+    comp = compile_text(
+        tmp_path,
+        'document d "D" {\n  body b "B"\n}\n\nqualification q "Q" {\n  rules {\n    remaining credits from 001, 002\n  }\n}\n\n'
+        + unit.format(u="001") + unit.format(u="002"),
+    )
+    (r,) = comp.spec.qualifications[0].rules
+    assert r.credits is None and r.sources == ("001", "002") and not comp.errors
+    comp = compile_text(tmp_path, comp.sources.text(comp.root).replace("remaining credits", "remaining 2 credits"), "b.specc")
+    (r,) = comp.spec.qualifications[0].rules
+    assert r.credits == 2 and r.sources == ("001", "002")

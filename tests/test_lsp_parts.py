@@ -82,3 +82,20 @@ def test_a_part_nobody_imports_still_says_so(tmp_path):
     (tmp_path / "lone.specc").write_text(PART, encoding="utf-8")
     code, got, _ = check(tmp_path, "lone.specc")
     assert code == 1 and [d["code"] for d in got] == ["E007"]
+
+
+def test_the_search_for_roots_never_blocks_on_a_fifo_nor_walks_a_huge_tree(tmp_path):
+    """A part outside any project, beside a FIFO named like a spec and a deep
+    tree of folders: the search reads regular files only and is bounded."""
+    import os
+
+    (tmp_path / "lone.specc").write_text(PART, encoding="utf-8")
+    os.mkfifo(tmp_path / "trap.specc")
+    deep = tmp_path
+    for i in range(12):
+        deep = deep / f"d{i}"
+    deep.mkdir(parents=True)
+    (deep / "far.specc").write_text('import "' + "../" * 12 + 'lone.specc"\n' + DOC.format(id="far"), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "specc", "check", "--format", "json", "lone.specc"], cwd=tmp_path,
+                       env=dict(os.environ, SPECC_CACHE="off"), capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and [d["code"] for d in json.loads(r.stdout)] == ["E007"]
