@@ -77,7 +77,7 @@ def words(s: str) -> str:
 
 
 def near(*parts: str, gap: int = 80) -> str:
-    return (r"[^\n]{0,%d}?" % gap).join(f"(?:{p})" for p in parts)
+    return (r"[^\n]{0," + str(gap) + "}?").join(f"(?:{p})" for p in parts)
 
 
 @attrs.frozen
