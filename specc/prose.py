@@ -124,10 +124,9 @@ def demand_parts(d: ir.Demand) -> tuple[str, str, str, str]:
         what += f" or {number_word(a.count)} {a.what}"
     if d.different:
         if d.different in what.split():
-            # the demanded things themselves differ: "three different methods of communicating"
-            words = what.split()
-            i = words.index(d.different)
-            what = " ".join(words[:i] + ["different"] + words[i:])
+            # the demanded things themselves differ: "three different methods
+            # of communicating", "two different customer service jobs"
+            what = f"different {what}"
         elif d.different == "occasions":
             cond = ", on different occasions"
         elif d.different == "customers":

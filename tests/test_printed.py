@@ -165,8 +165,10 @@ def qualification_facts(spec: ir.Spec, q: ir.Qualification) -> list[Fact]:
             pats = tuple(near(count(r.credits), r"credits?", _source_name(spec, s), gap=40) for s in r.sources)
             out.append(Fact("qualification", q.id, f"{r.op} {r.credits} credits from {', '.join(r.sources)}", pats))
         elif isinstance(r, ir.Remaining):
-            pats = tuple(near(r"remaining", _source_name(spec, s), gap=200) for s in r.sources)
-            out.append(Fact("qualification", q.id, f"remaining credits from {', '.join(r.sources)}", pats))
+            # "the remaining credits from ..." or, with its figure, "a further N credits (minimum) from ..."
+            lead = r"remaining" if r.credits is None else near(r"further", count(r.credits), r"credits?", gap=10)
+            pats = tuple(near(lead, _source_name(spec, s), gap=200) for s in r.sources)
+            out.append(Fact("qualification", q.id, f"remaining {r.credits or ''} credits from {', '.join(r.sources)}", pats))
     seen = set()
     for b in spec.barred:
         key = frozenset((b.a, b.b))
@@ -274,7 +276,14 @@ def printed_texts(spec: ir.Spec, built: Built) -> dict[tuple[str, str], list[tup
     out: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def forms_with(prefix: str) -> list[tuple[str, str]]:
-        return [(fm["files"]["html"], _text(built.out / fm["files"]["html"])) for fm in index["forms"] if any(f.startswith(prefix) for f in fm["fields"])]
+        # the evidence records (observation, witness testimony, ...) list only
+        # the criteria their methods evidence, by design: a unit's facts are
+        # printed on its own forms, not on every record
+        return [
+            (fm["files"]["html"], _text(built.out / fm["files"]["html"]))
+            for fm in index["forms"]
+            if fm.get("group") != "evidence-records" and any(f.startswith(prefix) for f in fm["fields"])
+        ]
 
     for u in own_units(spec):
         section = hb / "sections" / f"unit-{u.label}.html"

@@ -2197,7 +2197,7 @@ UNITS = {
                         'different': 'jobs',
                         'by': None,
                         'alternatives': [],
-                        'text': 'three customer service based different jobs',
+                        'text': 'three different customer service based jobs',
                         'slots': ['d1_1', 'd1_2', 'd1_3'],
                         'labels': {
                             'd1_1': 'Customer service based job 1',
@@ -2229,7 +2229,7 @@ UNITS = {
                         'different': 'jobs',
                         'by': None,
                         'alternatives': [],
-                        'text': 'two customer service different jobs',
+                        'text': 'two different customer service jobs',
                         'slots': ['d1_1', 'd1_2'],
                         'labels': {'d1_1': 'Customer service job 1', 'd1_2': 'Customer service job 2'},
                     },
@@ -4038,7 +4038,7 @@ UNITS = {
                         'different': 'situations',
                         'by': None,
                         'alternatives': [],
-                        'text': 'four customer service different situations',
+                        'text': 'four different customer service situations',
                         'slots': ['d1_1', 'd1_2', 'd1_3', 'd1_4'],
                         'labels': {
                             'd1_1': 'Customer service situation 1',
