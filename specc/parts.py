@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .compiler import SOURCE_SUFFIX
 
-from .project import PROJECT_FILE  # the project file, one definition (specc.project)
+from .project import project_file  # where a project begins: one definition (specc.project)
 MAX_UP = 3  # folders above a part file searched when no project root is known
 _IMPORT = re.compile(r'(?m)^[ \t]*import[ \t]+"((?:[^"\\\n]|\\.)*)"(?:[ \t]+as[ \t]+([A-Za-z_][A-Za-z0-9_]*))?')
 _DOCUMENT = re.compile(r"(?m)^\s*document\b")
@@ -48,9 +48,9 @@ def project_root(path: Path, given: Path | None = None) -> Path:
     folder :data:`MAX_UP` levels above it."""
     path = path.resolve()
     start = path if path.is_dir() else path.parent
-    for d in (start, *start.parents):
-        if (d / PROJECT_FILE).is_file():
-            return d
+    found = project_file(start)
+    if found is not None:
+        return found.parent
     if given is not None:
         return given.resolve()
     cwd = Path.cwd().resolve()

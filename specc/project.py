@@ -58,12 +58,20 @@ def find_project(path: str | Path) -> Project:
     return _find(start.resolve(), start)
 
 
-def _find(start: Path, named: Path) -> Project:
+def project_file(start: Path) -> Path | None:
+    """The nearest ``specc.toml`` at or above the folder ``start``, if any:
+    the one definition of where a project begins (commands, the language
+    server and the search for a part's roots all ask here)."""
     for d in (start, *start.parents):
         f = d / PROJECT_FILE
         if f.is_file():
-            return load(f)
-    return Project(named.resolve())
+            return f
+    return None
+
+
+def _find(start: Path, named: Path) -> Project:
+    f = project_file(start)
+    return load(f) if f is not None else Project(named.resolve())
 
 
 def load(path: Path) -> Project:
