@@ -43,9 +43,9 @@ def is_root(path: Path) -> bool:
         text = SourceLoader(Path(path).absolute().parent).fetch(path).decode("utf-8-sig")
     except (SourceError, UnicodeDecodeError):
         return True  # let the compiler report it
-    import re
+    from .parts import is_root_text
 
-    return re.search(r"(?m)^\s*document\b", text) is not None
+    return is_root_text(text)
 
 
 def roots(paths: Iterable[str | Path]) -> list[Path]:

@@ -65,6 +65,8 @@ def project_root(path: Path, given: Path | None = None) -> Path:
 
 
 def is_root_text(text: str | None) -> bool:
+    """Does a source text declare a ``document`` (is it a spec's root)?  A
+    cheap textual test, confirmed by the parser; the one place it is made."""
     return text is not None and _DOCUMENT.search(text) is not None
 
 

@@ -12,7 +12,6 @@ is written to disk); :meth:`Side.show` gives the name to print for a span,
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +19,7 @@ from attrs import define, field
 
 from specc import build
 from specc.compiler import SOURCE_SUFFIX, Compilation, compile_file
+from specc.parts import is_root_text
 from specc.project import ProjectError, find_project
 from specc.source import SourceError
 
@@ -94,7 +94,7 @@ def _load_revision(arg: str, rev: str, path: str) -> Side:
                 text = source.fetch(top / p).decode("utf-8-sig")
             except (SourceError, UnicodeDecodeError):
                 continue
-            if re.search(r"(?m)^\s*document\b", text):
+            if is_root_text(text):
                 roots.append(p)
         if len(roots) != 1:
             what = "no spec root in it (a .specc file with a `document`)" if not roots else f"{len(roots)} spec roots ({', '.join(roots)})"
