@@ -35,7 +35,7 @@ def built(specs, tmp_path_factory):
 
 SAMPLE = {  # a few forms of every kind per body, for the default (fast) run
     "cg4411": ("candidate-and-centre-details", "expert-witness-status-list", "assessment-plan-review-and-feedback", "achievement-summary-4411-30", "unit-101", "unit-101-observation-record", "unit-101-witness-testimony", "unit-101-candidate-statement", "unit-101-professional-discussion-record", "unit-101-questioning-record"),
-    "ncfe_601_3972_9": ("assessment-tracking-sheet-601-3972-9", "unit-09-letl"),
+    "ncfe_601_3972_9": ("assessment-tracking-sheet-601-3972-9", "unit-09-letl", "unit-02-observation-record", "unit-10-learner-report", "unit-01-questioning-record"),
     "cfa_cs": ("range-checklist-deal_with_customers_face_to_face",),
 }
 
