@@ -352,3 +352,39 @@ def test_words_as_a_body_prints_them(sample, specs):
     rules = [line for line in text["assessment-tracking-sheet-601-3972-9"].splitlines() if line.startswith("–")]
     assert len(rules) == len(set(rules)) and sum("14 credits" in line for line in rules) == 1, rules
     assert slots.label("reasons", 1, 1) == "Reason" and slots.label("pieces of information", 2, 3) == "Piece of information 2"
+
+
+def test_every_widget_is_tagged(sample):
+    """Every widget annotation on every page, the header copies included, has
+    a /StructParent that the parent tree maps to a Form structure element
+    whose /K holds the widget's object reference, and that element is in the
+    structure tree (its /P chain reaches the StructTreeRoot through elements
+    that list it among their kids)."""
+    import pikepdf
+
+    checked = 0
+    for items in sample.values():
+        for fm, data in items:
+            with pikepdf.open(io.BytesIO(data)) as doc:
+                tree = doc.Root.StructTreeRoot
+                nums = tree.ParentTree.Nums
+                parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+                for pno, page in enumerate(doc.pages):
+                    for annot in page.obj.get("/Annots", []):
+                        if annot.get("/Subtype") != pikepdf.Name.Widget:
+                            continue
+                        assert "/StructParent" in annot, (fm.id, pno)
+                        elem = parents[int(annot.StructParent)]
+                        assert elem.S == pikepdf.Name.Form, (fm.id, pno)
+                        objrs = [k for k in elem.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR]
+                        assert [o.Obj.objgen for o in objrs] == [annot.objgen], (fm.id, pno)
+                        assert objrs[0].Pg.objgen == page.obj.objgen
+                        node = elem
+                        while node.objgen != tree.objgen:
+                            up = node.P
+                            kids = up.K if isinstance(up.K, pikepdf.Array) else [up.K]
+                            assert any(isinstance(k, pikepdf.Dictionary) and k.objgen == node.objgen for k in kids), (fm.id, pno)
+                            node = up
+                        checked += 1
+                assert int(tree.get("/ParentTreeNextKey", -1)) > max(parents), fm.id
+    assert checked > 100
