@@ -258,3 +258,27 @@ def test_a_record_that_disagrees_with_the_letl_is_reported(ncfe_built, capsys):
     assert len(ev) == 1 and ev[0]["date"] == "2024-09-12"
     assert "OBS1" in err and "2024-09-20" in err and "2024-09-12" in err and "keeping the record's" in err
     assert "Q1" in err and "no criterion is ticked" in err
+
+
+def test_evidence_guide_records_take_the_method_the_guide_names(specs):
+    """C&G records (from the evidence guide): every criterion ticked on the
+    observation record and the witness testimony is evidenced by the
+    record's method as the guide names it for that criterion."""
+    from specc_plugins.forms import common, readback
+
+    spec = specs["cg4411"]
+    u = spec.unit("101")
+    values: dict = dict(IDENTITY)
+    ticked = {}
+    for key, ref in (("obs", "OBS9"), ("wt", "WT9")):
+        kind = next(k for k in common.RECORD_KINDS if k.key == key)
+        crits = common.record_criteria(spec, u, kind)
+        assert crits
+        values |= {f"u101.{key}.evidence_ref": ref, f"u101.{key}.date": "01/10/2024"}
+        values |= {f"u101.{key}.{common.crit_key(c)}": True for c in crits}
+        ticked[ref] = {c.ref: {m for row in u.evidence_guide if c.ref in row.criteria for m in row.methods} & set(kind.methods) for c in crits}
+    p, _notes = readback.portfolio(spec, values, "4411-30")
+    got = {(it["reference"], ref): it["method"] for ref, c in p["units"]["101"]["criteria"].items() for it in c["evidence"]}
+    for rec, crits in ticked.items():
+        for cref, allowed in crits.items():
+            assert got[(rec, cref)] in allowed, (rec, cref, got.get((rec, cref)), allowed)
