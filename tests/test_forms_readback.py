@@ -282,3 +282,20 @@ def test_evidence_guide_records_take_the_method_the_guide_names(specs):
     for rec, crits in ticked.items():
         for cref, allowed in crits.items():
             assert got[(rec, cref)] in allowed, (rec, cref, got.get((rec, cref)), allowed)
+
+
+def test_one_reference_on_two_records_that_disagree_is_reported(tmp_path):
+    """The same reference on the observation record and the questioning
+    record, with different dates and methods: each record's criteria keep
+    its own evidence, and a warning names both."""
+    from specc_plugins.forms import readback
+
+    comp = compile_text(tmp_path, NCFE_SPEC, "nd.specc")
+    values = IDENTITY | {"uu1.source.workplace": True, "uu1.obs.evidence_ref": "E5", "uu1.obs.date": "12/09/2024", "uu1.obs.c2_1": True}
+    values |= {"uu1.qr.evidence_ref": "E5", "uu1.qr.date": "13/09/2024", "uu1.qr.c1_1.met": True}
+    p, notes = readback.portfolio(comp.spec, values)
+    crits = p["units"]["u1"]["criteria"]
+    assert [(e["id"], e["method"], e["date"]) for e in crits["2.1"]["evidence"]] == [("E5/2.1", "observation", "2024-09-12")]
+    assert [(e["id"], e["method"], e["date"]) for e in crits["1.1"]["evidence"]] == [("E5/1.1", "oral_questioning", "2024-09-13")]
+    told = [n for n in notes if "E5" in n]
+    assert len(told) == 1 and "2024-09-12" in told[0] and "2024-09-13" in told[0] and "assessor observation" in told[0], notes

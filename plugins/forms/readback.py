@@ -181,10 +181,16 @@ def portfolio(spec: ir.Spec, values: dict[str, str | bool], qualification: str |
     # each (an item per criterion, ids told apart by the criterion); any
     # other reference written under a second criterion is that item reused
     direct: dict[str, list[tuple[str, str]]] = {}
+    said: dict[str, dict[tuple, str]] = {}  # ref -> (method, date) -> where first said
     for u, c, items in gathered:
         for ref, it in items.items():
             if it.get("_record"):
                 direct.setdefault(ref, []).append((u.id, c.ref))
+                said.setdefault(ref, {}).setdefault((it.get("method"), it.get("date")), f"the unit {u.label} {it['_record'].lower()}")
+    for ref, versions in said.items():
+        if len(versions) > 1:
+            told = "; ".join(f"{m or 'no method'}, {d or 'no date'} on {where}" for (m, d), where in versions.items())
+            notes.append(f"evidence {ref} is recorded differently: {told}; one reference should name one piece of evidence (each record's own is kept)")
 
     def direct_id(ref: str, uid: str, cref: str) -> str:
         where = direct[ref]
