@@ -354,6 +354,22 @@ def test_words_as_a_body_prints_them(sample, specs):
     assert slots.label("reasons", 1, 1) == "Reason" and slots.label("pieces of information", 2, 3) == "Piece of information 2"
 
 
+def _first_page(elem, pages: dict):
+    """The page a structure element begins on: the /Pg of its first element
+    that has one, depth first."""
+    import pikepdf
+
+    if "/Pg" in elem:
+        return pages[elem.Pg.objgen]
+    kids = elem.get("/K")
+    for k in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(k, pikepdf.Dictionary) and k.get("/Type") != pikepdf.Name.OBJR:
+            found = _first_page(k, pages)
+            if found is not None:
+                return found
+    return None
+
+
 def test_every_widget_is_tagged(sample):
     """Every widget annotation on every page, the header copies included, has
     a /StructParent that the parent tree maps to a Form structure element
@@ -387,4 +403,11 @@ def test_every_widget_is_tagged(sample):
                             node = up
                         checked += 1
                 assert int(tree.get("/ParentTreeNextKey", -1)) > max(parents), fm.id
+                # each page's header fields are read first on their page
+                document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+                pages = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+                starts = [_first_page(k, pages) for k in document.K]
+                for pno in range(len(doc.pages)):
+                    heads = [i for i, k in enumerate(document.K) if str(k.get("/T", "")) == f"Running header, page {pno + 1}"]
+                    assert heads == [starts.index(pno)], (fm.id, pno, heads)
     assert checked > 100
