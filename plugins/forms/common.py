@@ -10,6 +10,7 @@ a filled PDF can be read back by machine::
     rs.<set>.r<n><letter>.<what>      range checklist item (the set's own id,
                                       the same on every body's form)
     q.<qualification>.u<unit>.<what>  achievement summary
+    u<unit>.<obs|wt|cs|lr|pd|qr>.*    evidence records (u001.obs.c1_2: a tick)
 """
 
 from __future__ import annotations
