@@ -125,6 +125,36 @@ def _security(address: str | None, ca: str | None, cert: str | None, key: str | 
     return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
 
 
+TLS_FILES = "--tls-ca-file, --tls-cert and --tls-key, or Dask's configuration (distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and .key)"
+
+
+def _tls_configured(address: str) -> None:
+    """Refuse a tls:// scheduler when neither the options nor Dask's
+    configuration name the certificate files (Dask would say only that it
+    has no SSL context)."""
+    from distributed.security import Security
+
+    sec = Security()  # from Dask's configuration: config files and DASK_* variables
+    if not (sec.tls_ca_file and sec.tls_client_cert):
+        raise EngineError(f"the scheduler {address} speaks TLS: give the cluster's certificate authority and this client's certificate with {TLS_FILES}")
+
+
+def _hint(address: str | None, error: BaseException) -> str:
+    """What to check after a failed connection: TLS where the scheduler
+    wants it, certificates the other side trusts."""
+    if address is None:
+        return ""
+    text = f"{type(error).__name__} {error}".lower()
+    if address.startswith("tcp://") and ("reset" in text or "closed" in text or "timed out" in text or "timeout" in text):
+        return f"; if the cluster requires encryption, use tls://{address[len('tcp://'):]} with {TLS_FILES}"
+    if address.startswith("tls://") and ("ssl" in text or "certificate" in text or "tls" in text):
+        return (
+            "; check that the certificate authority given is the one that signed the cluster's certificates, "
+            "and that the cluster's authority signed this client's certificate"
+        )
+    return ""
+
+
 class DaskEngine:
     """Checks inputs on the workers of a dask.distributed cluster."""
 
@@ -147,6 +177,8 @@ class DaskEngine:
         """A client of the cluster at ``address`` (a new LocalCluster of
         ``workers`` processes when None), its workers' versions checked."""
         security = _security(address, tls_ca_file, tls_cert, tls_key)
+        if security is None and address is not None and address.startswith("tls://"):
+            _tls_configured(address)
         cluster = None
         quiet = _quiet()
         try:
@@ -160,7 +192,7 @@ class DaskEngine:
             if cluster is not None:
                 cluster.close()
             quiet.close()
-            raise EngineError(f"cannot reach the Dask scheduler at {address or 'a new local cluster'}: {e}") from e
+            raise EngineError(f"cannot reach the Dask scheduler at {address or 'a new local cluster'}: {e}{_hint(address, e)}") from e
         engine = cls(client, cluster)
         engine._quiet = quiet
         try:
