@@ -3,9 +3,10 @@ dask.distributed cluster (the optional extra ``specc[dask]``; nothing else in
 specc imports Dask).
 
 The client (``specc validate``) reads the inputs itself, as the local engine
-does (:func:`runtime.read_inputs`: a JSON file whole, JSON Lines a line at a
-time, nothing larger than the size limit), and sends the bytes to the
-workers in partitions; workers need not see the client's files.  The plan --
+does (:func:`runtime.read_inputs`: a JSON file whole, a JSON array an element
+at a time, JSON Lines a line at a time, nothing larger than the size limit
+for one portfolio), and sends the bytes to the workers in partitions
+(consecutive inputs: a large array is split into ranges of elements); workers need not see the client's files.  The plan --
 every qualification's validator data, plain data -- is scattered to every
 worker once; each worker makes a validator module per qualification from it
 (the same runtime and data as the standalone module and the local engine)
@@ -43,7 +44,7 @@ from distributed import Client, LocalCluster  # the import fails here, not later
 from .engine import Checker, EngineError, Outcome, Plan, Record
 
 PARTITION_INPUTS = 1000  # inputs in one task at most
-PARTITION_BYTES = 8 * 1024 * 1024  # and bytes of input at most (a large JSON file is a task of its own)
+PARTITION_BYTES = 8 * 1024 * 1024  # and bytes of input at most (an input as large as that is a task of its own)
 CONNECT_TIMEOUT = "20s"
 
 

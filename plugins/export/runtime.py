@@ -19,7 +19,8 @@ MAX_FINDINGS findings (V112 counts the rest).
 ``check_structure(portfolio)`` runs only the checks the JSON Schema makes;
 ``check_combination(unit_ids)`` only the rules of combination.
 ``read_inputs(path)`` reads a file as the command line does (a JSON file
-whole, a JSON Lines file line by line; no input over MAX_BYTES is read),
+whole, a JSON array of portfolios and a JSON Lines file a portfolio at a
+time; no input over MAX_BYTES is read),
 ``results(label, data, lines, problem)`` gives the ``{"source", "report"}``
 records it prints for one input, and ``dumps(record)`` the line printed
 (valid UTF-8: lone surrogates are escaped).  ``specc validate`` uses the same.
@@ -1186,10 +1187,14 @@ def _too_large(limit):
 
 def read_inputs(path, limit=None):
     """Yield (label, data, lines, problem) for each input of a file: a JSON
-    file is one input (read whole), a JSON Lines file one per non-blank line
-    (read line by line; ``-`` reads JSON Lines from standard input).
-    ``problem`` is (code, message) for an input that is not read: larger than
-    ``limit`` bytes (default MAX_BYTES; V110) or unreadable (V111)."""
+    file is one input (read whole), except one holding an array, which is an
+    input per element (``label[i]``, read an element at a time); a JSON
+    Lines file is one per non-blank line (read line by line; ``-`` reads
+    JSON Lines from standard input).  ``lines`` is True for an input that is
+    one portfolio (a line or an element).  ``problem`` is (code, message)
+    for an input that is not read: larger than ``limit`` bytes (default
+    MAX_BYTES; V110), unreadable (V111), or an array that is not JSON
+    between its elements (V100)."""
     limit = MAX_BYTES if limit is None else limit
     lines = is_lines(path)
     label = "<stdin>" if path == "-" else path
@@ -1209,6 +1214,11 @@ def _inputs_of(f, label, lines, limit):
             yield f"{label}:{n}", data, True, None if data is not None else _too_large(limit)
         return
     head = f.read(min(limit + 1, READ_CHUNK))
+    while head and not head.lstrip(b" \t\r\n") and len(head) <= limit:  # leading space: on to the first character
+        chunk = f.read(READ_CHUNK)
+        if not chunk:
+            break
+        head += chunk
     if head.lstrip(b" \t\r\n")[:1] == b"[":  # an array of portfolios: each element an input
         yield from _elements_of(f, head, label, limit)
         return
@@ -1223,6 +1233,7 @@ READ_CHUNK = 1 << 20
 _SPACE = re.compile(r"[ \t\r\n]*")
 _OUTSIDE = re.compile(r'[\[\]{}",]')  # what matters to an element's end, outside strings
 _INSIDE = re.compile(r'["\\]')  # and inside them
+_BARE = re.compile(r"[-+.0-9A-Za-z]*")  # a number, true, false or null (or a word that is not JSON)
 _DECODER = json.JSONDecoder()
 
 
@@ -1363,6 +1374,11 @@ def _elements_of(f, head, label, limit):
             start = t.pos
             text = None
             while True:
+                if not t.eof and _BARE.match(t.buf, start).end() == len(t.buf):  # a number or word the chunk may cut
+                    if len(t.buf) - start > limit:
+                        break
+                    start -= t.more(start)
+                    continue
                 try:
                     end = _DECODER.raw_decode(t.buf, start)[1]
                 except (ValueError, RecursionError):
