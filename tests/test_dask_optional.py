@@ -136,8 +136,9 @@ def _env(tmp: Path) -> dict:
 
 def test_engine_dask_without_dask_says_how_to_install_it(tmp_path):
     (tmp_path / "demo.specc").write_text(DEMO, encoding="utf-8")
+    (tmp_path / "p.json").write_text("{}", encoding="utf-8")
     argv = {
-        "validate": ["validate", CG, EXAMPLES, "--engine", "dask"],
+        "validate": ["validate", str(tmp_path / "demo.specc"), str(tmp_path / "p.json"), "--engine", "dask"],
         "build": ["build", str(tmp_path / "demo.specc"), "--emit", "ir-json", "-o", str(tmp_path / "out"), "--engine", "dask"],
     }
     proc = subprocess.run([sys.executable, _blocked(MANY, tmp_path), json.dumps(argv)], capture_output=True, text=True, cwd=ROOT, env=_env(tmp_path), timeout=300)
