@@ -244,3 +244,20 @@ def test_clients_the_cluster_does_not_trust_are_refused(tls_cluster, inputs, tmp
     assert message in err and "Traceback" not in err
     if how == "tls" and files:
         assert f"cannot reach the Dask scheduler at {address}" in err
+
+
+def test_build_over_tls_as_local(tls_cluster, tmp_path):
+    """``specc build --engine dask`` on the same cluster: the local build's bytes."""
+    from tests.test_forms_readback import SPEC
+
+    address, certs, env = tls_cluster
+    (tmp_path / "demo.specc").write_text(SPEC, encoding="utf-8")
+    base = ["build", "demo.specc", "--emit", "ir-json,portfolio-schema,validator", "-q"]
+    tls = ["--tls-ca-file", certs / "ca.pem", "--tls-cert", certs / "client.pem", "--tls-key", certs / "client-key.pem"]
+    assert specc([*base, "-o", "local"], env, tmp_path) == (0, "", "")
+    assert specc([*base, "-o", "dask", "--engine", "dask", "--scheduler", address, *tls], env, tmp_path) == (0, "", "")
+    files = {
+        name: {p.relative_to(tmp_path / name).as_posix(): p.read_bytes() for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
+        for name in ("local", "dask")
+    }
+    assert files["dask"] == files["local"] and any(k.endswith("_validator.py") for k in files["local"])
