@@ -163,3 +163,24 @@ def test_any_damage_is_reported_never_raised(tmp_path, monkeypatch, values, cuts
     elements = [label for label, *_ in got if label != str(path)]
     if data.lstrip()[:1] == b"[":
         assert elements == [f"{path}[{i}]" for i in range(len(elements))]
+
+
+def test_a_bad_element_is_known_without_reading_ahead(tmp_path, monkeypatch):
+    """An element that is not JSON well before the end of what is read is
+    scanned at once, not read on towards the limit in case more text makes
+    it JSON (a number or word cut by a chunk is read on)."""
+    monkeypatch.setattr(runtime, "READ_CHUNK", 64)
+    path = tmp_path / "export.json"
+    good = json.dumps({"learner": {"name": "A"}, "units": {}})
+    path.write_text("[" + ", ".join(['{"a": tru, "b": 1}', *[good] * 2000, "12345678901234567890"]) + "]", encoding="utf-8")
+    held = []
+    more = runtime._Text.more
+
+    def watched(self, keep_from):
+        held.append(len(self.buf) - keep_from)
+        return more(self, keep_from)
+
+    monkeypatch.setattr(runtime._Text, "more", watched)
+    got = inputs(path, limit=100_000)
+    assert [d for _, d, _, _ in got] == [b'{"a": tru, "b": 1}', *[good.encode()] * 2000, b"12345678901234567890"]
+    assert max(held) < 3 * 64

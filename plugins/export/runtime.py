@@ -1235,6 +1235,7 @@ _OUTSIDE = re.compile(r'[\[\]{}",]')  # what matters to an element's end, outsid
 _INSIDE = re.compile(r'["\\]')  # and inside them
 _BARE = re.compile(r"[-+.0-9A-Za-z]*")  # a number, true, false or null (or a word that is not JSON)
 _DECODER = json.JSONDecoder()
+_CUT = 16  # a JSON error this close to the end of the text read may be the chunk's cut (a number, a word, an escape)
 
 
 class _Text:
@@ -1381,8 +1382,12 @@ def _elements_of(f, head, label, limit):
                     continue
                 try:
                     end = _DECODER.raw_decode(t.buf, start)[1]
-                except (ValueError, RecursionError):
+                except json.JSONDecodeError as e:
+                    if e.pos + _CUT < len(t.buf) and not e.msg.startswith("Unterminated string"):
+                        break  # not JSON well before the end of what is read: not for want of more
                     end = None
+                except (ValueError, RecursionError):
+                    break
                 if end is not None and (end < len(t.buf) or t.eof):
                     if end - start <= limit:
                         text = t.buf[start:end]
