@@ -6,7 +6,8 @@ The client (``specc validate``) reads the inputs itself, as the local engine
 does (:func:`runtime.read_inputs`: a JSON file whole, a JSON array an element
 at a time, JSON Lines a line at a time, nothing larger than the size limit
 for one portfolio), and sends the bytes to the workers in partitions
-(consecutive inputs: a large array is split into ranges of elements); workers need not see the client's files.  The plan --
+(consecutive inputs: a large array is split into ranges of elements);
+workers need not see the client's files.  The plan --
 every qualification's validator data, plain data -- is scattered to every
 worker once; each worker makes a validator module per qualification from it
 (the same runtime and data as the standalone module and the local engine)
@@ -24,7 +25,9 @@ with ``--tls-ca-file``, ``--tls-cert`` and ``--tls-key`` (a
 :class:`distributed.security.Security` requiring encryption), or with
 Dask's own configuration (``distributed.comm.tls.*`` in a Dask config file or
 ``DASK_DISTRIBUTED__COMM__TLS__CA_FILE`` and the like) when they are not
-given.  With no scheduler a LocalCluster of ``--jobs`` worker processes (one
+given; a tls:// scheduler with neither is refused before connecting, and a
+refused connection says what to check (TLS for a tcp:// address, the
+authority and certificates for a tls:// one).  With no scheduler a LocalCluster of ``--jobs`` worker processes (one
 thread each) is started for the run and closed after it.
 """
 
