@@ -411,3 +411,32 @@ def test_every_widget_is_tagged(sample):
                     heads = [i for i, k in enumerate(document.K) if str(k.get("/T", "")) == f"Running header, page {pno + 1}"]
                     assert heads == [starts.index(pno)], (fm.id, pno, heads)
     assert checked > 100
+
+
+def test_pdf_speedups_change_no_byte(sample, specs, monkeypatch):
+    """``render.layout`` lays forms out with a lighter user-agent stylesheet
+    and the forms' stylesheet parsed once per process; the PDFs are byte for
+    byte those of stock WeasyPrint given the page with its own ``<style>``,
+    for forms with lists, choices, check boxes and signatures."""
+    import weasyprint
+
+    from specc import plugins
+    from specc_plugins.forms import render as r
+
+    # the pinned WeasyPrint's stylesheet has the rules the lighter one drops
+    assert r.html_class() is not weasyprint.HTML
+    picked = {}
+    for sid, pairs in sample.items():
+        spec = specs[sid]
+        style = plugins.style_for(plugins.form_styles(), spec, None).name
+        for fm, pdf in pairs:
+            html = r.to_html(fm, spec.document.body.name, style, forms_plugin.edition(spec.document))
+            assert r._style_block() in html
+            for mark in ("<li>", "<select", 'type="checkbox"', 'class="input signature"'):
+                if mark in html:
+                    picked.setdefault(mark, (fm.id, html, fm, pdf))
+    assert len(picked) == 4, sorted(picked)
+    monkeypatch.setattr(r, "html_class", lambda: weasyprint.HTML)
+    monkeypatch.setattr(r, "_style_block", lambda: "<not in any page>")
+    for _, html, fm, pdf in {v[0]: v for v in picked.values()}.values():
+        assert r.to_pdf(html, fm) == pdf, fm.id

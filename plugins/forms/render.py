@@ -82,8 +82,19 @@ def sections(body: tuple) -> list[Section]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def form_css() -> str:
+    """The print stylesheet every form carries in its ``<style>``."""
+    return (TEMPLATES / "form.css").read_text(encoding="utf-8")
+
+
+def _style_block() -> str:
+    """The ``<style>`` element as the template writes it (see :func:`layout`)."""
+    return f"<style>\n{form_css()}\n</style>\n"
+
+
 def to_html(form: Form, body_name: str, style: str, edition: str = "") -> str:
-    css = (TEMPLATES / "form.css").read_text(encoding="utf-8")
+    css = form_css()
     person = next((label.removesuffix(" name") for b in form.body if isinstance(b, FieldGrid) and b.identity for label, f in b.items if f.name == "candidate.name"), "Candidate")
     return _env().get_template("form.html.j2").render(
         form=form, sections=sections(form.body), css=Markup(css), body_name=body_name, style=style, edition=edition, person=person
@@ -101,9 +112,11 @@ FIELD_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2C6, 0x2DE),
 
 @functools.lru_cache(maxsize=1)
 def _pdf_css():
-    """The shipped font for every box, and for form fields a copy of its
-    regular face cut to the characters typed into forms, with the font
-    configuration that loads them."""
+    """The stylesheets a form is laid out with and the font configuration
+    that loads their fonts, parsed once per process: the shipped font for
+    every box, and for form fields a copy of its regular face cut to the
+    characters typed into forms; then the forms' own stylesheet
+    (:func:`form_css`, see :func:`layout`)."""
     import atexit
 
     import weasyprint
@@ -115,9 +128,56 @@ def _pdf_css():
     faces = fonts.font_face_css().replace(f'"{fonts.FAMILY}"', f'"{PDF_FAMILY}"')
     faces += f'@font-face {{ font-family: "{FIELD_FAMILY}"; src: url("{_field_font_url()}") format("truetype"); }}\n'
     rules = f'html {{ font-family: "{PDF_FAMILY}"; }}\ninput, textarea, select {{ font-family: "{FIELD_FAMILY}" !important; }}\n'
-    css = weasyprint.CSS(string=faces + rules, font_config=config)
-    atexit.register(_pdf_css.cache_clear)  # free it while fontconfig is still loaded
-    return css, config
+    fonts_css = weasyprint.CSS(string=faces + rules, font_config=config)
+    own = weasyprint.CSS(string=form_css(), base_url=str(TEMPLATES), font_config=config)
+    atexit.register(_pdf_css.cache_clear)  # free them while fontconfig is still loaded
+    return (fonts_css, own), config
+
+
+# WeasyPrint's HTML user-agent stylesheet gives every element a ::marker and
+# five note pseudo-elements: universal selectors, so each element gets six
+# more styles cascaded and computed (a form has 326 elements on average:
+# 1,960 styles, about a fifth of its render).  A form has no footnotes or notes (nothing
+# floats to `footnote` or is positioned `note()`), and its only list items
+# are `li`: those rules are dropped and `::marker` is `li::marker`.  Same
+# boxes, byte-identical PDFs (tests/test_forms.py compares with the stock
+# stylesheet).
+UA_DROPPED = ("::footnote-call", "::footnote-marker", "::note-call", "::note-marker", "::note-callback")
+UA_MARKER = ("\n::marker {", "\nli::marker {")
+
+
+def ua_stylesheet_text(stock: str) -> str | None:
+    """``stock`` (WeasyPrint's html5_ua.css) without the rules above, or
+    None if it does not have them as expected (another WeasyPrint)."""
+    lines = stock.split("\n")
+    kept = [line for line in lines if not line.startswith(UA_DROPPED)]
+    if len(lines) - len(kept) != len(UA_DROPPED) or stock.count(UA_MARKER[0]) != 1:
+        return None
+    return "\n".join(kept).replace(*UA_MARKER)
+
+
+@functools.lru_cache(maxsize=1)
+def html_class():
+    """``weasyprint.HTML`` with the lighter user-agent stylesheet (the stock
+    class if this WeasyPrint's stylesheet is not the one expected).  The
+    user-agent stylesheets come from ``HTML._ua_stylesheets``, the hook
+    WeasyPrint's own tests override."""
+    import weasyprint
+    from weasyprint import html as wh
+    from weasyprint.css.counters import CounterStyle
+
+    text = ua_stylesheet_text(wh.UA)
+    if text is None or not hasattr(weasyprint.HTML, "_ua_stylesheets"):
+        return weasyprint.HTML
+    # its @counter-style rules go to a scratch registry: a render starts from
+    # a copy of WeasyPrint's, which already has them
+    ua = weasyprint.CSS(string=text, counter_style=CounterStyle())
+
+    class FormHTML(weasyprint.HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [ua, wh.UA_FORM_STYLESHEET] if forms else [ua]
+
+    return FormHTML
 
 
 def _field_font_url() -> str:
@@ -149,19 +209,31 @@ def _field_font_url() -> str:
 
 
 def layout(html: str):
-    """WeasyPrint's laid-out document (pages and their box trees)."""
+    """WeasyPrint's laid-out document (pages and their box trees).
+
+    The page's ``<style>``, if it is the forms' stylesheet as
+    :func:`to_html` writes it, is taken out and the copy parsed once per
+    process (:func:`_pdf_css`) is used instead.  It becomes a user
+    stylesheet (one WeasyPrint is given) where it was the page's own: with
+    no page stylesheet left it still outranks the user agent's, and placed
+    after the font rules, its ``html { font-family }`` still wins over
+    theirs and the fields' ``!important`` family over its ``font: inherit``
+    -- the same cascade, byte-identical PDFs."""
     import logging
     import os
-
-    import weasyprint
 
     # Font subsetting (fontTools) stamps the subset's ``head`` table with the
     # time unless SOURCE_DATE_EPOCH is set: pinned for byte-identical PDFs.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    css, config = _pdf_css()
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[css], font_config=config, pdf_forms=True, pdf_tags=True)
+    (fonts_css, own), config = _pdf_css()
+    block = _style_block()
+    sheets = [fonts_css]
+    if block in html:
+        html = html.replace(block, "", 1)
+        sheets.append(own)
+    return html_class()(string=html, base_url=str(TEMPLATES)).render(stylesheets=sheets, font_config=config, pdf_forms=True, pdf_tags=True)
 
 
 def to_pdf(html: str, form: Form | None = None) -> bytes:
