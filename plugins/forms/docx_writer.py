@@ -102,7 +102,7 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
@@ -172,6 +172,14 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
     d.add_heading(form.title, level=1)
     if form.subtitle:
         d.add_paragraph(form.subtitle).runs[0].font.size = Pt(11)
+
+    def gap() -> None:
+        """A 6 pt paragraph after a table: the space the PDF leaves below a
+        table, and two tables in a row stay two (a word processor joins
+        tables with nothing between them)."""
+        pf = d.add_paragraph().paragraph_format
+        pf.space_before = pf.space_after = Pt(0)
+        pf.line_spacing, pf.line_spacing_rule = Pt(6), WD_LINE_SPACING.EXACTLY
 
     def table(widths: list[float], rows: int, header: tuple[str, ...] | None = None):
         total = sum(widths)
@@ -284,13 +292,17 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
                         put(cell, c)
                 # the header row and the first two rows stay with what leads in (as the PDF's lead-row)
                 lead_rows = t._tbl.tr_lst[: min(3, len(t._tbl.tr_lst) - 1)]
+            if isinstance(b, (Signatures, FieldGrid, Table)):
+                gap()
         # a kept section (a signature block, a short table with its heading)
         # never splits: every paragraph but those of its last row keeps with
         # the next; a long table keeps its first rows with its heading
         added = body_elements()[start:]
         if sec.keep and added:
-            last = added[-1].tr_lst[-1] if added[-1].tag == qn("w:tbl") else added[-1]
-            _keep_with_next(added, but=last)
+            tables = [e for e in added if e.tag == qn("w:tbl")]
+            # all but the last table's last row (and the gap after it) keep with the next
+            last = tables[-1].tr_lst[-1] if tables else added[-1]
+            _keep_with_next(added[: added.index(tables[-1]) + 1] if tables else added, but=last)
         else:
             _keep_with_next(lead_rows)
     buf = io.BytesIO()
