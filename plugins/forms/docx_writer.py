@@ -119,6 +119,12 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
     sec.header_distance = sec.footer_distance = Mm(8)
     usable = sec.page_width - sec.left_margin - sec.right_margin
 
+    # document defaults: 3 pt after a paragraph as the PDF's (the template's 10 pt
+    # spread a list of rules over the page; table cells keep the table style's 0),
+    # British English for the spelling checker
+    defaults = d.styles.element.find(qn("w:docDefaults"))
+    defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}").set(qn("w:after"), "60")
+    defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").set(qn("w:val"), "en-GB")
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title"):
         st = d.styles[name]
         st.font.name = fonts.FAMILY
