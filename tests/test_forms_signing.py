@@ -264,3 +264,46 @@ def test_unsigned_forms_declare_their_signature_fields(built):
                 if isinstance(x, pypdf.generic.DictionaryObject) and "/K" in x:
                     stack.append(x)
         assert sum(1 for o in objr if o.get("/FT") == "/Sig") == len(labels), fid
+
+
+EVERY_KIND = {  # a form of every kind that has signature fields, per body
+    "cg4411": (
+        "expert-witness-status-list",
+        "assessment-plan-review-and-feedback",
+        "achievement-summary-4411-30",
+        "unit-101-observation-record",
+        "unit-101-witness-testimony",
+        "unit-101-candidate-statement",
+        "unit-101-professional-discussion-record",
+        "unit-101-questioning-record",
+    ),
+    "cfa_cs": ("range-checklist-deal_with_customers_face_to_face",),
+}
+
+
+@pytest.mark.slow
+def test_every_signature_field_of_every_kind_signs_in_turn(specs):
+    """Each signer signs their field in turn (the candidate, a witness, the
+    assessor ...); after the last, every signature is still valid."""
+    from specc import plugins
+    from specc_plugins.forms import render as r
+
+    for sid, ids in EVERY_KIND.items():
+        spec = specs[sid]
+        style = plugins.style_for(plugins.form_styles(), spec, None)
+        forms = {f.id: f for f in style.render(spec, {})}
+        for fid in ids:
+            fm = forms[fid]
+            pdf = r.to_pdf(r.to_html(fm, spec.document.body.name, style.name, forms_plugin.edition(spec.document)), fm)
+            pdf = fill(pdf, {"candidate.name": "Alex Morgan"})
+            names = [f.name for f in fm.fields() if f.kind == "signature"][:3]
+            assert names, fid
+            people = []
+            for name in names:
+                people.append(Person(name))
+                pdf = people[-1].sign(pdf, name)
+            st = statuses(pdf, people)
+            assert sorted(st) == sorted(names), fid
+            bad = {k: s.summary() for k, s in st.items() if not (s.intact and s.valid and s.bottom_line)}
+            assert not bad, (fid, bad)
+            assert st[names[-1]].coverage == SignatureCoverageLevel.ENTIRE_FILE
