@@ -9,6 +9,7 @@ and nothing past the margins."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import pdfplumber
 import pypdf
 import pytest
 
+from specc_plugins import fonts
 from specc_plugins import forms as forms_plugin
 from specc_plugins.forms.model import FieldGrid, Heading, Signatures, Table
 
@@ -64,7 +66,14 @@ def office(specs, tmp_path_factory):
         out[fid] = (fm, pdf, tmp / "pdf" / f"{fid}.pdf")
     profile = (tmp / "profile").as_uri()  # a private profile: no clash with a running office
     cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(tmp / "pdf"), *docs]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    # the house font as a centre has it with the forms, whatever this machine has installed
+    conf = tmp / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{fonts.path().parent}</dir><cachedir>{tmp / 'fontcache'}</cachedir></fontconfig>"
+    )
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf))
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False, env=env)
     missing = [p for _, _, p in out.values() if not p.exists()]
     assert run.returncode == 0 and not missing, (run.returncode, run.stdout, run.stderr, missing)
     return out
@@ -153,6 +162,9 @@ def test_docx_in_libreoffice_prints_as_the_pdf_form(office, fid):
                 assert 0 <= ch["top"] and ch["bottom"] <= h, (fid, i, ch["text"])
             for e in page.edges:
                 assert (MARGIN_MM - 1) * MM <= e["x0"] and e["x1"] <= w - (MARGIN_MM - 1) * MM, (fid, i, e["x0"], e["x1"])
+        # the text is set in the house font (the boxes may come from a fallback font)
+        faces = {ch["fontname"].split("+")[-1] for page in pdf.pages for ch in page.chars if ch["text"].isalnum()}
+        assert faces <= {"LiberationSans", "LiberationSans-Bold"}, (fid, faces)
         flat = squash(text)
         # every heading, every row label and criterion, the title
         wanted = [fm.title] + [b.text for b in fm.body if isinstance(b, Heading)]
