@@ -36,12 +36,13 @@ from specc_plugins.export.engine import LocalEngine  # noqa: E402
 
 
 def timed(engine, plan, path: str) -> tuple[float, int, str]:
-    """Seconds, portfolios and a digest of the printed results."""
+    """Seconds, portfolios and a digest of the outcomes (the printed result,
+    and the verdict, qualification and codes the summary counts)."""
     h = hashlib.sha256()
     n = 0
     t = time.perf_counter()
     for o in engine.outcomes(plan, command.records([path])):
-        h.update(o.text.encode() + b"\n")
+        h.update(repr((o.achieved, o.qualification, o.codes, o.text)).encode() + b"\n")
         n += 1
     return time.perf_counter() - t, n, h.hexdigest()
 

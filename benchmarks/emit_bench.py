@@ -17,6 +17,9 @@ growth of time for the growth of size (as much as the size: linear).
 from __future__ import annotations
 
 import argparse
+import functools
+import json
+import os
 import resource
 import sys
 import tempfile
@@ -48,43 +51,98 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,4000,10000")
     ap.add_argument("--budget", type=float, default=120.0)
     ap.add_argument("--only", default="")
+    ap.add_argument("--memory-gb", type=float, default=16.0)
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     only = {x for x in args.only.split(",") if x}
     runs = [r for r in RUNS if not only or r[0] in only]
     registry = plugins.emitters()
     times: dict[str, dict[int, float]] = {"check (compile)": {}}
+    mem: dict[str, dict[int, float]] = {"check (compile)": {}}
+    failed: dict[str, dict[int, str]] = {}
     over: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="specc-emit-bench-") as tmp:
+        # warm up, untimed: every emitter once on a tiny spec, so the imports
+        # it makes are done before the children fork
+        tiny = build.compile_all([synth.write(2, Path(tmp) / "warm")])[0].spec
+        for label, name, options in runs:
+            run_one(registry[name], tiny, Path(tmp) / f"warm-{label.replace(' ', '-')}", options)
         for n in sizes:
             root = synth.write(n, Path(tmp) / f"s{n}")
             t = time.process_time()
             comp = build.compile_all([root])[0]
             times["check (compile)"][n] = time.process_time() - t
+            mem["check (compile)"][n] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             assert comp.ok, [d.message for d in comp.diagnostics if d.is_error][:3]
             for label, name, options in runs:
                 if label in over:
                     continue
-                folder = OutputFolder(Path(tmp) / f"out{n}-{label.replace(' ', '-')}")
-                sink = folder.begin("x")
-                t = time.process_time()
-                registry[name].emit(comp.spec, sink, dict(options))
-                secs = time.process_time() - t
-                folder.discard(sink)
-                times.setdefault(label, {})[n] = secs
-                print(f"  {n} units: {label} {secs:.2f} s", file=sys.stderr, flush=True)
-                if secs > args.budget:
+                if prev := [m for m in mem.get(label, {}) if m < n]:
+                    m = max(prev)
+                    projected = mem[label][m] * n / m / 1024
+                    if projected > args.memory_gb:
+                        print(f"  {n} units: {label} not run: projected {projected:,.0f} GB", file=sys.stderr, flush=True)
+                        failed.setdefault(label, {})[n] = f"not run: about {projected:,.0f} GB (x{n // m} of {mem[label][m] / 1024:,.1f} GB), over the {args.memory_gb:g} GB cap"
+                        continue
+                out = Path(tmp) / f"out{n}-{label.replace(' ', '-')}"
+                res = forked(functools.partial(run_one, registry[name], comp.spec, out, options), args.memory_gb)
+                if "error" in res:
+                    print(f"  {n} units: {label} stopped: {res['error']}", file=sys.stderr, flush=True)
+                    failed.setdefault(label, {})[n] = res["error"]
+                    over.add(label)
+                    continue
+                times.setdefault(label, {})[n] = res["cpu"]
+                mem.setdefault(label, {})[n] = res["peak_mb"]
+                print(f"  {n} units: {label} {res['cpu']:.2f} s, peak {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+                if res["cpu"] > args.budget:
                     over.add(label)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"units: {', '.join(f'{n:,}' for n in sizes)}; peak memory of the run {peak:,.0f} MB\n")
-    head = " | ".join(f"{n:,} units (s)" for n in sizes)
+    head = " | ".join(f"{n:,} units (s)" for n in sizes) + " | " + " | ".join(f"peak MB at {n:,}" for n in sizes)
     steps = " | ".join(f"x{b // a} size: time x" for a, b in zip(sizes, sizes[1:], strict=False))
     print(f"| step | {head} | {steps} |")
-    print("|---|" + "---:|" * (len(sizes) + len(sizes) - 1))
+    print("|---|" + "---:|" * (len(sizes) + len(sizes) - 1 + len(sizes)))
     for label, by in times.items():
-        cells = [f"{by[n]:.2f}" if n in by else "-" for n in sizes]
+        cells = [f"{by[n]:.2f}" if n in by else failed.get(label, {}).get(n, "-") for n in sizes]
+        cells += [f"{mem[label][n]:,.0f}" if n in mem.get(label, {}) else "-" for n in sizes]
         growth = [f"{by[b] / by[a]:.1f}" if a in by and b in by and by[a] > 0 else "-" for a, b in zip(sizes, sizes[1:], strict=False)]
         print(f"| {label} | {' | '.join(cells)} | {' | '.join(growth)} |")
+
+
+def run_one(emitter, spec, out: Path, options: dict) -> dict:
+    folder = OutputFolder(out)
+    sink = folder.begin("x")
+    t = time.process_time()
+    emitter.emit(spec, sink, dict(options))
+    cpu = time.process_time() - t
+    folder.discard(sink)
+    return {"cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def forked(job, memory_gb: float) -> dict:
+    """Run ``job`` in a forked child under an address-space cap; its result,
+    or {"error": why}."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(r)
+        try:
+            cap = int(memory_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            res = job()
+        except MemoryError:
+            res = {"error": f"out of memory (over {memory_gb:g} GB)"}
+        except BaseException as e:  # noqa: BLE001 - reported, the run goes on
+            res = {"error": f"{type(e).__name__}: {e}"[:200]}
+        os.write(w, json.dumps(res).encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        data = f.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        return {"error": f"child died (status {status})"}
+    return json.loads(data)
 
 
 if __name__ == "__main__":

@@ -36,5 +36,8 @@ nc=$(ls -d "$tmp"/ncfe*/forms | head -1)
 shot "$(ls "$nc"/qualifications/assessment-tracking-sheet-*.pdf | head -1)" 1 forms-ncfe-assessment-tracking-sheet
 shot "$nc/units/unit-09-letl.pdf" 1 forms-ncfe-unit-09
 shot "$nc/units/unit-09-letl.pdf" 3 forms-ncfe-unit-09-page-3
+for kind in observation-record witness-testimony learner-report professional-discussion-record questioning-record; do
+  shot "$nc/evidence-records/unit-09-$kind.pdf" 1 "forms-ncfe-$kind"
+done
 cf=$(ls -d "$tmp"/cfa*/forms | head -1)
 shot "$cf/requirements/range-checklist-recognise_diversity_when_delivering_customer_service.pdf" 1 forms-cfa-recognise-diversity

@@ -127,6 +127,33 @@ def test_generated_with_bad_lines_as_local(cluster, cg_spec, capsys, tmp_path, s
     assert merged == counted and {"V100", "V110"} <= set(merged)
 
 
+def test_an_array_file_across_tasks_as_local(cluster, cg_spec, capsys, tmp_path, small_partitions):
+    """A JSON file holding an array of generated portfolios, larger than
+    --max-bytes (each element has the limit of one portfolio), a bad element
+    and one over the limit among them: split into element ranges across
+    tasks, with the local engine's results in input order."""
+    from specc_plugins.export.command import records
+
+    elements = list(examples.batch_lines(cg_spec, 40))
+    limit = max(len(e.encode()) for e in elements) + 100
+    elements[5] = '{"qualification": "4411-01", "units": }'
+    elements[12] = json.dumps({"qualification": "4411-01", "learner": {"name": "x" * limit}})
+    array = tmp_path / "export.json"
+    array.write_text("[\n" + ",\n".join(elements) + "\n]\n", encoding="utf-8")
+    assert array.stat().st_size > 10 * limit
+    assert len(list(engine_dask.partitions(records([str(array)], limit)))) == 6  # 40 elements, 7 a task
+    local, dask = both(["validate", CG, array, "--format", "jsonl", "--max-bytes", limit], cluster, capsys, tmp_path)
+    assert dask == local
+    code, out, err, summary = dask
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and err == "" and summary["portfolios"] == 40
+    assert [r["source"] for r in results] == [f"{array}[{i}]" for i in range(40)]
+    first = {i: r["report"]["findings"][0]["code"] for i, r in enumerate(results) if r["report"]["findings"]}
+    assert first[5] == "V100" and first[12] == "V110"
+    assert not {"V100", "V110"} & {code_ for i, code_ in first.items() if i not in (5, 12)}
+    assert summary["achieved"] > 0
+
+
 def test_engine_streams_in_order(cluster, cg_spec):
     """The engine object: outcomes in input order across many partitions,
     a few in flight at a time, equal to the local engine's."""

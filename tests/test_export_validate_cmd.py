@@ -168,9 +168,10 @@ def test_bad_input_is_reported_not_raised(demo, tmp_path):
     def codes(label):
         return {f["code"] for f in results[label]["findings"]}
 
-    for name in ("truncated.json", "latin1.json", "deep.json", "bom.json", "empty.json"):
+    for name in ("truncated.json", "latin1.json", "deep.json[0]", "bom.json", "empty.json"):
         assert codes(str(tmp_path / name)) == {"V100"}, name
-    assert "nested too deeply" in results[str(tmp_path / "deep.json")]["findings"][0]["message"]
+    # an array file: each element is an input of its own (read as it is reached)
+    assert "nested too deeply" in results[str(tmp_path / "deep.json[0]")]["findings"][0]["message"]
     mixed = str(tmp_path / "mixed.jsonl")
     assert sorted(k for k in results if k.startswith(mixed)) == [f"{mixed}:{n}" for n in (1, 2, 4, 5, 6)]
     assert codes(f"{mixed}:2") == codes(f"{mixed}:5") == {"V100"}

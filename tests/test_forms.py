@@ -35,7 +35,7 @@ def built(specs, tmp_path_factory):
 
 SAMPLE = {  # a few forms of every kind per body, for the default (fast) run
     "cg4411": ("candidate-and-centre-details", "expert-witness-status-list", "assessment-plan-review-and-feedback", "achievement-summary-4411-30", "unit-101", "unit-101-observation-record", "unit-101-witness-testimony", "unit-101-candidate-statement", "unit-101-professional-discussion-record", "unit-101-questioning-record"),
-    "ncfe_601_3972_9": ("assessment-tracking-sheet-601-3972-9", "unit-09-letl"),
+    "ncfe_601_3972_9": ("assessment-tracking-sheet-601-3972-9", "unit-09-letl", "unit-02-observation-record", "unit-10-learner-report", "unit-01-questioning-record"),
     "cfa_cs": ("range-checklist-deal_with_customers_face_to_face",),
 }
 
@@ -352,3 +352,62 @@ def test_words_as_a_body_prints_them(sample, specs):
     rules = [line for line in text["assessment-tracking-sheet-601-3972-9"].splitlines() if line.startswith("–")]
     assert len(rules) == len(set(rules)) and sum("14 credits" in line for line in rules) == 1, rules
     assert slots.label("reasons", 1, 1) == "Reason" and slots.label("pieces of information", 2, 3) == "Piece of information 2"
+
+
+def _first_page(elem, pages: dict):
+    """The page a structure element begins on: the /Pg of its first element
+    that has one, depth first."""
+    import pikepdf
+
+    if "/Pg" in elem:
+        return pages[elem.Pg.objgen]
+    kids = elem.get("/K")
+    for k in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(k, pikepdf.Dictionary) and k.get("/Type") != pikepdf.Name.OBJR:
+            found = _first_page(k, pages)
+            if found is not None:
+                return found
+    return None
+
+
+def test_every_widget_is_tagged(sample):
+    """Every widget annotation on every page, the header copies included, has
+    a /StructParent that the parent tree maps to a Form structure element
+    whose /K holds the widget's object reference, and that element is in the
+    structure tree (its /P chain reaches the StructTreeRoot through elements
+    that list it among their kids)."""
+    import pikepdf
+
+    checked = 0
+    for items in sample.values():
+        for fm, data in items:
+            with pikepdf.open(io.BytesIO(data)) as doc:
+                tree = doc.Root.StructTreeRoot
+                nums = tree.ParentTree.Nums
+                parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+                for pno, page in enumerate(doc.pages):
+                    for annot in page.obj.get("/Annots", []):
+                        if annot.get("/Subtype") != pikepdf.Name.Widget:
+                            continue
+                        assert "/StructParent" in annot, (fm.id, pno)
+                        elem = parents[int(annot.StructParent)]
+                        assert elem.S == pikepdf.Name.Form, (fm.id, pno)
+                        objrs = [k for k in elem.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR]
+                        assert [o.Obj.objgen for o in objrs] == [annot.objgen], (fm.id, pno)
+                        assert objrs[0].Pg.objgen == page.obj.objgen
+                        node = elem
+                        while node.objgen != tree.objgen:
+                            up = node.P
+                            kids = up.K if isinstance(up.K, pikepdf.Array) else [up.K]
+                            assert any(isinstance(k, pikepdf.Dictionary) and k.objgen == node.objgen for k in kids), (fm.id, pno)
+                            node = up
+                        checked += 1
+                assert int(tree.get("/ParentTreeNextKey", -1)) > max(parents), fm.id
+                # each page's header fields are read first on their page
+                document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+                pages = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+                starts = [_first_page(k, pages) for k in document.K]
+                for pno in range(len(doc.pages)):
+                    heads = [i for i, k in enumerate(document.K) if str(k.get("/T", "")) == f"Running header, page {pno + 1}"]
+                    assert heads == [starts.index(pno)], (fm.id, pno, heads)
+    assert checked > 100

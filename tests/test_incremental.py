@@ -119,8 +119,10 @@ def test_an_edit_to_unit_001_rerenders_only_its_form_and_section(spec, tmp_path)
     before = inodes(out)
     edit(spec, "state demo fact 1", "state a demo fact 1")
     again = run(spec, out)
-    # the unit's own form and handbook section, the index, and the whole document
-    assert rendered(again["forms"]) == {"forms/units/unit-001.html", "forms/index.json"}
+    # the unit's own forms (its pack and the questioning record the document's
+    # methods give its knowledge criteria) and handbook section, the index,
+    # and the whole document
+    assert rendered(again["forms"]) == {"forms/units/unit-001.html", "forms/evidence-records/unit-001-questioning-record.html", "forms/index.json"}
     assert rendered(again["handbook"]) == {"handbook/sections/unit-001.html", "handbook/cg9999.rst", "handbook/cg9999.html"}
     after = inodes(out)
     kept = set(again["forms"].kept) | set(again["handbook"].kept)
@@ -141,6 +143,7 @@ def test_renaming_a_unit_rerenders_the_lists_that_name_it(spec, tmp_path):
     again = run(spec, out)
     assert rendered(again["forms"]) == {
         "forms/units/unit-001.html",
+        "forms/evidence-records/unit-001-questioning-record.html",
         "forms/qualifications/achievement-summary-9999-01.html",
         "forms/index.json",
     }

@@ -114,7 +114,7 @@ def render(spec: ir.Spec, options: dict) -> list:
     forms += [summary(spec, q) for q in spec.qualifications]
     units = [u for u in spec.units if "." not in u.id]
     forms += [unit_pack(spec, u) for u in units]
-    forms += [r for u in units for kind in c.RECORD_KINDS if (r := c.evidence_record(spec, u, kind)) is not None]
+    forms += [r for u in units for r in c.evidence_records(spec, u, witness_list="expert/witness status list")]
     return forms
 
 

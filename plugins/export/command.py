@@ -8,9 +8,9 @@ code of the standalone module a centre runs, so both give the same verdicts.
 Inputs are read by the runtime's own :func:`~.runtime.read_inputs`, the way
 the standalone module reads them.
 
-Portfolios are JSON files (an object, or an array of objects), JSON Lines
-files (``.jsonl`` / ``.ndjson``, one portfolio per line, read a line at a
-time), folders of them (every such file under the folder, sorted) or ``-``
+Portfolios are JSON files (an object, or an array of objects, read an
+element at a time), JSON Lines files (``.jsonl`` / ``.ndjson``, one
+portfolio per line, read a line at a time), folders of them (every such file under the folder, sorted) or ``-``
 for JSON Lines on standard input.  Each portfolio is checked
 against the qualification its own ``qualification`` field names (a module per
 qualification, made once when first needed); ``-Q ID`` checks every
@@ -300,7 +300,7 @@ def add_parser(subparsers) -> None:
     v.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date of the check (default: each portfolio's as_of, else today)")
     v.add_argument(
         "--max-bytes", type=int, metavar="N",
-        help=f"the largest input read: a JSON file, or a line of JSON Lines; larger ones get V110 (default {runtime.MAX_BYTES:,})",
+        help=f"the largest portfolio read: a JSON file of one, an element of a JSON array or a line of JSON Lines; larger ones get V110 (default {runtime.MAX_BYTES:,})",
     )
     add_engine_options(v, "portfolios are checked")
     v.set_defaults(func=run)

@@ -1,7 +1,8 @@
 """Engines of ``specc validate``: what checks the portfolios, and where.
 
 An engine turns inputs (the records :func:`runtime.read_inputs` yields: a
-JSON file, or a line of JSON Lines, already read by the client) into one
+JSON file, an element of a JSON array or a line of JSON Lines, already read
+by the client) into one
 :class:`Outcome` per portfolio, in input order.  What to check them against
 is a :class:`Plan`: the qualifications' validator data (plain data, so it
 can be sent to other processes or machines), how portfolios pick their
@@ -36,7 +37,7 @@ from . import runtime
 PARALLEL_MIN = 64  # fewer inputs than this are checked in this process
 WINDOW = 4096  # inputs handed to the worker processes at a time (bounds memory)
 
-Record = tuple  # (label, data: bytes | None, lines: bool, problem: (code, message) | None), as runtime.read_inputs yields
+Record = tuple  # (label, data: bytes | None, one portfolio: bool, problem: (code, message) | None), as runtime.read_inputs yields
 
 
 @frozen
@@ -246,8 +247,8 @@ def _pool_check(record: Record) -> list[Outcome]:
 class LocalEngine:
     """This process, or ``jobs`` processes of this machine when there are
     enough inputs to be worth it (handed over ``WINDOW`` at a time, so memory
-    stays bounded however long the input).  A JSON file (perhaps an array of
-    many portfolios) is checked in this process a result at a time."""
+    stays bounded however long the input): lines of JSON Lines and elements
+    of a JSON array.  A JSON file of one portfolio is checked in this process."""
 
     name = "local"
 
@@ -280,7 +281,7 @@ class LocalEngine:
 
             window: list[Record] = []
             for rec in itertools.chain(first, inputs):
-                if rec[2]:  # a line of JSON Lines: to the workers, WINDOW at a time
+                if rec[2]:  # one portfolio (a line, an array's element): to the workers, WINDOW at a time
                     window.append(rec)
                     if len(window) >= WINDOW:
                         yield from run(window)

@@ -3,9 +3,11 @@ dask.distributed cluster (the optional extra ``specc[dask]``; nothing else in
 specc imports Dask).
 
 The client (``specc validate``) reads the inputs itself, as the local engine
-does (:func:`runtime.read_inputs`: a JSON file whole, JSON Lines a line at a
-time, nothing larger than the size limit), and sends the bytes to the
-workers in partitions; workers need not see the client's files.  The plan --
+does (:func:`runtime.read_inputs`: a JSON file whole, a JSON array an element
+at a time, JSON Lines a line at a time, nothing larger than the size limit
+for one portfolio), and sends the bytes to the workers in partitions
+(consecutive inputs: a large array is split into ranges of elements);
+workers need not see the client's files.  The plan --
 every qualification's validator data, plain data -- is scattered to every
 worker once; each worker makes a validator module per qualification from it
 (the same runtime and data as the standalone module and the local engine)
@@ -23,7 +25,9 @@ with ``--tls-ca-file``, ``--tls-cert`` and ``--tls-key`` (a
 :class:`distributed.security.Security` requiring encryption), or with
 Dask's own configuration (``distributed.comm.tls.*`` in a Dask config file or
 ``DASK_DISTRIBUTED__COMM__TLS__CA_FILE`` and the like) when they are not
-given.  With no scheduler a LocalCluster of ``--jobs`` worker processes (one
+given; a tls:// scheduler with neither is refused before connecting, and a
+refused connection says what to check (TLS for a tcp:// address, the
+authority and certificates for a tls:// one).  With no scheduler a LocalCluster of ``--jobs`` worker processes (one
 thread each) is started for the run and closed after it.
 """
 
@@ -43,7 +47,7 @@ from distributed import Client, LocalCluster  # the import fails here, not later
 from .engine import Checker, EngineError, Outcome, Plan, Record
 
 PARTITION_INPUTS = 1000  # inputs in one task at most
-PARTITION_BYTES = 8 * 1024 * 1024  # and bytes of input at most (a large JSON file is a task of its own)
+PARTITION_BYTES = 8 * 1024 * 1024  # and bytes of input at most (an input as large as that is a task of its own)
 CONNECT_TIMEOUT = "20s"
 
 
@@ -125,6 +129,36 @@ def _security(address: str | None, ca: str | None, cert: str | None, key: str | 
     return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
 
 
+TLS_FILES = "--tls-ca-file, --tls-cert and --tls-key, or Dask's configuration (distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and .key)"
+
+
+def _tls_configured(address: str) -> None:
+    """Refuse a tls:// scheduler when neither the options nor Dask's
+    configuration name the certificate files (Dask would say only that it
+    has no SSL context)."""
+    from distributed.security import Security
+
+    sec = Security()  # from Dask's configuration: config files and DASK_* variables
+    if not (sec.tls_ca_file and sec.tls_client_cert):
+        raise EngineError(f"the scheduler {address} speaks TLS: give the cluster's certificate authority and this client's certificate with {TLS_FILES}")
+
+
+def _hint(address: str | None, error: BaseException) -> str:
+    """What to check after a failed connection: TLS where the scheduler
+    wants it, certificates the other side trusts."""
+    if address is None:
+        return ""
+    text = f"{type(error).__name__} {error}".lower()
+    if address.startswith("tcp://") and ("reset" in text or "closed" in text or "timed out" in text or "timeout" in text):
+        return f"; if the cluster requires encryption, use tls://{address[len('tcp://'):]} with {TLS_FILES}"
+    if address.startswith("tls://") and ("ssl" in text or "certificate" in text or "tls" in text):
+        return (
+            "; check that the certificate authority given is the one that signed the cluster's certificates, "
+            "and that the cluster's authority signed this client's certificate"
+        )
+    return ""
+
+
 class DaskEngine:
     """Checks inputs on the workers of a dask.distributed cluster."""
 
@@ -147,6 +181,8 @@ class DaskEngine:
         """A client of the cluster at ``address`` (a new LocalCluster of
         ``workers`` processes when None), its workers' versions checked."""
         security = _security(address, tls_ca_file, tls_cert, tls_key)
+        if security is None and address is not None and address.startswith("tls://"):
+            _tls_configured(address)
         cluster = None
         quiet = _quiet()
         try:
@@ -160,7 +196,7 @@ class DaskEngine:
             if cluster is not None:
                 cluster.close()
             quiet.close()
-            raise EngineError(f"cannot reach the Dask scheduler at {address or 'a new local cluster'}: {e}") from e
+            raise EngineError(f"cannot reach the Dask scheduler at {address or 'a new local cluster'}: {e}{_hint(address, e)}") from e
         engine = cls(client, cluster)
         engine._quiet = quiet
         try:

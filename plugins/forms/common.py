@@ -10,6 +10,7 @@ a filled PDF can be read back by machine::
     rs.<set>.r<n><letter>.<what>      range checklist item (the set's own id,
                                       the same on every body's form)
     q.<qualification>.u<unit>.<what>  achievement summary
+    u<unit>.<obs|wt|cs|lr|pd|qr>.*    evidence records (u001.obs.c1_2: a tick)
 """
 
 from __future__ import annotations
@@ -425,25 +426,29 @@ def form(id: str, title: str, body: tuple, subtitle: str = "", group: str = "", 
     return Form(id=id, title=title, body=body, subtitle=subtitle, group=group, landscape=landscape, reference=reference)
 
 
-# ------------------------------------------------------------------ evidence records (from the evidence guide)
+# ------------------------------------------------------------------ evidence records (from the evidence guide or the document's methods)
 
 
 @frozen
 class RecordKind:
-    """A kind of evidence record the evidence guide implies: the form a
-    centre fills each time it uses one of ``methods``."""
+    """A kind of evidence record: the form a centre fills each time it uses
+    one of ``methods``.  ``scope`` says which criteria it may evidence where
+    no evidence guide says so: ``performance`` the criteria of "be able to"
+    outcomes (what can be seen done), ``any`` every criterion."""
 
     id: str  # form id part: "observation-record"
     key: str  # field name part: "obs"
     title: str
     methods: tuple[str, ...]
     tick: str  # the tick column: "Observed"
+    scope: str = "any"
 
 
 RECORD_KINDS = (
-    RecordKind("observation-record", "obs", "Observation record", ("observation",), "Observed"),
-    RecordKind("witness-testimony", "wt", "Witness testimony", ("witness_testimony", "expert_witness"), "Witnessed"),
-    RecordKind("candidate-statement", "cs", "Candidate statement", ("candidate_statement", "reflective_account", "learner_report"), "Covered"),
+    RecordKind("observation-record", "obs", "Observation record", ("observation",), "Observed", "performance"),
+    RecordKind("witness-testimony", "wt", "Witness testimony", ("witness_testimony", "expert_witness"), "Witnessed", "performance"),
+    RecordKind("candidate-statement", "cs", "Candidate statement", ("candidate_statement", "reflective_account"), "Covered"),
+    RecordKind("learner-report", "lr", "Learner and peer report", ("learner_report",), "Covered"),
     RecordKind("professional-discussion-record", "pd", "Professional discussion record", ("professional_discussion", "recorded_discussion"), "Discussed"),
     RecordKind("questioning-record", "qr", "Questioning record", ("oral_questioning", "written_questioning"), "Met"),
 )
@@ -456,6 +461,45 @@ def guide_criteria(u: ir.Unit, methods: tuple[str, ...]) -> list[ir.Criterion]:
     return [c for c in u.criteria if c.ref in refs]
 
 
+def declared_methods(spec: ir.Spec, kind: RecordKind) -> tuple[str, ...]:
+    """The kind's methods the document names as its evidence (``methods``)."""
+    return tuple(m for m in spec.document.evidence_methods if m in kind.methods)
+
+
+def record_criteria(spec: ir.Spec, u: ir.Unit, kind: RecordKind) -> list[ir.Criterion]:
+    """The criteria a record of ``kind`` may evidence for unit ``u``: those
+    whose evidence-guide rows name one of its methods; for a unit without an
+    evidence guide, when the document names one of its methods, the criteria
+    of the kind's scope (observation and witness testimony: the performance
+    outcomes' criteria; the others: every criterion)."""
+    if u.evidence_guide:
+        return guide_criteria(u, kind.methods)
+    if not declared_methods(spec, kind):
+        return []
+    return [c for o in u.outcomes if kind.scope == "any" or o.kind == kind.scope for c in o.criteria]
+
+
+def record_methods(spec: ir.Spec, u: ir.Unit, kind: RecordKind, c: ir.Criterion) -> tuple[str, ...]:
+    """The kind's methods a record may evidence criterion ``c`` by: those its
+    evidence-guide rows name, or those the document names (the record's
+    method when it is read back into a portfolio)."""
+    if u.evidence_guide:
+        named = {m for row in u.evidence_guide if c.ref in row.criteria for m in row.methods}
+        return tuple(m for m in kind.methods if m in named)
+    return declared_methods(spec, kind)
+
+
+def record_title(spec: ir.Spec, u: ir.Unit, kind: RecordKind) -> str:
+    """The kind's title; a record that comes from the document's methods
+    takes the document's word for its method ("Assessor observation",
+    "Record of oral and written questioning")."""
+    if u.evidence_guide:
+        return kind.title
+    labels = {m.id: m.label for m in spec.methods}
+    label = labels.get(declared_methods(spec, kind)[0], kind.title)
+    return label[:1].upper() + label[1:]
+
+
 def criteria_ticks(u: ir.Unit, kind: RecordKind, crits: list[ir.Criterion]) -> Table:
     """The criteria a record may evidence, each with a tick box."""
     rows = tuple(
@@ -465,54 +509,78 @@ def criteria_ticks(u: ir.Unit, kind: RecordKind, crits: list[ir.Criterion]) -> T
     return Table((Column("Criterion", 0.6), Column("Assessment criterion", 4.4), Column(kind.tick, 0.8)), rows, caption="Assessment criteria this record may evidence (tick those it does)")
 
 
-def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "Candidate", body_words: dict | None = None) -> Form | None:
-    """One evidence record for unit ``u``, or None when its evidence guide
-    names none of the kind's methods."""
-    crits = guide_criteria(u, kind.methods)
+RECORD_NOUN = {"wt": "testimony", "cs": "statement", "lr": "report"}
+
+
+def _area(name: str, title: str, label: str) -> Table:
+    return Table((Column(title, 1.0),), ((Cell(field=f(name, "area", label)),),))
+
+
+def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "Candidate", witness_list: str = "") -> Form | None:
+    """One evidence record for unit ``u``, or None when it may evidence no
+    criterion (:func:`record_criteria`).  ``person``: the body's word for
+    the learner; ``witness_list``: the form on which a witness must be
+    listed, where the body has one."""
+    crits = record_criteria(spec, u, kind)
     if not crits:
         return None
     uk = f"{unit_key(u)}.{kind.key}"
     p = person.lower()
+    ref = ("Evidence reference", f(f"{uk}.evidence_ref", "text", f"Evidence reference of this {RECORD_NOUN.get(kind.key, 'record')}"))
     body: list = [unit_header(u)]
     if kind.key == "obs":
         body += [
-            FieldGrid((("Date of observation", f(f"{uk}.date", "date", "Date of observation")), ("Duration", f(f"{uk}.duration", "text", "Duration of the observation")), ("Location or setting", f(f"{uk}.location", "text", "Location or setting of the observation")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this record")))),
+            FieldGrid((("Date of observation", f(f"{uk}.date", "date", "Date of observation")), ("Duration", f(f"{uk}.duration", "text", "Duration of the observation")), ("Location or setting", f(f"{uk}.location", "text", "Location or setting of the observation")), ref)),
             criteria_ticks(u, kind, crits),
             Heading("What the assessor observed", 2),
             Para(f"Describe what the {p} did, how it meets each criterion ticked, and any questions asked to confirm understanding.", "note"),
-            Table((Column("Observation", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", "What the assessor observed")),),)),
+            _area(f"{uk}.summary", "Observation", "What the assessor observed"),
             Heading("Feedback", 2),
-            Table((Column(f"Feedback to the {p}", 1.0),), ((Cell(field=f(f"{uk}.feedback", "area", f"Feedback to the {p}")),),)),
+            _area(f"{uk}.feedback", f"Feedback to the {p}", f"Feedback to the {p}"),
             signatures(uk, (person, "Assessor")),
         ]
     elif kind.key == "wt":
+        listed = f" The witness must be on the {witness_list}." if witness_list else ""
         body += [
             Heading("Witness", 2),
-            FieldGrid((("Witness name", f(f"{uk}.witness.name", "text", "Witness name")), ("Job role", f(f"{uk}.witness.role", "text", "Witness job role")), (f"Relationship to the {p}", f(f"{uk}.witness.relationship", "text", f"Witness relationship to the {p}")), ("Contact details", f(f"{uk}.witness.contact", "text", "Witness contact details")), ("Date of activity", f(f"{uk}.date", "date", "Date of the activity witnessed")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this testimony")))),
+            FieldGrid((("Witness name", f(f"{uk}.witness.name", "text", "Witness name")), ("Job role", f(f"{uk}.witness.role", "text", "Witness job role")), (f"Relationship to the {p}", f(f"{uk}.witness.relationship", "text", f"Witness relationship to the {p}")), ("Contact details", f(f"{uk}.witness.contact", "text", "Witness contact details")), ("Date of activity", f(f"{uk}.date", "date", "Date of the activity witnessed")), ref)),
             criteria_ticks(u, kind, crits),
             Heading("Testimony", 2),
-            Para(f"Describe what you saw the {p} do, when and where. The witness must be on the expert/witness status list.", "note"),
-            Table((Column("What the witness saw", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", "Testimony: what the witness saw")),),)),
+            Para(f"Describe what you saw the {p} do, when and where.{listed}", "note"),
+            _area(f"{uk}.summary", "What the witness saw", "Testimony: what the witness saw"),
             signatures(uk, ("Witness", "Assessor")),
         ]
     elif kind.key == "cs":
         body += [
-            FieldGrid((("Date of activity", f(f"{uk}.date", "date", "Date of the activity described")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this statement")))),
+            FieldGrid((("Date of activity", f(f"{uk}.date", "date", "Date of the activity described")), ref)),
             criteria_ticks(u, kind, crits),
             Heading(f"{person} statement", 2),
             Para("Describe in your own words what you did, when and where, and how it meets each criterion ticked.", "note"),
-            Table((Column("Statement", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", f"{person} statement")),),)),
+            _area(f"{uk}.summary", "Statement", f"{person} statement"),
             Para("A person who saw the activity (a teacher or a reliable person in the workplace) confirms that it took place as described.", "note"),
             signatures(uk, (person, "Confirming witness", "Assessor")),
         ]
+    elif kind.key == "lr":
+        body += [
+            FieldGrid((("Date of activity", f(f"{uk}.date", "date", "Date of the activity reported")), ref)),
+            criteria_ticks(u, kind, crits),
+            Heading(f"{person} report", 2),
+            Para("Describe in your own words what you did, when and where, and how it meets each criterion ticked.", "note"),
+            _area(f"{uk}.summary", "Report", f"{person} report"),
+            Heading("Peer report", 2),
+            Para(f"A colleague or fellow {p} who took part in or saw the activity describes what the {p} did.", "note"),
+            FieldGrid((("Peer name", f(f"{uk}.peer.name", "text", "Peer name")), ("Job role or relationship", f(f"{uk}.peer.role", "text", f"Peer job role or relationship to the {p}")))),
+            _area(f"{uk}.peer.summary", "Peer report", "Peer report"),
+            signatures(uk, (person, "Peer", "Assessor")),
+        ]
     elif kind.key == "pd":
         body += [
-            FieldGrid((("Date of discussion", f(f"{uk}.date", "date", "Date of the discussion")), ("Duration", f(f"{uk}.duration", "text", "Duration of the discussion")), ("Recording reference", f(f"{uk}.recording", "text", "Recording reference")), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this record")))),
+            FieldGrid((("Date of discussion", f(f"{uk}.date", "date", "Date of the discussion")), ("Duration", f(f"{uk}.duration", "text", "Duration of the discussion")), ("Recording reference", f(f"{uk}.recording", "text", "Recording reference")), ref)),
             criteria_ticks(u, kind, crits),
             Heading("Summary of the discussion", 2),
-            Table((Column("Summary", 1.0),), ((Cell(field=f(f"{uk}.summary", "area", "Summary of the discussion")),),)),
+            _area(f"{uk}.summary", "Summary", "Summary of the discussion"),
             Heading("Feedback", 2),
-            Table((Column(f"Feedback to the {p}", 1.0),), ((Cell(field=f(f"{uk}.feedback", "area", f"Feedback to the {p}")),),)),
+            _area(f"{uk}.feedback", f"Feedback to the {p}", f"Feedback to the {p}"),
             signatures(uk, (person, "Assessor")),
         ]
     else:  # questioning
@@ -525,16 +593,17 @@ def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "
             )
             for c in crits
         )
+        which = "the evidence guide allows questioning for" if u.evidence_guide else "of the unit"
         body += [
-            FieldGrid((("Date", f(f"{uk}.date", "date", "Date of the questioning")), ("Oral or written", f(f"{uk}.mode", "choice", "Oral or written questioning", (("", "(choose)"), ("oral", "Oral"), ("written", "Written")))), ("Evidence reference", f(f"{uk}.evidence_ref", "text", "Evidence reference of this record")))),
+            FieldGrid((("Date", f(f"{uk}.date", "date", "Date of the questioning")), ("Oral or written", f(f"{uk}.mode", "choice", "Oral or written questioning", (("", "(choose)"), ("oral", "Oral"), ("written", "Written")))), ref)),
             Heading("Questions and responses", 2),
-            Para("A row per assessment criterion the evidence guide allows questioning for; tick Met when the response meets it.", "note"),
+            Para(f"A row per assessment criterion {which}; tick Met when the response meets it.", "note"),
             Table((Column("Criterion", 1.6), Column("Question asked", 2.2), Column(f"Summary of the {p}'s response", 2.6), Column("Met", 0.5)), rows),
             signatures(uk, (person, "Assessor")),
         ]
     return form(
         f"unit-{u.label}-{kind.id}",
-        kind.title,
+        record_title(spec, u, kind),
         tuple(body),
         subtitle=f"Unit {u.label} {u.title}",
         group="evidence-records",
@@ -542,6 +611,12 @@ def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "
         person=person,
         qualifications=units_qualifications(spec, u),
     )
+
+
+def evidence_records(spec: ir.Spec, u: ir.Unit, person: str = "Candidate", witness_list: str = "", skip: tuple[str, ...] = ()) -> list[Form]:
+    """Every evidence record of unit ``u`` (:data:`RECORD_KINDS` in order;
+    ``skip``: kind keys a body prints elsewhere)."""
+    return [r for kind in RECORD_KINDS if kind.key not in skip and (r := evidence_record(spec, u, kind, person, witness_list)) is not None]
 
 
 def unit_evidence_requirements(spec: ir.Spec, u: ir.Unit) -> tuple:

@@ -28,6 +28,18 @@ step
 and keeps WeasyPrint's tags (structure tree, ``/StructParent`` of every
 widget), language and title.  The output is deterministic: objects are
 visited in page order, the file ID is derived from the content.
+
+The header widgets are tagged like WeasyPrint's own: each is the object
+reference (``/OBJR``) of a ``/Form`` structure element, its
+``/StructParent`` the key of that element in the parent tree.  PDF/UA-1
+(ISO 14289-1, 7.18.4) wants every visible widget nested in a Form element
+(veraPDF exempts only hidden widgets and widgets outside the crop box); an
+annotation cannot be marked as an artifact in PDF 1.7 (artifacts are marked
+content of a page's content stream; the ``Artifact`` structure type is PDF
+2.0's, as WeasyPrint notes for its margin boxes).  A page's header fields
+come first on the page in the reading order: a ``/Div`` per page holding
+its Form elements sits in the ``Document`` element before the first of its
+children that begins on that page or later.
 """
 
 from __future__ import annotations
@@ -154,8 +166,10 @@ def _fields(doc: pikepdf.Pdf, acro: Dictionary, signature_fields: frozenset[str]
             w.Parent = parent
             parent.Kids.append(w)
         by_name[full] = w
+    added: list[list[Dictionary]] = []  # per page, its header widgets
     for page_no, slots in enumerate(header):
         page = doc.pages[page_no]
+        added.append([])
         for name, rect in slots:
             field = by_name.get(name)
             if field is None:
@@ -168,7 +182,78 @@ def _fields(doc: pikepdf.Pdf, acro: Dictionary, signature_fields: frozenset[str]
             if "/Annots" not in page.obj:
                 page.obj.Annots = Array()
             page.obj.Annots.append(widget)
+            added[-1].append(widget)
     acro.Fields = Array(top)
+    if any(added):
+        _tag_widgets(doc, added)
+
+
+def _parent_tree_pairs(node) -> list:
+    """The (key, value) pairs of a number tree, in key order."""
+    out = []
+    nums = node.get("/Nums")
+    if nums is not None:
+        out += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    for kid in node.get("/Kids", []):
+        out += _parent_tree_pairs(kid)
+    return sorted(out, key=lambda kv: kv[0])
+
+
+def _first_page(elem, page_index: dict) -> int | None:
+    """The page (index) on which a structure element begins: the /Pg of the
+    first element with one, depth first."""
+    stack = [elem]
+    while stack:
+        e = stack.pop(0)
+        if not isinstance(e, Dictionary):
+            continue
+        if "/Pg" in e and e.Pg.objgen in page_index:
+            return page_index[e.Pg.objgen]
+        k = e.get("/K")
+        if isinstance(k, Array):
+            stack = list(k) + stack
+        elif isinstance(k, Dictionary):
+            stack.insert(0, k)
+    return None
+
+
+def _tag_widgets(doc: pikepdf.Pdf, added: list[list[Dictionary]]) -> None:
+    """Tag the header widgets: a Form element with an OBJR per widget, its
+    /StructParent into the parent tree, a /Div per page in the Document
+    element where that page begins."""
+    tree = doc.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    pairs = _parent_tree_pairs(tree.ParentTree) if "/ParentTree" in tree else []
+    used = [k for k, _ in pairs] + [int(p.obj.StructParents) for p in doc.pages if "/StructParents" in p.obj]
+    used += [int(a.StructParent) for p in doc.pages for a in p.obj.get("/Annots", []) if "/StructParent" in a]
+    key = max(used, default=-1) + 1
+    kids = tree.get("/K")
+    document = kids[0] if isinstance(kids, Array) and len(kids) == 1 else kids
+    if not isinstance(document, Dictionary) or document.get("/S") != Name.Document:
+        document = tree  # no Document element: the root's own kids
+    if not isinstance(document.get("/K"), Array):
+        document.K = Array([document.K]) if "/K" in document else Array()
+    page_index = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+    starts = [_first_page(k, page_index) for k in document.K]
+    groups = []
+    for page_no, widgets in enumerate(added):
+        if not widgets:
+            continue
+        page = doc.pages[page_no].obj
+        div = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=document, Pg=page, T=String(f"Running header, page {page_no + 1}"), K=Array()))
+        for w in widgets:
+            form = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Form, P=div, Pg=page, K=Array([Dictionary(Type=Name.OBJR, Obj=w, Pg=page)])))
+            div.K.append(form)
+            w.StructParent = key
+            pairs.append((key, form))
+            key += 1
+        at = next((i for i, s in enumerate(starts) if s is not None and s >= page_no), len(starts))
+        groups.append((at, div))
+    for at, div in reversed(groups):  # later pages first, so the earlier positions hold
+        document.K.insert(at, div)
+    tree.ParentTree = doc.make_indirect(Dictionary(Nums=Array([x for k, v in pairs for x in (k, v)])))
+    tree.ParentTreeNextKey = key
 
 
 def _split_widget(doc: pikepdf.Pdf, merged: Dictionary, top: list) -> Dictionary:

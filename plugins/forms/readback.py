@@ -9,8 +9,12 @@ an evidence item per evidence reference of a criterion (several may be
 listed, "E1, E2"; its method, location, date, assessor); ``u<unit>.c<crit>.<slot>.*`` the slots an item
 covers (``covers``), with its date, customer and method; ``u<unit>.source.*``
 the environment of the unit's evidence; ``rs.<set>.<slot>.*`` the range items
-and distinct slots an item meets.  An evidence reference written under a
-second criterion is that item reused (``reused_from``).
+and distinct slots an item meets; ``u<unit>.<obs|wt|cs|lr|pd|qr>.*`` the
+evidence records, an item per ticked criterion with the record's method,
+date and reference (merged with the location sheet's item of the same
+reference; a disagreement is a warning).  An evidence reference written
+under a second criterion that no record ticks is that item reused
+(``reused_from``).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import io
 import re
 from pathlib import Path
 
+from attrs import frozen
+
 from specc import ir, slots
 
-from .common import ENV_LABELS, crit_key, set_key, unit_key
+from .common import ENV_LABELS, RECORD_KINDS, crit_key, record_criteria, record_methods, record_title, set_key, unit_key
 from .model import name_part
 
 OFF = ("", "Off", "/Off", "No", "/No")
@@ -138,9 +144,9 @@ def portfolio(spec: ir.Spec, values: dict[str, str | bool], qualification: str |
     if centre:
         registration["centre"] = centre
     units: dict = {}
-    first_seen: dict[str, tuple[str, str]] = {}  # evidence ref -> (unit id, criterion ref)
     records: dict[tuple[str, str], dict] = {}  # (unit id, ref) -> the item that records it
     wanted = set(q.units) if q else {u.id for u in spec.units}
+    gathered: list[tuple[ir.Unit, ir.Criterion, dict[str, dict]]] = []
     for u in spec.units:
         if u.id not in wanted:
             continue
@@ -148,7 +154,7 @@ def portfolio(spec: ir.Spec, values: dict[str, str | bool], qualification: str |
         env = next((s for s in ENV_LABELS if values.get(f"{uk}.source.{s}") is True), None)
         if env is None:
             env = next((s for rid in u.assessed_under if (rs := spec.requirement_set(rid)) for s in ENV_LABELS if values.get(f"{set_key(rs)}.source.{s}") is True), None)
-        criteria: dict = {}
+        ticks = record_ticks(spec, u, values, notes)
         for c in u.criteria:
             ck = f"{uk}.{crit_key(c)}"
             items: dict[str, dict] = {}
@@ -168,25 +174,54 @@ def portfolio(spec: ir.Spec, values: dict[str, str | bool], qualification: str |
                 it = items.setdefault(ref, {"id": ref})
                 it.setdefault("covers", []).append(s.id)
                 _fill(it, values, base, env)
-            out = []
-            for ref, it in items.items():
-                if ref in first_seen:
-                    uid, cref = first_seen[ref]
-                    reuse = {"id": ref, "reused_from": {"criterion": cref} | ({"unit": uid} if uid != u.id else {})}
-                    if it.get("covers"):
-                        reuse["covers"] = it["covers"]
-                    out.append(reuse)
-                    continue
-                first_seen[ref] = (u.id, c.ref)
-                if "location" not in it:
-                    it["reference"] = ref
-                it.setdefault("covers", [])
-                records[(u.id, ref)] = it
-                out.append(it)
-            if out:
-                criteria[c.ref] = {"evidence": out}
-        if criteria:
-            units[u.id] = {"criteria": criteria}
+            for rec in ticks.get(c.ref, ()):
+                _merge_record(items, rec, env, _text(values, "assessor.name"), f"unit {u.label} criterion {c.ref}", notes)
+            gathered.append((u, c, items))
+    # a reference a record ticks for several criteria is direct evidence of
+    # each (an item per criterion, ids told apart by the criterion); any
+    # other reference written under a second criterion is that item reused
+    direct: dict[str, list[tuple[str, str]]] = {}
+    said: dict[str, dict[tuple, str]] = {}  # ref -> (method, date) -> where first said
+    for u, c, items in gathered:
+        for ref, it in items.items():
+            if it.get("_record"):
+                direct.setdefault(ref, []).append((u.id, c.ref))
+                said.setdefault(ref, {}).setdefault((it.get("method"), it.get("date")), f"the unit {u.label} {it['_record'].lower()}")
+    for ref, versions in said.items():
+        if len(versions) > 1:
+            told = "; ".join(f"{m or 'no method'}, {d or 'no date'} on {where}" for (m, d), where in versions.items())
+            notes.append(f"evidence {ref} is recorded differently: {told}; one reference should name one piece of evidence (each record's own is kept)")
+
+    def direct_id(ref: str, uid: str, cref: str) -> str:
+        where = direct[ref]
+        if len(where) == 1:
+            return ref
+        return f"{ref}/{cref}" if len({w[0] for w in where}) == 1 else f"{ref}/{spec.unit(uid).label}/{cref}"
+
+    first_seen: dict[str, tuple[str, str, str]] = {ref: (w[0][0], w[0][1], direct_id(ref, *w[0])) for ref, w in direct.items()}
+    for u, c, items in gathered:
+        out = []
+        for ref, it in items.items():
+            record = it.pop("_record", None)
+            if record is None and ref in first_seen:
+                uid, cref, iid = first_seen[ref]
+                if ref in direct:
+                    notes.append(f"unit {u.label} criterion {c.ref}: evidence {ref} is listed here, but no evidence record ticks this criterion for it; recorded as reused from criterion {cref}")
+                reuse = {"id": iid, "reused_from": {"criterion": cref} | ({"unit": uid} if uid != u.id else {})}
+                if it.get("covers"):
+                    reuse["covers"] = it["covers"]
+                out.append(reuse)
+                continue
+            if record is not None:
+                it["id"] = direct_id(ref, u.id, c.ref)
+            first_seen.setdefault(ref, (u.id, c.ref, it["id"]))
+            if "location" not in it or it["id"] != ref:
+                it["reference"] = ref  # the record's own reference
+            it.setdefault("covers", [])
+            records.setdefault((u.id, ref), it)
+            out.append(it)
+        if out:
+            units.setdefault(u.id, {"criteria": {}})["criteria"][c.ref] = {"evidence": out}
     for rs in spec.requirement_sets:
         holders = [u for u in spec.units if rs.id in u.assessed_under and u.id in units]
         for sl in slots.requirement_set_slots(rs):
@@ -208,6 +243,78 @@ def portfolio(spec: ir.Spec, values: dict[str, str | bool], qualification: str |
         out["as_of"] = as_of or dates[-1]
     out["units"] = units
     return out, notes
+
+
+
+# ------------------------------------------------------------------ evidence records
+
+
+@frozen
+class RecordTick:
+    """A criterion ticked on an evidence record: the record's reference,
+    date, and the method it evidences the criterion by."""
+
+    ref: str
+    method: str
+    date: str
+    title: str  # "Observation record", "Assessor observation"
+
+
+def record_ticks(spec: ir.Spec, u: ir.Unit, values: dict, notes: list[str]) -> dict[str, list[RecordTick]]:
+    """Criterion ref -> the ticks of the unit's filled evidence records
+    (``u<unit>.<obs|wt|cs|lr|pd|qr>.*``), in :data:`RECORD_KINDS` order."""
+    uk = unit_key(u)
+    out: dict[str, list[RecordTick]] = {}
+    for kind in RECORD_KINDS:
+        crits = record_criteria(spec, u, kind)
+        if not crits:
+            continue
+        base = f"{uk}.{kind.key}"
+        title = record_title(spec, u, kind)
+        met = ".met" if kind.key == "qr" else ""  # questioning ticks Met per criterion row
+        ticked = [c for c in crits if values.get(f"{base}.{crit_key(c)}{met}") is True]
+        ref, date = _text(values, f"{base}.evidence_ref"), _text(values, f"{base}.date")
+        if not ticked:
+            if ref or date:
+                notes.append(f"unit {u.label} {title.lower()} {ref or date}: no criterion is ticked; it evidences nothing")
+            continue
+        if not ref:
+            ref = f"{u.label}/{kind.id}"
+            notes.append(f"unit {u.label} {title.lower()}: no evidence reference; recorded as {ref}")
+        mode = _text(values, f"{base}.mode")
+        for c in ticked:
+            methods = record_methods(spec, u, kind, c) or kind.methods[:1]
+            method = "written_questioning" if mode == "written" and "written_questioning" in methods else methods[0]
+            out.setdefault(c.ref, []).append(RecordTick(ref, method, iso_date(date) if date else "", title))
+    return out
+
+
+def _merge_record(items: dict[str, dict], rec: RecordTick, env: str | None, assessor: str, where: str, notes: list[str]) -> None:
+    """Add a record's tick to a criterion's items: the item with the
+    record's reference (from the location sheet, a slot or another record)
+    takes the record's method and date; where those differ, the record's
+    are kept and the conflict is reported."""
+    it = items.get(rec.ref)
+    if it is None:
+        it = items[rec.ref] = {"id": rec.ref}
+    else:
+        said = it.get("_record") or "unit's form"
+        for key, value in (("method", rec.method), ("date", rec.date)):
+            old = it.get(key)
+            if value and old and old != value:
+                if it.get("_record"):
+                    notes.append(f"{where}: evidence {rec.ref} has {key} {old} on the {said.lower()} and {value} on the {rec.title.lower()}; keeping {old} (one reference, one piece of evidence)")
+                    return
+                notes.append(f"{where}: evidence {rec.ref} has {key} {old} on the {said} and {value} on the {rec.title.lower()}; keeping the record's {value}")
+    if not it.get("_record"):
+        it["method"] = rec.method
+        if rec.date:
+            it["date"] = rec.date
+        it["_record"] = rec.title
+    if assessor and "assessor" not in it:
+        it["assessor"] = assessor
+    if env and "environment" not in it:
+        it["environment"] = env
 
 
 def _fill(it: dict, values: dict, base: str, env: str | None) -> None:

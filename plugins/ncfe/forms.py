@@ -1,6 +1,9 @@
 """NCFE recording forms: the Learner's Evidence Tracking Log (LETL) per unit,
-the assessment tracking sheet per qualification, and the learner statement
-(authenticity declaration countersigned by the assessor).  Units assessed
+the assessment tracking sheet per qualification, the learner statement
+(authenticity declaration countersigned by the assessor) and per unit the
+evidence records the specification's evidence methods call for (Assessor
+observation, witness testimony, learner and peer reports, record of
+professional discussion, record of oral and written questioning).  Units assessed
 under another body's evidence requirements (``assessed under``) get those
 requirements' range checklists in their pack."""
 
@@ -127,11 +130,16 @@ def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
 
 
 def render(spec: ir.Spec, options: dict) -> list:
+    units = [u for u in spec.units if "." not in u.id]
     forms = [tracking_sheet(spec, q) for q in spec.qualifications]
-    forms += [letl(spec, u) for u in spec.units if "." not in u.id]
+    forms += [letl(spec, u) for u in units]
+    # the evidence records the specification's methods call for ("Assessor
+    # observation", "record of oral and written questioning", ...); the
+    # learner statement is the LETL's own (no candidate statement twice)
+    forms += [r for u in units for r in c.evidence_records(spec, u, person="Learner", skip=("cs",))]
     return forms
 
 
 @hookimpl
 def specc_form_styles():
-    return [FormStyle("ncfe", ("ncfe",), "NCFE recording forms (LETL, tracking sheet, learner statement)", render)]
+    return [FormStyle("ncfe", ("ncfe",), "NCFE recording forms (LETL, tracking sheet, learner statement, evidence records)", render)]
