@@ -25,7 +25,10 @@ trap 'rm -rf "$tmp"' EXIT
 cg="$tmp/out/cg4411/forms"
 nc=$(ls -d "$tmp"/out/ncfe*/forms | head -1)
 docs=("$cg/units/unit-101.docx" "$cg/evidence-records/unit-101-professional-discussion-record.docx" "$(ls "$nc"/qualifications/assessment-tracking-sheet-*.docx | head -1)")
-timeout 300 soffice "-env:UserInstallation=file://$tmp/profile" --headless --norestore --convert-to pdf --outdir "$tmp/pdf" "${docs[@]}" >/dev/null 2>&1
+# the shipped house font, whatever this machine has installed
+printf '<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>%s</dir><cachedir>%s</cachedir></fontconfig>\n' \
+  "$PWD/plugins/fonts" "$tmp/fontcache" >"$tmp/fonts.conf"
+FONTCONFIG_FILE="$tmp/fonts.conf" timeout 300 soffice "-env:UserInstallation=file://$tmp/profile" --headless --norestore --convert-to pdf --outdir "$tmp/pdf" "${docs[@]}" >/dev/null 2>&1
 mkdir -p outputs/review
 rm -f outputs/review/docx-*.png
 shot() {  # shot PDF PAGE NAME
