@@ -392,7 +392,8 @@ def test_every_widget_is_tagged(sample):
                         assert "/StructParent" in annot, (fm.id, pno)
                         elem = parents[int(annot.StructParent)]
                         assert elem.S == pikepdf.Name.Form, (fm.id, pno)
-                        objrs = [k for k in elem.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR]
+                        kids = elem.K if isinstance(elem.K, pikepdf.Array) else [elem.K]  # pdfpost writes a lone OBJR as /K itself
+                        objrs = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR]
                         assert [o.Obj.objgen for o in objrs] == [annot.objgen], (fm.id, pno)
                         assert objrs[0].Pg.objgen == page.obj.objgen
                         node = elem

@@ -558,7 +558,7 @@ def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "
             Para("Describe in your own words what you did, when and where, and how it meets each criterion ticked.", "note"),
             _area(f"{uk}.summary", "Statement", f"{person} statement"),
             Para("A person who saw the activity (a teacher or a reliable person in the workplace) confirms that it took place as described.", "note"),
-            signatures(uk, (person, "Confirmed by", "Assessor")),
+            signatures(uk, (person, "Confirming witness", "Assessor")),
         ]
     elif kind.key == "lr":
         body += [

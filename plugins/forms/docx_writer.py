@@ -15,11 +15,14 @@ import io
 from specc.sink import normalise_zip
 
 from .model import Bullets, Cell, Field, FieldGrid, Form, Heading, PageBreak, Para, Signatures, Table
+from .render import sections
 
 MM = 36000  # EMU per mm
 TWIP_PER_MM = 56.6929
 ROW_MM = {"text": 8.5, "date": 8.5, "choice": 8.5, "check": 8.5, "signature": 14, "lines": 26, "area": 62}
 HEADING_PT = {1: 16, 2: 12.5, 3: 11, 4: 10}
+CHECK_PT = 14
+CELL_SIDE_TWIPS = 60  # 3 pt: the PDF's cell padding at the sides
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 
@@ -53,6 +56,7 @@ def _field_sdt(f: Field):
         pr.append(box)
         rpr = _el("w:rPr")
         rpr.append(_el("w:rFonts", w__ascii="MS Gothic", w__hAnsi="MS Gothic", w__eastAsia="MS Gothic"))
+        rpr.append(_el("w:sz", w__val=str(CHECK_PT * 2)))  # a box to tick, as the PDF's 4.5 mm one
         run.append(rpr)
         text.text = "☐"
     elif f.kind == "choice":
@@ -98,7 +102,7 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
@@ -115,6 +119,12 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
     sec.header_distance = sec.footer_distance = Mm(8)
     usable = sec.page_width - sec.left_margin - sec.right_margin
 
+    # document defaults: 3 pt after a paragraph as the PDF's (the template's 10 pt
+    # spread a list of rules over the page; table cells keep the table style's 0),
+    # British English for the spelling checker
+    defaults = d.styles.element.find(qn("w:docDefaults"))
+    defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}").set(qn("w:after"), "60")
+    defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").set(qn("w:val"), "en-GB")
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title"):
         st = d.styles[name]
         st.font.name = fonts.FAMILY
@@ -136,6 +146,10 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
                 if rfonts.get(qn(attr)) is not None:
                     del rfonts.attrib[qn(attr)]
 
+    for name in ("Header", "Footer"):
+        # the template's centre and right tabs (at 6.5 in) would catch the
+        # tab before the registration number and the page number
+        d.styles[name].paragraph_format.tab_stops.clear_all()
     person = next((label.removesuffix(" name") for b in form.body if isinstance(b, FieldGrid) and b.identity for label, f in b.items if f.name == "candidate.name"), "Candidate")
     hp = sec.header.paragraphs[0]
     hp.paragraph_format.tab_stops.add_tab_stop(usable, WD_TAB_ALIGNMENT.RIGHT)
@@ -165,6 +179,14 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
     if form.subtitle:
         d.add_paragraph(form.subtitle).runs[0].font.size = Pt(11)
 
+    def gap() -> None:
+        """A 6 pt paragraph after a table: the space the PDF leaves below a
+        table, and two tables in a row stay two (a word processor joins
+        tables with nothing between them)."""
+        pf = d.add_paragraph().paragraph_format
+        pf.space_before = pf.space_after = Pt(0)
+        pf.line_spacing, pf.line_spacing_rule = Pt(6), WD_LINE_SPACING.EXACTLY
+
     def table(widths: list[float], rows: int, header: tuple[str, ...] | None = None):
         total = sum(widths)
         cols = [int(usable * w / total) for w in widths]
@@ -172,6 +194,16 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.LEFT
         t.autofit = False
+        # cell padding as the PDF's (2.5 pt above and below, 3 pt at the sides)
+        mar = _el("w:tblCellMar")
+        for side, tw in (("top", 50), ("left", CELL_SIDE_TWIPS), ("bottom", 50), ("right", CELL_SIDE_TWIPS)):
+            mar.append(_el(f"w:{side}", w__w=tw, w__type="dxa"))
+        t._tbl.tblPr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+        # the document is in Word 2010 compatibility (python-docx's template), where a
+        # table's edge sits a cell margin left of the text: indent it by that margin, so
+        # the table lies between the page margins as in the PDF
+        ind = _el("w:tblInd", w__w=CELL_SIDE_TWIPS, w__type="dxa")
+        t._tbl.tblPr.insert_element_before(ind, "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
         for gc, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), cols, strict=True):
             gc.set(qn("w:w"), str(int(w / 635)))  # EMU -> twips
         if header:
@@ -204,59 +236,98 @@ def to_docx(form: Form, body_name: str, edition: str = "") -> bytes:
             run = cell.add_paragraph().add_run(c.muted)
             run.font.size = Pt(8.5)
         if c.field is not None:
-            (par if not c.text and not c.muted else cell.add_paragraph())._p.append(_field_sdt(c.field))
+            target = par if not c.text and not c.muted else cell.add_paragraph()
+            target._p.append(_field_sdt(c.field))
+            if c.field.kind == "check":
+                target.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def label_cell(cell, text: str) -> None:
         cell.text = text
         cell.paragraphs[0].runs[0].font.size = Pt(9)
         _shade(cell, "F2F2F2")
 
-    blocks = list(form.body)
-    for i, b in enumerate(blocks):
-        keep = i + 1 < len(blocks) and not isinstance(blocks[i + 1], PageBreak)
-        if isinstance(b, Heading):
-            d.add_heading(b.text, level=min(b.level, 4))
-        elif isinstance(b, Para):
-            p = d.add_paragraph(b.text)
-            p.paragraph_format.keep_with_next = keep
-            size = {"note": 9, "lead": 10.5}.get(b.style)
-            if size:
-                for r in p.runs:
-                    r.font.size = Pt(size)
-        elif isinstance(b, Bullets):
-            for item in b.items:
-                d.add_paragraph(item, style="List Bullet").paragraph_format.keep_with_next = keep
-        elif isinstance(b, PageBreak):
-            d.add_page_break()
-        elif isinstance(b, Signatures):
-            t, cols = table([24, 46, 8, 22], 0)
-            for role, sig, date in b.items:
-                row = add_row(t, cols, ROW_MM["signature"])
-                label_cell(row.cells[0], f"{role} signature")
-                row.cells[1].paragraphs[0]._p.append(_field_sdt(sig))
-                label_cell(row.cells[2], "Date")
-                row.cells[3].paragraphs[0]._p.append(_field_sdt(date))
-        elif isinstance(b, FieldGrid):
-            t, cols = table([19, 31, 19, 31], 0)
-            items = list(b.items)
-            for j in range(0, len(items), 2):
-                pair = items[j : j + 2]
-                row = add_row(t, cols, max(ROW_MM[f.kind] for _, f in pair))
-                for k, (label, f) in enumerate(pair):
-                    label_cell(row.cells[2 * k], label)
-                    row.cells[2 * k + 1].paragraphs[0]._p.append(_field_sdt(f))
-        elif isinstance(b, Table):
-            if b.caption:
-                d.add_paragraph(b.caption).runs[0].bold = True
-            t, cols = table([c.width for c in b.columns], 0, tuple(c.title for c in b.columns))
-            for row_cells in b.rows:
-                kinds = [c.field.kind for c in row_cells if c.field is not None]
-                row = add_row(t, cols, max((ROW_MM[k] for k in kinds), default=None))
-                for cell, c in zip(row.cells, row_cells, strict=True):
-                    put(cell, c)
+    def body_elements() -> list:
+        return [e for e in d.element.body if e.tag != qn("w:sectPr")]
+
+    for sec in sections(form.body):
+        start = len(body_elements())
+        lead_rows: list = []  # the rows of a long table that stay with its heading
+        for i, b in enumerate(sec.blocks):
+            keep = i + 1 < len(sec.blocks)
+            if isinstance(b, Heading):
+                d.add_heading(b.text, level=min(b.level, 4))
+            elif isinstance(b, Para):
+                p = d.add_paragraph(b.text)
+                p.paragraph_format.keep_with_next = keep
+                size = {"note": 9, "lead": 10.5}.get(b.style)
+                if size:
+                    for r in p.runs:
+                        r.font.size = Pt(size)
+            elif isinstance(b, Bullets):
+                for item in b.items:
+                    d.add_paragraph(item, style="List Bullet").paragraph_format.keep_with_next = keep
+            elif isinstance(b, PageBreak):
+                d.add_page_break()
+            elif isinstance(b, Signatures):
+                t, cols = table([24, 46, 8, 22], 0)
+                for role, sig, date in b.items:
+                    row = add_row(t, cols, ROW_MM["signature"])
+                    label_cell(row.cells[0], f"{role} signature")
+                    row.cells[1].paragraphs[0]._p.append(_field_sdt(sig))
+                    label_cell(row.cells[2], "Date")
+                    row.cells[3].paragraphs[0]._p.append(_field_sdt(date))
+            elif isinstance(b, FieldGrid):
+                t, cols = table([19, 31, 19, 31], 0)
+                items = list(b.items)
+                for j in range(0, len(items), 2):
+                    pair = items[j : j + 2]
+                    row = add_row(t, cols, max(ROW_MM[f.kind] for _, f in pair))
+                    for k, (label, f) in enumerate(pair):
+                        label_cell(row.cells[2 * k], label)
+                        row.cells[2 * k + 1].paragraphs[0]._p.append(_field_sdt(f))
+            elif isinstance(b, Table):
+                if b.caption:
+                    cap = d.add_paragraph(b.caption)
+                    cap.runs[0].bold = True
+                    cap.paragraph_format.keep_with_next = True
+                t, cols = table([c.width for c in b.columns], 0, tuple(c.title for c in b.columns))
+                for row_cells in b.rows:
+                    kinds = [c.field.kind for c in row_cells if c.field is not None]
+                    row = add_row(t, cols, max((ROW_MM[k] for k in kinds), default=None))
+                    for cell, c in zip(row.cells, row_cells, strict=True):
+                        put(cell, c)
+                # the header row and the first two rows stay with what leads in (as the PDF's lead-row)
+                lead_rows = t._tbl.tr_lst[: min(3, len(t._tbl.tr_lst) - 1)]
+            if isinstance(b, (Signatures, FieldGrid, Table)):
+                gap()
+        # a kept section (a signature block, a short table with its heading)
+        # never splits: every paragraph but those of its last row keeps with
+        # the next; a long table keeps its first rows with its heading
+        added = body_elements()[start:]
+        if sec.keep and added:
+            tables = [e for e in added if e.tag == qn("w:tbl")]
+            # all but the last table's last row (and the gap after it) keep with the next
+            last = tables[-1].tr_lst[-1] if tables else added[-1]
+            _keep_with_next(added[: added.index(tables[-1]) + 1] if tables else added, but=last)
+        else:
+            _keep_with_next(lead_rows)
     buf = io.BytesIO()
     d.save(buf)
     return normalise_zip(buf.getvalue())
+
+
+def _keep_with_next(elements, but=None) -> None:
+    """keep-with-next on every paragraph in ``elements`` (paragraphs, tables,
+    rows), except in ``but``: the word processor's way of keeping a table
+    (whose rows cannot split) together and with what comes before it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    skip = set(but.iter(qn("w:p"))) if but is not None else set()
+    for el in elements:
+        for p in [el] if el.tag == qn("w:p") else el.iter(qn("w:p")):
+            if p not in skip:
+                Paragraph(p, None).paragraph_format.keep_with_next = True
 
 
 def _repeat(row) -> None:

@@ -9,7 +9,18 @@ step
   ``c1_2`` > ``d1_3`` > ``date``), so the fully qualified names are exactly
   the dotted names the forms model uses;
 * makes every ``signature`` field a signature field (``/FT /Sig``) a reader
-  can sign;
+  or signing tool can sign, and sets ``/SigFlags 1`` (the document has
+  signature fields).  No field lock (``/Lock``): with one, pyHanko 0.38's
+  change analysis judges a signature broken as soon as a counter-signature
+  follows (it takes the unchanged appearance streams of fields filled before
+  the signature for in-place changes of locked fields); without, what was
+  changed after a signature is reported as form filling and the signed
+  revision keeps what was signed;
+* gives each widget's ``/Form`` structure element its object reference
+  directly as ``/K`` (not a one-element array): the same tags, in the shape a
+  signature validator's change analysis (pyHanko) traces a widget to, so
+  filling a field or counter-signing after a signature keeps it valid;
+* writes every widget's ``/Rect`` lower-left corner first;
 * repeats the candidate name and registration number fields in the running
   header of every page (more widgets of the same fields, so what is typed on
   page 1 shows on every page);
@@ -96,10 +107,28 @@ def postprocess(pdf: bytes, signature_fields: frozenset[str], header: list | Non
         acro = doc.Root.get("/AcroForm")
         if acro is not None:
             _fields(doc, acro, signature_fields, header or [])
+            if signature_fields:
+                acro.SigFlags = 1  # SignaturesExist
+        if "/StructTreeRoot" in doc.Root:
+            _widget_tags(doc.Root.StructTreeRoot)
         out = io.BytesIO()
         # compressed streams are copied as WeasyPrint wrote them (not decoded and recompressed)
         doc.save(out, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()
+
+
+def _widget_tags(root: Dictionary) -> None:
+    """``/K [<OBJR>]`` -> ``/K <OBJR>`` in every ``/Form`` structure element
+    whose only kid is an object reference (a widget)."""
+    stack = [root]
+    while stack:
+        e = stack.pop()
+        k = e.get("/K")
+        kids = list(k) if isinstance(k, Array) else [k]
+        if e.get("/S") == "/Form" and isinstance(k, Array) and len(k) == 1 and isinstance(k[0], Dictionary) and k[0].get("/Type") == "/OBJR":
+            e.K = k[0]
+            continue
+        stack.extend(x for x in kids if isinstance(x, Dictionary) and x.get("/Type") != "/OBJR" and "/K" in x)
 
 
 def _fields(doc: pikepdf.Pdf, acro: Dictionary, signature_fields: frozenset[str], header: list) -> None:
@@ -110,6 +139,9 @@ def _fields(doc: pikepdf.Pdf, acro: Dictionary, signature_fields: frozenset[str]
     for w in flat:
         full = str(w.T)
         parts = tuple(full.split("."))
+        if "/Rect" in w:
+            x0, y0, x1, y1 = (w.Rect[i] for i in range(4))
+            w.Rect = Array([min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)])
         if full in signature_fields:
             w.FT = Name.Sig
             for k in ("/V", "/DV", "/Ff", "/MaxLen", "/DA"):
