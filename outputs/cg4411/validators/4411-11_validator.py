@@ -19,7 +19,8 @@ MAX_FINDINGS findings (V112 counts the rest).
 ``check_structure(portfolio)`` runs only the checks the JSON Schema makes;
 ``check_combination(unit_ids)`` only the rules of combination.
 ``read_inputs(path)`` reads a file as the command line does (a JSON file
-whole, a JSON Lines file line by line; no input over MAX_BYTES is read),
+whole, a JSON array of portfolios and a JSON Lines file a portfolio at a
+time; no input over MAX_BYTES is read),
 ``results(label, data, lines, problem)`` gives the ``{"source", "report"}``
 records it prints for one input, and ``dumps(record)`` the line printed
 (valid UTF-8: lone surrogates are escaped).  ``specc validate`` uses the same.
@@ -5821,10 +5822,14 @@ def _too_large(limit):
 
 def read_inputs(path, limit=None):
     """Yield (label, data, lines, problem) for each input of a file: a JSON
-    file is one input (read whole), a JSON Lines file one per non-blank line
-    (read line by line; ``-`` reads JSON Lines from standard input).
-    ``problem`` is (code, message) for an input that is not read: larger than
-    ``limit`` bytes (default MAX_BYTES; V110) or unreadable (V111)."""
+    file is one input (read whole), except one holding an array, which is an
+    input per element (``label[i]``, read an element at a time); a JSON
+    Lines file is one per non-blank line (read line by line; ``-`` reads
+    JSON Lines from standard input).  ``lines`` is True for an input that is
+    one portfolio (a line or an element).  ``problem`` is (code, message)
+    for an input that is not read: larger than ``limit`` bytes (default
+    MAX_BYTES; V110), unreadable (V111), or an array that is not JSON
+    between its elements (V100)."""
     limit = MAX_BYTES if limit is None else limit
     lines = is_lines(path)
     label = "<stdin>" if path == "-" else path
@@ -5843,11 +5848,212 @@ def _inputs_of(f, label, lines, limit):
         for n, data in _lines_of(f, limit):
             yield f"{label}:{n}", data, True, None if data is not None else _too_large(limit)
         return
-    data = f.read(limit + 1)
+    head = f.read(min(limit + 1, READ_CHUNK))
+    while head and not head.lstrip(b" \t\r\n") and len(head) <= limit:  # leading space: on to the first character
+        chunk = f.read(READ_CHUNK)
+        if not chunk:
+            break
+        head += chunk
+    if head.lstrip(b" \t\r\n")[:1] == b"[":  # an array of portfolios: each element an input
+        yield from _elements_of(f, head, label, limit)
+        return
+    data = head + f.read(limit + 1 - len(head)) if len(head) <= limit else head
     if len(data) > limit:
         yield label, None, False, _too_large(limit)
     else:
         yield label, data, False, None
+
+
+READ_CHUNK = 1 << 20
+_SPACE = re.compile(r"[ \t\r\n]*")
+_OUTSIDE = re.compile(r'[\[\]{}",]')  # what matters to an element's end, outside strings
+_INSIDE = re.compile(r'["\\]')  # and inside them
+_BARE = re.compile(r"[-+.0-9A-Za-z]*")  # a number, true, false or null (or a word that is not JSON)
+_DECODER = json.JSONDecoder()
+_CUT = 16  # a JSON error this close to the end of the text read may be the chunk's cut (a number, a word, an escape)
+
+
+class _Text:
+    """A binary file read as text a chunk at a time, for :func:`_elements_of`:
+    ``buf`` from ``pos`` is what is not consumed yet.  Bytes that are not
+    UTF-8 are kept as lone surrogates (they become the same bytes again, and
+    the element that holds them is reported as not UTF-8)."""
+
+    def __init__(self, f, head):
+        self.f = f
+        self.carry = b""  # the start of a character the next chunk ends
+        self.buf = self.decode(head, False)
+        self.pos = 0
+        self.eof = False
+
+    def decode(self, chunk, final):
+        data = self.carry + chunk
+        cut = len(data)
+        if not final:  # keep back a UTF-8 sequence cut by the end of the chunk
+            for k in range(1, min(4, cut) + 1):
+                b = data[cut - k]
+                if b < 0x80:
+                    break
+                if b >= 0xC0:
+                    if (2 if b < 0xE0 else 3 if b < 0xF0 else 4) > k:
+                        cut -= k
+                    break
+        self.carry = data[cut:]
+        return data[:cut].decode("utf-8", "surrogateescape")
+
+    def more(self, keep_from):
+        """Read a chunk; text before ``keep_from`` may be dropped.  Returns
+        how far positions moved (subtract it), or None at the end of the file."""
+        if self.eof:
+            return None
+        chunk = self.f.read(READ_CHUNK)
+        drop = keep_from
+        self.buf = self.buf[drop:] + self.decode(chunk, not chunk)
+        self.pos -= drop
+        self.eof = not chunk
+        return drop
+
+    def skip_space(self):
+        """Move past whitespace; the next character, or '' at the end."""
+        while True:
+            self.pos = _SPACE.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if self.more(self.pos) is None:
+                return ""
+
+
+def _element_end(t, limit):
+    """Scan one array element that is not JSON from ``t.pos`` to where it
+    ends (a ``,`` or ``]`` outside strings and brackets, or the end of the
+    file), without parsing it: its text, or None when it is longer than
+    ``limit`` characters (then it is not kept).  ``t.pos`` ends after it."""
+    start = t.pos
+    kept = []  # the element's text before start, when the buffer moved on
+    size = 0
+    depth = 0
+    inside = False
+    p = t.pos
+    while True:
+        m = (_INSIDE if inside else _OUTSIDE).search(t.buf, p)
+        if m is None or (inside and m.group() == "\\" and m.end() >= len(t.buf)):
+            # the buffer ends inside the element: keep what is read, read on
+            stop = len(t.buf) if m is None else m.start()
+            if size is not None:
+                size += stop - start
+                kept.append(t.buf[start:stop])
+                if size > limit:
+                    kept, size = None, None
+            t.pos = stop
+            if t.more(stop) is None:
+                t.pos = len(t.buf)
+                return None if size is None else "".join(kept)
+            start = p = t.pos
+            continue
+        c = m.group()
+        p = m.end()
+        if inside:
+            if c == "\\":
+                p += 1
+            else:
+                inside = False
+        elif c == '"':
+            inside = True
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            if depth:
+                depth -= 1
+            elif c == "]":
+                p = m.start()
+                break
+        elif not depth:  # a comma between elements
+            p = m.start()
+            break
+    t.pos = p
+    if size is None:
+        return None
+    kept.append(t.buf[start:p])
+    text = "".join(kept)
+    return text if size + p - start <= limit else None
+
+
+def _elements_of(f, head, label, limit):
+    """The inputs of a file holding an array of portfolios: one per element
+    (``label[i]``, its bytes, True, problem), found by a streaming reader so
+    that the file is never held whole; each element has the size limit of
+    one portfolio (V110 when larger).  An element that is not JSON is
+    reported for itself (V100) and the rest are read on; so is the array
+    itself when it is not closed, has a comma too many or too few, or is
+    followed by more data (its label is the file's)."""
+    t = _Text(f, head)
+    t.skip_space()
+    t.pos += 1  # the [
+    i = 0
+    broken = None  # why the array itself is not JSON
+    if t.skip_space() == "]":
+        t.pos += 1
+    else:
+        while True:
+            c = t.skip_space()
+            if c == "":
+                broken = f"the array is not closed: ']' expected after {label}[{i - 1}]" if i else "the array is not closed"
+                break
+            if c in ",]" and i:
+                if c == "]":
+                    broken = f"a comma before the end of the array, after {label}[{i - 1}]"
+                    t.pos += 1
+                    break
+                broken = broken or f"two commas in a row after {label}[{i - 1}]"
+                t.pos += 1
+                continue
+            start = t.pos
+            text = None
+            while True:
+                if not t.eof and _BARE.match(t.buf, start).end() == len(t.buf):  # a number or word the chunk may cut
+                    if len(t.buf) - start > limit:
+                        break
+                    start -= t.more(start)
+                    continue
+                try:
+                    end = _DECODER.raw_decode(t.buf, start)[1]
+                except json.JSONDecodeError as e:
+                    if e.pos + _CUT < len(t.buf) and not e.msg.startswith("Unterminated string"):
+                        break  # not JSON well before the end of what is read: not for want of more
+                    end = None
+                except (ValueError, RecursionError):
+                    break
+                if end is not None and (end < len(t.buf) or t.eof):
+                    if end - start <= limit:
+                        text = t.buf[start:end]
+                        t.pos = end
+                    break
+                if t.eof or len(t.buf) - start > limit:
+                    break
+                start -= t.more(start)
+            if text is None:  # not JSON, or too large: found by scanning, the rest read on
+                t.pos = start
+                text = _element_end(t, limit)
+            data = None if text is None else text.encode("utf-8", "surrogateescape")
+            if data is not None and len(data) > limit:
+                data = None
+            yield f"{label}[{i}]", data, True, None if data is not None else _too_large(limit)
+            i += 1
+            c = t.skip_space()
+            if c == ",":
+                t.pos += 1
+            elif c == "]":
+                t.pos += 1
+                break
+            elif c == "":
+                broken = f"the array is not closed: ']' expected after {label}[{i - 1}]"
+                break
+            else:
+                broken = broken or f"',' or ']' expected after {label}[{i - 1}]"
+    if broken is None and t.skip_space() != "":
+        broken = "more data after the array"
+    if broken is not None:
+        yield label, None, True, ("V100", f"not JSON: {broken}")
 
 
 def read_portfolios(path):
