@@ -28,6 +28,7 @@ deterministic: the ODT's zip timestamps and document dates are fixed.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from specc import ir, plugins
@@ -135,13 +136,14 @@ def sections(doc, document_html: str, names: dict[str, str] | None = None, heade
     return [(name, _write_html(part, header)) for name, part in section_parts(doc, document_html, names)]
 
 
-def section_parts(doc, document_html: str, names: dict[str, str] | None = None) -> list:
-    """(name, docutils document) for every section :func:`sections` writes."""
+def section_parts(doc, document_html: str, names: dict[str, str] | None = None) -> Iterator[tuple[str, object]]:
+    """(name, docutils document) for every section :func:`sections` writes,
+    one at a time: each is a copy of its section, made as it is asked for, so
+    a handbook of many units never holds a second copy of them all."""
     import docutils.utils
     from docutils import nodes
 
     names = names or {}
-    out = []
     for sec in doc.findall(nodes.section):
         if "unit" not in sec["classes"]:
             continue
@@ -156,8 +158,7 @@ def section_parts(doc, document_html: str, names: dict[str, str] | None = None) 
                 ref["refuri"] = f"../{document_html}#{ref['refid']}"
                 del ref["refid"]
         part += copy
-        out.append((name, part))
-    return out
+        yield name, part
 
 
 def to_odt(source: str, date: ir.PartialDate | None = None) -> bytes:
@@ -242,6 +243,7 @@ def emit(spec, sink, options):
                     lambda part=part: _write_html(part, header),
                 )
     if "odt" in formats:
+        tree = page = None  # the ODT writer parses the source again: one doctree in memory at a time
         sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
 
 
