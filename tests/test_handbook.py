@@ -305,7 +305,7 @@ def test_spec_text_is_never_markup(tmp_path, style):
     spec = nasty_spec(tmp_path, "somebody")
     source = hb.rst_for(spec, {"style": style} if style else {})[1]
     # real docutils, halt at warnings: the generated RST is clean
-    page = hb.to_html(source)
+    page, _ = hb.to_html(source)
     tree = lhtml.fromstring(page)
     text = squash(tree.text_content())
     if style != "cfa":
@@ -348,7 +348,7 @@ def test_style_override(specs):
 
 
 def test_odt_normalised(tmp_path):
-    raw = hb.to_odt("Title\n=====\n\nText.\n")
+    raw, _ = hb.to_odt("Title\n=====\n\nText.\n")
     z = zipfile.ZipFile(io.BytesIO(raw))
     assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert b"2000-01-01T00:00:00" in z.read("meta.xml")

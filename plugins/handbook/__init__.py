@@ -28,6 +28,7 @@ deterministic: the ODT's zip timestamps and document dates are fixed.
 from __future__ import annotations
 
 import io
+from collections import ChainMap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,15 +39,11 @@ from specc.sink import normalise_zip
 
 from . import links, pdf
 from .generic import render_generic
-from .lines import Parser  # docutils' rst parser without its quadratic slicing (see lines.py)
+from .book import Book, DocutilsWarning  # noqa: F401 - DocutilsWarning: what a bad document raises
 
 FORMATS = ("rst", "html", "odt", "pdf")
 CSS = Path(__file__).parent / "templates" / "handbook.css"
 ODT_STYLES = Path(__file__).parent / "templates" / "styles.odt"
-
-
-class DocutilsWarning(Exception):
-    """docutils reported a problem (warning or worse) in generated RST."""
 
 
 def _settings(warnings: io.StringIO, **extra) -> dict:
@@ -65,41 +62,25 @@ def _settings(warnings: io.StringIO, **extra) -> dict:
     }
 
 
-def _publish(source: str, writer: str, **extra) -> bytes:
-    import docutils.core
-    import docutils.utils
-
-    warnings = io.StringIO()
-    try:
-        out = docutils.core.publish_string(source, parser=Parser(), writer=writer, settings_overrides=_settings(warnings, **extra))
-    except docutils.utils.SystemMessage as e:
-        raise DocutilsWarning(f"docutils ({writer}): {e}") from None
-    if warnings.getvalue().strip():
-        raise DocutilsWarning(f"docutils ({writer}): {warnings.getvalue().strip()}")
-    return out
-
-
 _HTML = {"stylesheet_path": str(CSS), "embed_stylesheet": True}
 
 
-def to_html(source: str) -> bytes:
-    """Standalone HTML5 with the print stylesheet embedded."""
-    return _publish(source, "html5", **_HTML)
+def _book(source: str, prepare=None) -> Book:
+    return Book(source, _settings(io.StringIO(), **_HTML), prepare)
 
 
-def doctree(source: str):
-    """The docutils doctree of ``source`` (warnings are errors)."""
-    import docutils.core
-    import docutils.utils
+def to_html(source: str, header: str | None = None, prepare=None, on_block=None) -> tuple[bytes, Book]:
+    """Standalone HTML5 with the print stylesheet embedded (``header``, the
+    document's title, is the running header of every printed page but the
+    cover), and the book it was published from."""
+    book = _book(source, prepare)
+    return _with_header(book.publish("html5", _settings(io.StringIO(), **_HTML), on_block), header), book
 
-    warnings = io.StringIO()
-    try:
-        doc = docutils.core.publish_doctree(source, parser=Parser(), settings_overrides=_settings(warnings, **_HTML))
-    except docutils.utils.SystemMessage as e:
-        raise DocutilsWarning(f"docutils: {e}") from None
-    if warnings.getvalue().strip():
-        raise DocutilsWarning(f"docutils: {warnings.getvalue().strip()}")
-    return doc
+
+def _with_header(page: bytes, header: str | None) -> bytes:
+    if header:
+        page = page.replace(b"</head>", pdf.header_style(header).encode("utf-8") + b"</head>", 1)
+    return page
 
 
 def _write_html(doc, header: str | None = None) -> bytes:
@@ -111,9 +92,7 @@ def _write_html(doc, header: str | None = None) -> bytes:
     out = docutils.core.publish_from_doctree(doc, writer="html5", settings_overrides=_settings(warnings, **_HTML))
     if warnings.getvalue().strip():
         raise DocutilsWarning(f"docutils (html5): {warnings.getvalue().strip()}")
-    if header:
-        out = out.replace(b"</head>", pdf.header_style(header).encode("utf-8") + b"</head>", 1)
-    return out
+    return _with_header(out, header)
 
 
 def section_names(spec: ir.Spec) -> dict[str, str]:
@@ -129,16 +108,11 @@ def section_names(spec: ir.Spec) -> dict[str, str]:
     return out
 
 
-def sections(doc, document_html: str, names: dict[str, str] | None = None, header: str | None = None) -> list[tuple[str, bytes]]:
-    """(name, standalone HTML) for every section marked ``unit``; links to
-    the rest of the handbook point into ``document_html``.  ``names`` maps a
-    section's target id to its file name (default: the id)."""
-    return [(name, _write_html(part, header)) for name, part in section_parts(doc, document_html, names)]
-
-
 def section_parts(doc, document_html: str, names: dict[str, str] | None = None) -> Iterator[tuple[str, object]]:
-    """(name, docutils document) for every section :func:`sections` writes,
-    one at a time: each is a copy of its section, made as it is asked for, so
+    """(name, docutils document) for every section marked ``unit``; links to
+    the rest of the handbook point into ``document_html``.  ``names`` maps a
+    section's target id to its file name (default: the id).  One at a time:
+    each is a copy of its section, made as it is asked for, so
     a handbook of many units never holds a second copy of them all."""
     import docutils.utils
     from docutils import nodes
@@ -161,10 +135,13 @@ def section_parts(doc, document_html: str, names: dict[str, str] | None = None) 
         yield name, part
 
 
-def to_odt(source: str, date: ir.PartialDate | None = None) -> bytes:
-    """ODT with fixed zip timestamps and document dates (byte-identical)."""
+def to_odt(source: str, date: ir.PartialDate | None = None) -> tuple[bytes, Book]:
+    """ODT with fixed zip timestamps and document dates (byte-identical), and
+    the book it was published from."""
     stamp = f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00" if date else "2000-01-01T00:00:00"
-    return normalise_zip(_publish(source, "odf_odt", stylesheet=str(ODT_STYLES)), {"meta.xml": lambda data: _fix_meta(data, stamp)})
+    book = _book(source)
+    out = book.publish("odf_odt", _settings(io.StringIO(), stylesheet=str(ODT_STYLES)))
+    return normalise_zip(out, {"meta.xml": lambda data: _fix_meta(data, stamp)}), book
 
 
 def _fix_meta(data: bytes, stamp: str) -> bytes:
@@ -194,8 +171,8 @@ def rst_for(spec: ir.Spec, options: dict) -> tuple[str, str]:
     return style.name, style.render(spec, options)
 
 
-def not_shown(spec: ir.Spec, tree) -> list[str]:
-    """What of ``spec`` a rendered handbook does not show: a unit without a
+def not_shown(spec: ir.Spec, book: Book) -> list[str]:
+    """What of ``spec`` a published handbook does not show: a unit without a
     ``unit`` section, a set of evidence requirements (the spec's own, or one a
     unit is assessed under) without a target of its own or inside a unit's
     (a section, or the block a style prints it in without a heading)."""
@@ -204,47 +181,73 @@ def not_shown(spec: ir.Spec, tree) -> list[str]:
     from . import rst
     from .common import own_requirement_sets, own_units
 
-    unit_ids = {i for sec in tree.findall(nodes.section) if "unit" in sec["classes"] for i in sec["ids"]}
-    ids = {i for el in tree.findall(nodes.Element) for i in el.get("ids", ())}
     units = own_units(spec)
-    out = [f"unit {u.label}" for u in units if nodes.make_id(rst.unit_target(u)) not in unit_ids]
+    out = [f"unit {u.label}" for u in units if nodes.make_id(rst.unit_target(u)) not in book.unit_ids]
     sets = own_requirement_sets(spec) + [spec.requirement_set(r) for u in units for r in u.assessed_under]
+    ids = book.ids
+
     def shown(rs: ir.RequirementSet) -> bool:  # its own section, or one inside a unit (``unit-...-requirements-<id>``)
         want = nodes.make_id(f"requirements-{rs.id}")
-        return any(i == want or i.endswith("-" + want) for i in ids)
+        return want in ids or any(i.endswith("-" + want) for i in ids)
 
     out += [f'requirements "{rs.title}"' for rs in dict.fromkeys(s for s in sets if s is not None) if not shown(rs)]
     return out
+
+
+def _linker(spec: ir.Spec):
+    """``prepare`` for a book: links mentions of units, criteria and the
+    glossary in each of its documents (:mod:`.links`)."""
+    state = {}
+
+    def prepare(doc) -> None:
+        book = doc.specc_book
+        if len(book.pieces) == 1:
+            links.link_mentions(doc, spec)
+            return
+        if "glossary" not in state:
+            state["targets"] = dict.fromkeys(book.targets.values())
+            state["glossary"] = links.glossary_id(book.titles(), spec)
+        links.link_mentions(doc, spec, ids=ChainMap(doc.ids, state["targets"]), glossary=state["glossary"])
+
+    return prepare
 
 
 def emit(spec, sink, options):
     name, source = rst_for(spec, options)
     stem = "handbook/" + sink.name(spec.document.id)
     formats = _formats(options)
-    tree = doctree(source)
-    missing = not_shown(spec, tree)
+    header = spec.document.title
+    files: dict[str, bytes | str] = {}
+    book = None
+    if "html" in formats or "pdf" in formats:
+        document_html = sink.name(spec.document.id) + ".html"
+        names = section_names(spec)
+
+        def write_sections(doc) -> None:
+            # incremental seam: a section whose doctree is unchanged keeps its file
+            for name, part in section_parts(doc, document_html, names):
+                sink.cached(f"handbook/sections/{sink.name(name)}.html", sink.key(header, part.asdom().toxml()), lambda part=part: _write_html(part, header))
+
+        page, book = to_html(source, header, _linker(spec), write_sections if "html" in formats else None)
+        if "pdf" in formats:
+            files["pdf"] = pdf.to_pdf(page)
+        if "html" in formats:
+            files["html"] = page
+        page = None
+    if "odt" in formats:
+        files["odt"], odt_book = to_odt(source, spec.document.published)
+        book = book or odt_book
+    if book is None:  # the source alone: still parsed, so a problem is found
+        book = _book(source)
+        book.check()
+    missing = not_shown(spec, book)
     if missing:
         raise plugins.CannotShow("handbook", name, missing)
     if "rst" in formats:
         sink.write(f"{stem}.rst", source)
-    if "html" in formats or "pdf" in formats:
-        links.link_mentions(tree, spec)
-        page = _write_html(tree, spec.document.title)
-        if "pdf" in formats:
-            sink.write(f"{stem}.pdf", pdf.to_pdf(page))
-        if "html" in formats:
-            sink.write(f"{stem}.html", page)
-            # incremental seam: a section whose doctree is unchanged keeps its file
-            header = spec.document.title
-            for name, part in section_parts(tree, sink.name(spec.document.id) + ".html", section_names(spec)):
-                sink.cached(
-                    f"handbook/sections/{sink.name(name)}.html",
-                    sink.key(header, part.asdom().toxml()),
-                    lambda part=part: _write_html(part, header),
-                )
-    if "odt" in formats:
-        tree = page = None  # the ODT writer parses the source again: one doctree in memory at a time
-        sink.write(f"{stem}.odt", to_odt(source, spec.document.published))
+    for ext in ("pdf", "html", "odt"):
+        if ext in files:
+            sink.write(f"{stem}.{ext}", files.pop(ext))
 
 
 @hookimpl

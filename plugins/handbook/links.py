@@ -20,13 +20,20 @@ from .rst import criterion_target, unit_target
 _SKIP = ("reference", "title", "subtitle", "literal", "literal_block", "target", "raw", "comment", "field_name")
 
 
-def link_mentions(doc, spec: ir.Spec) -> int:
+_FROM_DOC = object()
+
+
+def link_mentions(doc, spec: ir.Spec, ids=None, glossary=_FROM_DOC) -> int:
     """Link mentions of units, their criteria and the glossary in ``doc``'s
-    text; returns how many links were made."""
+    text; returns how many links were made.  A mention is linked if its
+    target's id is in ``ids`` (default: ``doc``'s); ``glossary`` is the id of
+    the glossary's section (default: found in ``doc``)."""
     from docutils import nodes
 
     units = {u.label: u for u in spec.units if "." not in u.id}
-    glossary = _glossary_id(doc, spec)
+    ids = doc.ids if ids is None else ids
+    if glossary is _FROM_DOC:
+        glossary = _glossary_id(doc, spec)
     if not units and glossary is None:
         return 0
     pattern = _pattern(units, glossary is not None)
@@ -35,7 +42,7 @@ def link_mentions(doc, spec: ir.Spec) -> int:
         if any(a.tagname in _SKIP for a in _ancestors(text)):
             continue
         s = str(text)
-        pieces = _split(s, pattern, units, glossary, doc.ids, _own_section(text, glossary))
+        pieces = _split(s, pattern, units, glossary, ids, _own_section(text, glossary))
         if len(pieces) == 1 and isinstance(pieces[0], str):
             continue
         new = []
@@ -68,13 +75,23 @@ def _own_section(text, glossary: str | None) -> bool:
 def _glossary_id(doc, spec: ir.Spec) -> str | None:
     from docutils import nodes
 
-    if not (spec.glossary.terms or spec.glossary.verbs):
-        return None
-    titled = {}
+    titles = []
     for sec in doc.findall(nodes.section):
         title = sec.next_node(nodes.title)
         if title is not None:
-            titled.setdefault(" ".join(title.astext().split()).casefold(), sec["ids"][0])
+            titles.append((title.astext(), sec["ids"][0]))
+    return glossary_id(titles, spec)
+
+
+def glossary_id(titles, spec: ir.Spec) -> str | None:
+    """The id of the glossary's section among ``titles`` ((title, id) of
+    each section, in order): the section titled as the spec's glossary, else
+    the first with "glossary" in its title."""
+    if not (spec.glossary.terms or spec.glossary.verbs):
+        return None
+    titled: dict[str, str] = {}
+    for title, id_ in titles:
+        titled.setdefault(" ".join(title.split()).casefold(), id_)
     if spec.glossary.title and spec.glossary.title.casefold() in titled:
         return titled[spec.glossary.title.casefold()]
     return next((i for t, i in titled.items() if "glossary" in t), None)

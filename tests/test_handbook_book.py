@@ -1,0 +1,140 @@
+"""The handbook published a block of sections at a time (plugins/handbook/book.py)
+is the handbook docutils publishes from the whole source at once."""
+
+from __future__ import annotations
+
+import gc
+import io
+import weakref
+import zipfile
+from pathlib import Path
+
+import docutils.core
+import pytest
+from docutils import nodes
+
+from specc import build
+from specc_plugins import handbook as hb
+from specc_plugins.handbook import book, links
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _spec(path: Path):
+    comp = build.compile_all([path])[0]
+    assert comp.ok
+    return comp.spec
+
+
+def _whole(source: str, spec):
+    """HTML page, unit sections and ODT content.xml by stock docutils from the
+    whole source (its own parser, one document): the reference."""
+    doc = docutils.core.publish_doctree(source, settings_overrides=hb._settings(io.StringIO(), **hb._HTML))
+    links.link_mentions(doc, spec)
+    page = docutils.core.publish_from_doctree(doc, writer="html5", settings_overrides=hb._settings(io.StringIO(), **hb._HTML))
+    sections = [(n, hb._write_html(p, "H")) for n, p in hb.section_parts(doc, "x.html", hb.section_names(spec))]
+    odt = docutils.core.publish_string(source, writer="odf_odt", settings_overrides=hb._settings(io.StringIO(), stylesheet=str(hb.ODT_STYLES)))
+    return hb._with_header(page, "H"), sections, _content(odt)
+
+
+def _blocks(source: str, spec):
+    sections = []
+
+    def on_block(doc):
+        sections.extend((n, hb._write_html(p, "H")) for n, p in hb.section_parts(doc, "x.html", hb.section_names(spec)))
+
+    page, b = hb.to_html(source, "H", hb._linker(spec), on_block)
+    odt, _ = hb.to_odt(source)
+    return page, sections, _content(odt), b
+
+
+def _content(odt: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(odt)) as z:
+        return z.read("content.xml")
+
+
+@pytest.mark.parametrize("folder", ["cityandguilds", pytest.param("ncfe", marks=pytest.mark.slow), pytest.param("cfa", marks=pytest.mark.slow)])
+def test_blocks_of_one_section_publish_what_the_whole_document_does(folder, monkeypatch):
+    spec = _spec(ROOT / "specs" / folder)
+    _, source = hb.rst_for(spec, {})
+    want = _whole(source, spec)
+    monkeypatch.setattr(book, "BLOCK_LINES", 1)
+    page, sections, content, b = _blocks(source, spec)
+    assert len(b.pieces) > 10  # every top-level section a block of its own
+    assert page == want[0]
+    assert [n for n, _ in sections] == [n for n, _ in want[1]] and sections == want[1]
+    assert content == want[2]
+    # the contents lists every top-level section, the ones in blocks too
+    assert page.count(b'class="reference internal" href="#unit-') >= len([u for u in spec.units if "." not in u.id])
+
+
+def _doc(units: int, extra: str = "") -> str:
+    """A small handbook source: a title, a contents, then ``units`` sections
+    that mention each other."""
+    parts = ["Book\n====\n\n:Version: 1\n\n.. contents:: Contents\n   :depth: 1\n"]
+    for i in range(units):
+        other = (i + 1) % units
+        parts.append(f".. class:: unit\n\n.. _unit-{i}:\n\nUnit {i}\n------\n\nSee `unit {other} <unit-{other}_>`__.\n\nNotes\n~~~~~\n\nSame title in every unit.\n")
+    return "\n".join(parts) + extra
+
+
+def test_split_cuts_before_top_level_sections_with_their_lead_in():
+    src = _doc(3)
+    pieces = book.split(src, 1)
+    assert "\n".join(pieces) == src
+    assert len(pieces) == 4
+    assert pieces[1].startswith(".. class:: unit\n\n.. _unit-0:\n\nUnit 0\n------")
+    assert all(p.startswith(".. class:: unit") for p in pieces[1:])
+    assert len(book.split(src, 10_000)) == 2  # the head, then one block of all sections
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "Text before the title.\n\nBook\n====\n\nA\n-\n\nB\n-\n",  # no lone document title
+        "Book\n====\n\nA\n----\n\nOther\n=====\n\nB\n----\n",  # the title's style again
+        "Book\n====\n\nOnly\n----\n\ntext\n",  # one top-level section (docutils makes it a subtitle)
+    ],
+)
+def test_a_source_docutils_would_not_lift_a_title_from_is_one_piece(src):
+    assert book.split(src, 1) == [src]
+
+
+def test_ids_and_forward_references_across_blocks(monkeypatch):
+    monkeypatch.setattr(book, "BLOCK_LINES", 1)
+    src = _doc(4)
+    page, b = hb.to_html(src)
+    html = page.decode()
+    whole = docutils.core.publish_string(src, writer="html5", settings_overrides=hb._settings(io.StringIO(), **hb._HTML)).decode()
+    assert html == whole
+    assert 'id="notes-3"' in html  # numbered past the other blocks' "notes"
+    assert 'href="#unit-0"' in html  # the last unit links back to the first
+    assert 'href="#unit-3"' in html  # and the first forward to a later block
+
+
+def test_a_reference_to_no_target_is_an_error_in_any_block(monkeypatch):
+    monkeypatch.setattr(book, "BLOCK_LINES", 1)
+    src = _doc(3, "\nMissing\n-------\n\nSee `x <nowhere_>`__.\n")
+    with pytest.raises(hb.DocutilsWarning, match="nowhere"):
+        hb.to_html(src)
+    dup = _doc(3, "\n.. _unit-1:\n\nAgain\n-----\n\ntext\n")
+    with pytest.raises(hb.DocutilsWarning, match="Duplicate explicit target name"):
+        hb.to_html(dup)
+
+
+def test_a_written_block_is_freed_without_the_collector(monkeypatch):
+    monkeypatch.setattr(book, "BLOCK_LINES", 1)
+    b = hb._book(_doc(5))
+    docs = b.documents()
+    next(docs)  # the head
+    seen = []
+    gc.disable()
+    try:
+        for doc in docs:
+            seen.append(weakref.ref(doc.next_node(nodes.title)))  # a node in the block
+            doc = None
+            if len(seen) > 1:
+                assert seen[-2]() is None, "the previous block is still alive"
+    finally:
+        gc.enable()
+    assert len(seen) == 5
