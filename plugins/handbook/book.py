@@ -303,7 +303,12 @@ class Book:
         docs = self.documents()
         head = next(docs)
 
+        held: list[str] = []  # the text of blocks an ODT translator has written
+
         def walk(visitor) -> bool:
+            if hasattr(visitor, "content_astext"):
+                whole = visitor.content_astext
+                visitor.content_astext = lambda: _expand(whole(), held)
             visitor.dispatch_visit(head)
             marks = []
             for child in list(head.children):
@@ -324,7 +329,7 @@ class Book:
                 doc.transformer.apply_transforms()
                 for child in doc.children:
                     child.walkabout(visitor)
-                _compact(visitor, start)
+                _compact(visitor, start, held)
                 if on_block is not None:
                     on_block(doc)
             for pending, mark in reversed(marks):
@@ -405,8 +410,39 @@ def _splice(visitor, mark, node) -> None:
         el.setparent(parent)
 
 
-def _compact(visitor, start) -> None:
-    """Join what an HTML translator wrote for a block into one string (every
-    section is closed at a block's end): fewer objects to hold."""
-    if isinstance(start, int) and len(visitor.body) > start + 1:
-        visitor.body[start:] = ["".join(visitor.body[start:])]
+def _compact(visitor, start, held: list[str]) -> None:
+    """Turn what the translator wrote for a block into text at once (every
+    section is closed at a block's end): HTML translators' strings are
+    joined into one; the ODT translator's elements are serialized (its
+    content is plain ElementTree with prefixed tag names, so an element's
+    text is the same alone or in the whole tree) and replaced by a marker
+    that :func:`_expand` fills in.  Footnotes are completed at the end of
+    an ODT, so a document with any keeps its elements."""
+    if isinstance(start, int):
+        if len(visitor.body) > start + 1:
+            visitor.body[start:] = ["".join(visitor.body[start:])]
+        return
+    from xml.etree import ElementTree as ET
+
+    from docutils.writers.odf_odt import _ElementInterfaceWrapper, _parents
+
+    parent, at = start
+    if visitor.footnote_ref_dict or visitor.footnote_list or visitor.current_element is not parent or len(parent) == at:
+        return
+    done = parent[at:]
+    held.append("".join(ET.tostring(el, encoding="unicode") for el in done))
+    del parent[at:]
+    for el in done:  # the writer's child -> parent table holds parents strongly: a cycle it never frees
+        for sub in el.iter():
+            _parents.pop(sub, None)
+    parent.append(_ElementInterfaceWrapper(f"specc-block-{len(held) - 1}", {}))
+
+
+_MARKER = re.compile(r"<specc-block-(\d+) />")
+
+
+def _expand(text: str, held: list[str]) -> str:
+    """``text`` with each block marker replaced by the block's text."""
+    pieces = _MARKER.split(text)
+    pieces[1::2] = [held[int(i)] for i in pieces[1::2]]
+    return "".join(pieces)
