@@ -1,14 +1,15 @@
 """Benchmark how each emitter's time grows with the size of a spec.
 
-    python benchmarks/emit_bench.py [--sizes 1000,4000,10000] [--budget 120] [--only NAME,...]
+    python benchmarks/emit_bench.py [--sizes 1000,4000,10000] [--budget 120] [--only NAME,...] [--parallel N]
 
 For each size a synthetic spec of that many small units is written by
 benchmarks/synth.py, checked (``compile``, timed) and every emitter except
-the PDF renderers is run on it in this process, into a fresh output folder
-through the sink: ir-json, portfolio-schema, validator, the handbook as
+the PDF renderers is run on it in a child forked after the compile (under
+an address-space cap; ``--parallel N`` runs N at once), into a fresh output
+folder through the sink: ir-json, portfolio-schema, validator, the handbook as
 reStructuredText, HTML and ODT (one format per run) and the recording forms
 as HTML.  An emitter that took longer than ``--budget`` seconds is not run
-at larger sizes.  Times are CPU seconds of this process (``process_time``),
+at larger sizes.  Times are CPU seconds of the child (``process_time``),
 so that a machine shared with other work measures the emitters rather than
 the load.  Prints a Markdown table: seconds per size and, per step, the
 growth of time for the growth of size (as much as the size: linear).
@@ -53,6 +54,7 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=120.0)
     ap.add_argument("--only", default="")
     ap.add_argument("--memory-gb", type=float, default=16.0)
+    ap.add_argument("--parallel", type=int, default=1, help="emitters run at once, each in its own child (CPU seconds are each child's own)")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     only = {x for x in args.only.split(",") if x}
@@ -76,6 +78,22 @@ def main() -> None:
             mem["check (compile)"][n] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             assert comp.ok, [d.message for d in comp.diagnostics if d.is_error][:3]
             gc.freeze()  # as build.emit_all does while the emitters run
+            running: list = []
+
+            def collect(n=n) -> None:
+                label, child = running.pop(0)
+                res = child.result()
+                if "error" in res:
+                    print(f"  {n} units: {label} stopped: {res['error']}", file=sys.stderr, flush=True)
+                    failed.setdefault(label, {})[n] = res["error"]
+                    over.add(label)
+                    return
+                times.setdefault(label, {})[n] = res["cpu"]
+                mem.setdefault(label, {})[n] = res["peak_mb"]
+                print(f"  {n} units: {label} {res['cpu']:.2f} s, peak {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+                if res["cpu"] > args.budget:
+                    over.add(label)
+
             for label, name, options in runs:
                 if label in over:
                     continue
@@ -87,17 +105,11 @@ def main() -> None:
                         failed.setdefault(label, {})[n] = f"not run: about {projected:,.0f} GB (x{n // m} of {mem[label][m] / 1024:,.1f} GB), over the {args.memory_gb:g} GB cap"
                         continue
                 out = Path(tmp) / f"out{n}-{label.replace(' ', '-')}"
-                res = forked(functools.partial(run_one, registry[name], comp.spec, out, options), args.memory_gb)
-                if "error" in res:
-                    print(f"  {n} units: {label} stopped: {res['error']}", file=sys.stderr, flush=True)
-                    failed.setdefault(label, {})[n] = res["error"]
-                    over.add(label)
-                    continue
-                times.setdefault(label, {})[n] = res["cpu"]
-                mem.setdefault(label, {})[n] = res["peak_mb"]
-                print(f"  {n} units: {label} {res['cpu']:.2f} s, peak {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
-                if res["cpu"] > args.budget:
-                    over.add(label)
+                running.append((label, Child(functools.partial(run_one, registry[name], comp.spec, out, options), args.memory_gb)))
+                if len(running) >= args.parallel:
+                    collect()
+            while running:
+                collect()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"units: {', '.join(f'{n:,}' for n in sizes)}; peak memory of the run {peak:,.0f} MB\n")
     head = " | ".join(f"{n:,} units (s)" for n in sizes) + " | " + " | ".join(f"peak MB at {n:,}" for n in sizes)
@@ -121,30 +133,35 @@ def run_one(emitter, spec, out: Path, options: dict) -> dict:
     return {"cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def forked(job, memory_gb: float) -> dict:
-    """Run ``job`` in a forked child under an address-space cap; its result,
-    or {"error": why}."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(r)
-        try:
-            cap = int(memory_gb * 2**30)
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-            res = job()
-        except MemoryError:
-            res = {"error": f"out of memory (over {memory_gb:g} GB)"}
-        except BaseException as e:  # noqa: BLE001 - reported, the run goes on
-            res = {"error": f"{type(e).__name__}: {e}"[:200]}
-        os.write(w, json.dumps(res).encode())
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as f:
-        data = f.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        return {"error": f"child died (status {status})"}
-    return json.loads(data)
+class Child:
+    """``job`` run in a forked child under an address-space cap; its result
+    (or {"error": why}) from :meth:`result`."""
+
+    def __init__(self, job, memory_gb: float):
+        r, w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child
+            os.close(r)
+            try:
+                cap = int(memory_gb * 2**30)
+                resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+                res = job()
+            except MemoryError:
+                res = {"error": f"out of memory (over {memory_gb:g} GB)"}
+            except BaseException as e:  # noqa: BLE001 - reported, the run goes on
+                res = {"error": f"{type(e).__name__}: {e}"[:200]}
+            os.write(w, json.dumps(res).encode())
+            os._exit(0)
+        os.close(w)
+        self.r = r
+
+    def result(self) -> dict:
+        with os.fdopen(self.r, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not data:
+            return {"error": f"child died (status {status})"}
+        return json.loads(data)
 
 
 if __name__ == "__main__":

@@ -233,11 +233,12 @@ class Book:
     def titles(self) -> list[tuple[str, str]]:
         """(title, id) of every section of the source, from its text: for
         links to a section in a block not yet parsed (checked at the end)."""
-        lines = "\n".join(self.pieces).split("\n")
         out = []
-        for i, _ in _titles(lines):
-            title = " ".join(re.sub(r"\\(.)", r"\1", lines[i]).split())
-            out.append((title, nodes.make_id(title)))
+        for piece in self.pieces:  # a title and its underline are in one piece
+            lines = piece.split("\n")
+            for i, _ in _titles(lines):
+                title = " ".join(re.sub(r"\\(.)", r"\1", lines[i]).split())
+                out.append((title, nodes.make_id(title)))
         return out
 
     def _defer_contents(self, doc: nodes.document) -> None:
