@@ -184,7 +184,7 @@ def not_shown(spec: ir.Spec, book: Book) -> list[str]:
     units = own_units(spec)
     out = [f"unit {u.label}" for u in units if nodes.make_id(rst.unit_target(u)) not in book.unit_ids]
     sets = own_requirement_sets(spec) + [spec.requirement_set(r) for u in units for r in u.assessed_under]
-    ids = book.ids
+    ids = book.ids.all()
 
     def shown(rs: ir.RequirementSet) -> bool:  # its own section, or one inside a unit (``unit-...-requirements-<id>``)
         want = nodes.make_id(f"requirements-{rs.id}")

@@ -33,6 +33,8 @@ whole source at once: tests/test_handbook_book.py compares every spec of
 from __future__ import annotations
 
 import contextlib
+import io
+import pickle
 import re
 import sys
 from collections import Counter
@@ -131,29 +133,42 @@ def targets(source: str) -> dict[str, str]:
 
 
 class _Ids(dict):
-    """``document.ids`` shared by a book's documents: an id of a finished
-    block maps to None, so docutils numbers new ids past it and reports a
-    second use of it as a duplicate."""
+    """``document.ids`` shared by a book's documents.  The ids of finished
+    blocks move to ``released``, a plain dict of strings to None, which the
+    garbage collector stops tracking (so its passes do not grow with the
+    book); docutils still numbers new ids past them and reports a second use
+    of one as a duplicate (its node reads as None)."""
 
     def __init__(self):
         super().__init__()
-        self.fresh: list[str] = []
+        self.released: dict[str, None] = {}
 
-    def __setitem__(self, key, value):
-        if key not in self:
-            self.fresh.append(key)
-        super().__setitem__(key, value)
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self.released
+
+    def __getitem__(self, key):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if key in self.released:
+            return None
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
 
     def setdefault(self, key, value=None):
         if key not in self:
             self[key] = value
         return self[key]
 
+    def all(self):
+        """Every id used so far."""
+        return self.released.keys() | self.keys()
+
     def release(self) -> None:
         """Forget the nodes of the block just finished (keep their ids)."""
-        for key in self.fresh:
-            dict.__setitem__(self, key, None)
-        self.fresh = []
+        self.released.update(dict.fromkeys(self))
+        self.clear()
 
 
 class _Elsewhere(transforms.Transform):
@@ -173,7 +188,7 @@ class _Elsewhere(transforms.Transform):
                 del ref["refname"]
                 ref["refid"] = refid
                 ref.resolved = True
-                book.wanted.add(refid)
+                book.wanted[refid] = None
 
 
 class _Reader(standalone.Reader):
@@ -208,10 +223,11 @@ class Book:
         self.prepare = prepare
         self.ids = _Ids()
         self.id_counter: Counter = Counter()
-        self.wanted: set[str] = set()  # ids of references resolved across blocks
-        self.unit_ids: set[str] = set()  # ids of sections marked ``unit``
+        # (plain dicts of strings and bytes: the collector stops tracking them)
+        self.wanted: dict[str, None] = {}  # ids of references resolved across blocks
+        self.unit_ids: dict[str, None] = {}  # ids of sections marked ``unit``
         self.contents: list[nodes.pending] = []
-        self.stubs: list[nodes.section] = []  # copies of top-level section titles, for the contents
+        self.stubs = io.BytesIO()  # pickled copies of top-level section titles, for the contents
         self.head: nodes.document | None = None
 
     # ------------------------------------------------------------------ parse
@@ -225,9 +241,9 @@ class Book:
             self.prepare(doc)
         for node in doc.findall(nodes.Element):
             if node.tagname == "section" and "unit" in node["classes"]:
-                self.unit_ids.update(node["ids"])
+                self.unit_ids.update(dict.fromkeys(node["ids"]))
             elif node.tagname == "reference" and node.get("refid") and node["refid"] not in self.ids:
-                self.wanted.add(node["refid"])  # a target in a later block
+                self.wanted[node["refid"]] = None  # a target in a later block
         return doc
 
     def titles(self) -> list[tuple[str, str]]:
@@ -264,12 +280,14 @@ class Book:
         for text in self.pieces[1:]:
             doc = self._parse(text, head=False)
             if depth:
-                self.stubs += [_stub(sec, depth) for sec in doc.children if isinstance(sec, nodes.section)]
+                for sec in doc.children:
+                    if isinstance(sec, nodes.section):
+                        pickle.dump(_stub(sec, depth), self.stubs, protocol=pickle.HIGHEST_PROTOCOL)
             yield doc
             self.ids.release()
             _dispose(doc)
             doc = None
-        missing = sorted(self.wanted - self.ids.keys())
+        missing = sorted(i for i in self.wanted if i not in self.ids)
         if missing:
             raise DocutilsWarning(f'docutils: no target with id "{missing[0]}" (referred to from another block)')
 
@@ -282,7 +300,9 @@ class Book:
         for i in topic["ids"]:
             self.ids[i] = topic  # docutils registers the topic's ids again
         doc += topic
-        doc.extend(self.stubs)
+        self.stubs.seek(0)
+        while self.stubs.tell() < len(self.stubs.getbuffer()):
+            doc += pickle.load(self.stubs)
         parts.Contents(doc, startnode=pending).apply()
         return topic
 
@@ -364,6 +384,9 @@ def _dispose(doc: nodes.document) -> None:
     ``build.emit_all`` does): blocks would pile up."""
     for node in doc.findall(include_self=False):
         node.parent = None
+    for msg in doc.transform_messages + doc.parse_messages:  # (docutils' notes below the report level)
+        for node in msg.findall():
+            node.parent = None
     for name, value in list(vars(doc).items()):
         if isinstance(value, (dict, list)) and value is not doc.ids and name != "children":
             setattr(doc, name, type(value)())
@@ -378,6 +401,8 @@ def _stub(sec: nodes.section, depth: int) -> nodes.section:
     out += sec[0].deepcopy()
     if depth > 1:
         out.extend(_stub(s, depth - 1) for s in sec.children if isinstance(s, nodes.section))
+    for node in out.findall():
+        node.document = None  # (a copy keeps its document: pickled, it would take the block along)
     return out
 
 

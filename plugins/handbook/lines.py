@@ -174,6 +174,15 @@ class _Lazy:
         super().runtime_init()
         self.states.live = True
 
+    def unlink(self):
+        """Also break each state's cycles (its transitions hold bound methods
+        of itself), so that a finished machine is freed by reference counting
+        rather than left for a full collection."""
+        states = list(self.states.values())
+        super().unlink()
+        for state in states:
+            vars(state).clear()
+
 
 class _Nested(_Lazy, states.NestedStateMachine):
     pass
@@ -201,6 +210,7 @@ class Parser(rst.Parser):
                 break
         else:
             self.statemachine.run(inputlines, document, inliner=self.inliner)
+            self.statemachine.unlink()
         if "" in roles._roles:
             del roles._roles[""]
         self.finish_parse()
