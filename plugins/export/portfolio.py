@@ -46,9 +46,10 @@ dates within the registration period) is the generated validator's job.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from specc import slots
+from specc import jsontext, slots
 
 # the patterns and field rules are the validator runtime's: one home, so the
 # schema and the validator cannot drift apart
@@ -107,106 +108,127 @@ def _customer_rules(crit: dict, declared: dict | None = None) -> list[dict]:
 
 def portfolio_schema(model: dict) -> dict:
     """The schema for a portfolio of ``model`` (:func:`model.qualification_model`)."""
-    q = model["qualification"]
-    units = model["units"]
-    defs: dict[str, Any] = {
-        "text": {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN, "description": "Non-empty text."},
-        "date": {
-            "type": "string",
-            "format": "date",
-            "pattern": DATE_PATTERN,
-            "description": "A calendar date, YYYY-MM-DD (RFC 3339 full-date).",
-        },
-        "method": {"enum": list(model["methods"]), "description": "An evidence method of the spec's vocabulary."},
-        "environment": {
-            "enum": list(model["environments"]),
-            "description": "Where the evidence was produced: the real workplace, a realistic working environment, a work placement, or a simulation.",
-        },
-        "reused_from": {
-            "type": "object",
-            "description": "The criterion (and unit, when another unit's) under which the reused item is recorded.",
-            "required": ["criterion"],
-            "additionalProperties": False,
-            "properties": {
-                "unit": {"enum": list(units)},
-                "criterion": {"type": "string", "pattern": REF_PATTERN},
-            },
+    return jsontext.materialise(schema_document(model))
+
+
+def schema_text(model: dict) -> Iterator[str]:
+    """The schema's JSON text (two-space indent, UTF-8, final newline) a unit
+    at a time: the text of :func:`portfolio_schema`, never whole in memory."""
+    yield from jsontext.chunks(schema_document(model))
+    yield "\n"
+
+
+def _shared_defs(model: dict) -> Iterator[tuple[str, Any]]:
+    yield "text", {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN, "description": "Non-empty text."}
+    yield "date", {
+        "type": "string",
+        "format": "date",
+        "pattern": DATE_PATTERN,
+        "description": "A calendar date, YYYY-MM-DD (RFC 3339 full-date).",
+    }
+    yield "method", {"enum": list(model["methods"]), "description": "An evidence method of the spec's vocabulary."}
+    yield "environment", {
+        "enum": list(model["environments"]),
+        "description": "Where the evidence was produced: the real workplace, a realistic working environment, a work placement, or a simulation.",
+    }
+    yield "reused_from", {
+        "type": "object",
+        "description": "The criterion (and unit, when another unit's) under which the reused item is recorded.",
+        "required": ["criterion"],
+        "additionalProperties": False,
+        "properties": {
+            "unit": {"enum": list(model["units"])},
+            "criterion": {"type": "string", "pattern": REF_PATTERN},
         },
     }
-    unit_props: dict[str, Any] = {}
-    for uid, u in units.items():
-        ranges = {
-            sid: {"type": "array", "uniqueItems": True, "items": {"enum": [it["slot"] for rg in rs["ranges"] for it in rg["items"]]}}
-            for sid, rs in u["requirement_sets"].items()
-            if rs["ranges"]
-        }
-        distinct = {
-            sid: {
-                "type": "object",
-                "propertyNames": {"enum": [s for d in rs["distinct"] for s in d["slots"]]},
-                "additionalProperties": _ref("text"),
-            }
-            for sid, rs in u["requirement_sets"].items()
-            if rs["distinct"]
-        }
-        crit_props = {}
-        for ref, c in u["criteria"].items():
-            item_name = _name("item", uid, ref)
-            item: dict[str, Any] = {
-                "type": "object",
-                "description": f"Evidence for unit {u['label']} criterion {ref}.",
-                "required": ["id"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": _ref("text"),
-                    "method": _ref("method"),
-                    "date": _ref("date"),
-                    "environment": _ref("environment"),
-                    "location": _ref("text"),
-                    "reference": _ref("text"),
-                    "assessor": _ref("text"),
-                    "customer": _ref("text"),
-                    "notes": {"type": "string"},
-                    "covers": {"type": "array", "uniqueItems": True, "items": demand_slot_schema(c)},
-                    "ranges": {"type": "object", "additionalProperties": False, "properties": ranges},
-                    "distinct": {"type": "object", "additionalProperties": False, "properties": distinct},
-                    "reused_from": _ref("reused_from"),
-                },
-                "if": {"required": ["reused_from"]},
-                "then": {"properties": {k: False for k in REUSE_FORBIDS}},
-                "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
-            }
-            for name, label in model.get("different", {}).items():
-                item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
-            customer = _customer_rules(c, model.get("different", {}))
-            if customer:
-                item["allOf"] = customer
-            defs[item_name] = item
-            need = max([1] + [d["count"] for d in c["demands"]])
-            crit_name = _name("criterion", uid, ref)
-            defs[crit_name] = {
-                "type": "object",
-                "description": f"Unit {u['label']} criterion {ref}: {c['statement']}",
-                "required": ["evidence"],
-                "additionalProperties": False,
-                "properties": {
-                    "evidence": {"type": "array", "minItems": need, "items": _ref(item_name)},
-                    "notes": {"type": "string"},
-                },
-            }
-            crit_props[ref] = _ref(crit_name)
-        unit_name = _name("unit", uid)
-        defs[unit_name] = {
+
+
+def _defs(model: dict) -> Iterator[tuple[str, Any]]:
+    """The schema's ``$defs``: the shared ones, then each unit's."""
+    yield from _shared_defs(model)
+    for uid, u in model["units"].items():
+        yield from _unit_defs(model, uid, u)
+
+
+def _unit_defs(model: dict, uid: str, u: dict) -> Iterator[tuple[str, Any]]:
+    """A unit's ``$defs``: an evidence item and a criterion per criterion, then the unit."""
+    ranges = {
+        sid: {"type": "array", "uniqueItems": True, "items": {"enum": [it["slot"] for rg in rs["ranges"] for it in rg["items"]]}}
+        for sid, rs in u["requirement_sets"].items()
+        if rs["ranges"]
+    }
+    distinct = {
+        sid: {
             "type": "object",
-            "description": f"Unit {u['label']}: {u['title']}",
-            "required": ["criteria"],
+            "propertyNames": {"enum": [s for d in rs["distinct"] for s in d["slots"]]},
+            "additionalProperties": _ref("text"),
+        }
+        for sid, rs in u["requirement_sets"].items()
+        if rs["distinct"]
+    }
+    crit_props = {}
+    for ref, c in u["criteria"].items():
+        item_name = _name("item", uid, ref)
+        item: dict[str, Any] = {
+            "type": "object",
+            "description": f"Evidence for unit {u['label']} criterion {ref}.",
+            "required": ["id"],
             "additionalProperties": False,
             "properties": {
-                "criteria": {"type": "object", "additionalProperties": False, "properties": crit_props},
+                "id": _ref("text"),
+                "method": _ref("method"),
+                "date": _ref("date"),
+                "environment": _ref("environment"),
+                "location": _ref("text"),
+                "reference": _ref("text"),
+                "assessor": _ref("text"),
+                "customer": _ref("text"),
+                "notes": {"type": "string"},
+                "covers": {"type": "array", "uniqueItems": True, "items": demand_slot_schema(c)},
+                "ranges": {"type": "object", "additionalProperties": False, "properties": ranges},
+                "distinct": {"type": "object", "additionalProperties": False, "properties": distinct},
+                "reused_from": _ref("reused_from"),
+            },
+            "if": {"required": ["reused_from"]},
+            "then": {"properties": {k: False for k in REUSE_FORBIDS}},
+            "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
+        }
+        for name, label in model.get("different", {}).items():
+            item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
+        customer = _customer_rules(c, model.get("different", {}))
+        if customer:
+            item["allOf"] = customer
+        yield item_name, item
+        need = max([1] + [d["count"] for d in c["demands"]])
+        crit_name = _name("criterion", uid, ref)
+        yield crit_name, {
+            "type": "object",
+            "description": f"Unit {u['label']} criterion {ref}: {c['statement']}",
+            "required": ["evidence"],
+            "additionalProperties": False,
+            "properties": {
+                "evidence": {"type": "array", "minItems": need, "items": _ref(item_name)},
                 "notes": {"type": "string"},
             },
         }
-        unit_props[uid] = _ref(unit_name)
+        crit_props[ref] = _ref(crit_name)
+    yield _name("unit", uid), {
+        "type": "object",
+        "description": f"Unit {u['label']}: {u['title']}",
+        "required": ["criteria"],
+        "additionalProperties": False,
+        "properties": {
+            "criteria": {"type": "object", "additionalProperties": False, "properties": crit_props},
+            "notes": {"type": "string"},
+        },
+    }
+
+
+def schema_document(model: dict) -> dict:
+    """The schema as a :mod:`specc.jsontext` document: the units and their
+    ``$defs`` are made one at a time as it is written."""
+    q = model["qualification"]
+    units = model["units"]
     return {
         "$schema": DRAFT,
         "$id": f"urn:specc:portfolio:{model['document']['id']}:{q['id']}",
@@ -246,8 +268,8 @@ def portfolio_schema(model: dict) -> dict:
                 "description": "The units taken, by unit id.",
                 "propertyNames": {"enum": list(units)},
                 "additionalProperties": False,
-                "properties": unit_props,
+                "properties": jsontext.Members(lambda: ((uid, _ref(_name("unit", uid))) for uid in units)),
             },
         },
-        "$defs": defs,
+        "$defs": jsontext.Members(lambda: _defs(model)),
     }
