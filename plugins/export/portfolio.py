@@ -141,6 +141,7 @@ def _shared_defs(model: dict) -> Iterator[tuple[str, Any]]:
             "criterion": {"type": "string", "pattern": REF_PATTERN},
         },
     }
+    yield "evidence", _evidence(model)
 
 
 def _defs(model: dict) -> Iterator[tuple[str, Any]]:
@@ -150,8 +151,45 @@ def _defs(model: dict) -> Iterator[tuple[str, Any]]:
         yield from _unit_defs(model, uid, u)
 
 
+def _evidence(model: dict) -> dict:
+    """What every evidence item is, whatever its criterion: its fields, and
+    either a record or a reuse.  Each criterion's item adds what it may
+    cover (:func:`_unit_defs`), through ``allOf``: a draft-7 validator reads
+    it as a 2020-12 one does (no keyword beside a ``$ref``), and every field
+    is named here, where ``additionalProperties`` refuses any other."""
+    item: dict[str, Any] = {
+        "type": "object",
+        "description": "An evidence item: one that records evidence (method, date, environment, location or reference, assessor) or one that reuses an item recorded under another criterion (`reused_from`).",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ref("text"),
+            "method": _ref("method"),
+            "date": _ref("date"),
+            "environment": _ref("environment"),
+            "location": _ref("text"),
+            "reference": _ref("text"),
+            "assessor": _ref("text"),
+            "customer": _ref("text"),
+            "notes": {"type": "string"},
+            "covers": {"type": "array", "uniqueItems": True, "description": "The demanded slots of its criterion it covers."},
+            "ranges": {"type": "object", "description": "The range items it covers, by requirement set."},
+            "distinct": {"type": "object", "description": "What it shows for the distinct slots it covers, by requirement set."},
+            "reused_from": _ref("reused_from"),
+        },
+        "if": {"required": ["reused_from"]},
+        "then": {"properties": {k: False for k in REUSE_FORBIDS}},
+        "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
+    }
+    for name, label in model.get("different", {}).items():
+        item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
+    return item
+
+
 def _unit_defs(model: dict, uid: str, u: dict) -> Iterator[tuple[str, Any]]:
-    """A unit's ``$defs``: an evidence item and a criterion per criterion, then the unit."""
+    """A unit's ``$defs``: its evidence items (the range items and distinct
+    slots of its requirement sets), an evidence item and a criterion per
+    criterion, then the unit."""
     ranges = {
         sid: {"type": "array", "uniqueItems": True, "items": {"enum": [it["slot"] for rg in rs["ranges"] for it in rg["items"]]}}
         for sid, rs in u["requirement_sets"].items()
@@ -166,39 +204,23 @@ def _unit_defs(model: dict, uid: str, u: dict) -> Iterator[tuple[str, Any]]:
         for sid, rs in u["requirement_sets"].items()
         if rs["distinct"]
     }
+    evidence_name = _name("evidence", uid)
+    yield evidence_name, {
+        "description": f"An evidence item of unit {u['label']}.",
+        "allOf": [_ref("evidence")],
+        "properties": {
+            "ranges": {"additionalProperties": False, "properties": ranges},
+            "distinct": {"additionalProperties": False, "properties": distinct},
+        },
+    }
     crit_props = {}
     for ref, c in u["criteria"].items():
         item_name = _name("item", uid, ref)
-        item: dict[str, Any] = {
-            "type": "object",
+        yield item_name, {
             "description": f"Evidence for unit {u['label']} criterion {ref}.",
-            "required": ["id"],
-            "additionalProperties": False,
-            "properties": {
-                "id": _ref("text"),
-                "method": _ref("method"),
-                "date": _ref("date"),
-                "environment": _ref("environment"),
-                "location": _ref("text"),
-                "reference": _ref("text"),
-                "assessor": _ref("text"),
-                "customer": _ref("text"),
-                "notes": {"type": "string"},
-                "covers": {"type": "array", "uniqueItems": True, "items": demand_slot_schema(c)},
-                "ranges": {"type": "object", "additionalProperties": False, "properties": ranges},
-                "distinct": {"type": "object", "additionalProperties": False, "properties": distinct},
-                "reused_from": _ref("reused_from"),
-            },
-            "if": {"required": ["reused_from"]},
-            "then": {"properties": {k: False for k in REUSE_FORBIDS}},
-            "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
+            "allOf": [_ref(evidence_name), *_customer_rules(c, model.get("different", {}))],
+            "properties": {"covers": {"items": demand_slot_schema(c)}},
         }
-        for name, label in model.get("different", {}).items():
-            item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
-        customer = _customer_rules(c, model.get("different", {}))
-        if customer:
-            item["allOf"] = customer
-        yield item_name, item
         need = max([1] + [d["count"] for d in c["demands"]])
         crit_name = _name("criterion", uid, ref)
         yield crit_name, {
