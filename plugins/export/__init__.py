@@ -46,7 +46,7 @@ def validator_path(sink, qid: str) -> str:
 
 def emit_schemas(spec, sink, options):
     for q in _qualifications(spec, options):
-        sink.write(schema_path(sink, q.id), schema_text(qualification_model(spec, q)))
+        sink.write(schema_path(sink, q.id), schema_text(qualification_model(spec, q, lazy_units=True)))
 
 
 def emit_validators(spec, sink, options):
