@@ -172,8 +172,8 @@ class UnitModels(Mapping[str, dict]):
 
     def __init__(self, spec: ir.Spec, q: ir.Qualification):
         self._spec, self._q = spec, q
-        self._ids = [u for u in q.units if spec.unit(u) is not None]
-        self._known = set(self._ids)
+        # the ids in order, looked up in one step
+        self._ids = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -182,7 +182,7 @@ class UnitModels(Mapping[str, dict]):
         return len(self._ids)
 
     def __getitem__(self, uid: str) -> dict[str, Any]:
-        if uid not in self._known:
+        if uid not in self._ids:
             raise KeyError(uid)
         return unit_model(self._spec, self._spec.unit(uid), uid in self._q.mandatory, self._q.environment)
 
