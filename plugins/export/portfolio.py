@@ -41,6 +41,12 @@ demand counts, required fields, date formats, no unknown fields.  What needs
 more than one value at a time (credits, mandatory and barred units, different
 occasions and customers, range coverage, reuse permissions, environment rules,
 dates within the registration period) is the generated validator's job.
+
+The ``$defs`` say once what any evidence item is (``evidence``), per unit
+what its items may cover of its requirement sets, per criterion its slots
+(each adding to the one before through ``allOf``).  :func:`schema_text`
+writes the schema a unit at a time (:mod:`specc.jsontext`): at 100,000 units
+it is never whole in memory, nor is the model when its units are lazy.
 """
 
 from __future__ import annotations
@@ -119,6 +125,7 @@ def schema_text(model: dict) -> Iterator[str]:
 
 
 def _shared_defs(model: dict) -> Iterator[tuple[str, Any]]:
+    """The ``$defs`` every unit's refer to."""
     yield "text", {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN, "description": "Non-empty text."}
     yield "date", {
         "type": "string",
