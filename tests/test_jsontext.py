@@ -90,10 +90,10 @@ def test_streamed_schema_is_the_whole_dump_on_the_real_specs(specs):
 
 @pytest.mark.slow
 def test_streamed_schema_is_the_whole_dump_on_every_real_qualification(specs):
-    for label, spec, q in _schema_cases(specs):
+    for _label, spec, q in _schema_cases(specs):
         _assert_streamed_schema_is_the_whole_dump(spec, q)
 
 
 def test_streamed_schema_is_the_whole_dump_on_the_synthetic_specs(synth):  # noqa: F811 - fixture
-    for label, spec, q in _schema_cases(synth):
+    for _label, spec, q in _schema_cases(synth):
         _assert_streamed_schema_is_the_whole_dump(spec, q)
