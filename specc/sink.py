@@ -37,7 +37,7 @@ import secrets
 import shutil
 import stat
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 MANIFEST = ".specc-manifest.json"
@@ -159,11 +159,41 @@ def _read_below(base_fd: int, rel: PurePosixPath) -> bytes:
         return f.read()
 
 
-def _write_new(dir_fd: int, name: str, data: bytes) -> None:
-    """Create ``name`` in ``dir_fd`` exclusively (a planted file or link fails)."""
+Data = str | bytes | Iterable[str | bytes]
+"""What a file is written from: its text (UTF-8) or bytes, or an iterable of
+parts of either kind, written as they come (a large output need never be
+whole in memory; see :mod:`specc.jsontext`)."""
+
+
+def parts(data: Data) -> Iterator[bytes]:
+    """``data`` as a series of byte strings (text encoded as UTF-8)."""
+    if isinstance(data, str | bytes | bytearray):
+        data = (data,)
+    for part in data:
+        if isinstance(part, str):
+            yield part.encode("utf-8")
+        elif isinstance(part, bytes | bytearray):
+            yield bytes(part)
+        else:
+            raise TypeError(f"an output part must be str or bytes, not {type(part).__name__}")
+
+
+def _write_new(dir_fd: int, name: str, data: Data) -> str:
+    """Create ``name`` in ``dir_fd`` exclusively (a planted file or link
+    fails) and write ``data`` into it a part at a time; the sha256 of what
+    was written.  If ``data`` fails part-way, the file is removed."""
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _O_CLOEXEC, 0o644, dir_fd=dir_fd)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for part in parts(data):
+                f.write(part)
+                digest.update(part)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=dir_fd)
+        raise
+    return digest.hexdigest()
 
 
 def write_exclusive_temp(dir_fd: int, data: bytes, prefix: str = TEMP_PREFIX) -> str:
@@ -267,12 +297,12 @@ class Sink:
     def _salted(self, key: str) -> str:
         return sha256(f"{self.salt}\0{key}".encode())
 
-    def write(self, rel: str, data: str | bytes, key: str | None = None) -> str:
+    def write(self, rel: str, data: Data, key: str | None = None) -> str:
         """Write one output file; returns its path relative to the output
-        folder.  ``key``: what it shows (see :meth:`reuse`), recorded so the
-        next build can keep it."""
-        if isinstance(data, str):
-            data = data.encode("utf-8")
+        folder.  ``data``: text, bytes, or an iterable of parts written and
+        hashed as they come (:data:`Data`); if it fails part-way, nothing of
+        the file is left and it is not recorded.  ``key``: what it shows (see
+        :meth:`reuse`), recorded so the next build can keep it."""
         path = self._prefix / confine(rel)
         out = path.as_posix()
         self._claim(out)
@@ -280,12 +310,12 @@ class Sink:
         try:
             d = _open_dir(root, (self._staging.name, *path.parts[:-1]), create=True)
             try:
-                _write_new(d, path.parts[-1], data)
+                digest = _write_new(d, path.parts[-1], data)
             finally:
                 os.close(d)
         finally:
             os.close(root)
-        self.written[out] = sha256(data)
+        self.written[out] = digest
         if key is not None:
             self.made_from[out] = self._salted(key)
         return out
@@ -326,7 +356,7 @@ class Sink:
             self.kept.add(out)
         return True
 
-    def cached(self, rel: str, key: str, render: Callable[[], str | bytes]) -> str:
+    def cached(self, rel: str, key: str, render: Callable[[], Data]) -> str:
         """:meth:`reuse` ``rel`` if made from ``key``, else write ``render()``."""
         if self.reuse(rel, key):
             return self.output_path(rel)

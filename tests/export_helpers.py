@@ -17,7 +17,7 @@ import fastjsonschema
 import jsonschema
 from hypothesis import strategies as st
 
-from specc.sink import confine, safe_component
+from specc.sink import confine, parts, safe_component
 from specc_plugins.export import sample, validator
 from specc_plugins.export.model import qualification_model
 from specc_plugins.export.portfolio import portfolio_schema
@@ -31,11 +31,11 @@ class MemorySink:
     def __init__(self):
         self.files: dict[str, bytes] = {}
 
-    def write(self, rel: str, data: str | bytes) -> str:
+    def write(self, rel: str, data) -> str:
         from pathlib import PurePosixPath
 
         key = PurePosixPath(confine(rel)).as_posix()
-        self.files[key] = data.encode("utf-8") if isinstance(data, str) else data
+        self.files[key] = b"".join(parts(data))
         return key
 
 # ---------------------------------------------------------------------- qualifications

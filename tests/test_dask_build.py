@@ -82,6 +82,16 @@ def test_memory_sink_confines_like_the_sink(tmp_path):
     assert sink.final_path("a/b.txt") == tmp_path / "doc" / "a" / "b.txt"
 
 
+def test_memory_sink_takes_an_output_in_parts(tmp_path):
+    """What the output folder's sink takes, an iterable of parts, the memory
+    sink takes too (the portfolio schema is written so): the same bytes and digest."""
+    whole, streamed = build_dask.MemorySink(str(tmp_path), "doc"), build_dask.MemorySink(str(tmp_path), "doc")
+    whole.write("s.json", "{\n  \"é\": 1\n}\n")
+    streamed.write("s.json", iter(["{\n", b'  "\xc3\xa9"', ": 1\n}\n"]))
+    assert streamed.files == whole.files == {"doc/s.json": '{\n  "é": 1\n}\n'.encode()}
+    assert streamed.written == whole.written
+
+
 def test_a_worker_of_another_version_writes_nothing(tmp_path):
     comp = build.compile_all([ROOT / "specs" / "ncfe"])[0]
     em = plugins.emitters()["ir-json"]

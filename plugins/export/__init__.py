@@ -20,14 +20,12 @@ checks portfolios with the same validator runtime (:mod:`.runtime`).
 
 from __future__ import annotations
 
-import json
-
 from specc.hookspecs import hookimpl
 from specc.plugins import Emitter, OptionError
 
 from . import validator
 from .model import qualification_model
-from .portfolio import portfolio_schema
+from .portfolio import schema_text
 
 
 def _qualifications(spec, options):
@@ -48,8 +46,7 @@ def validator_path(sink, qid: str) -> str:
 
 def emit_schemas(spec, sink, options):
     for q in _qualifications(spec, options):
-        schema = portfolio_schema(qualification_model(spec, q))
-        sink.write(schema_path(sink, q.id), json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+        sink.write(schema_path(sink, q.id), schema_text(qualification_model(spec, q, lazy_units=True)))
 
 
 def emit_validators(spec, sink, options):

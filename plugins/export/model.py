@@ -9,6 +9,7 @@ as literals (never as code).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from specc import ir, prose, slots
@@ -163,6 +164,29 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
     }
 
 
+class UnitModels(Mapping[str, dict]):
+    """A qualification's declared units, by id in its order, as :func:`unit_model`
+    makes them: each made when looked up and not kept, so that what reads
+    them one at a time (the portfolio schema, written a unit at a time)
+    never holds them all."""
+
+    def __init__(self, spec: ir.Spec, q: ir.Qualification):
+        self._spec, self._q = spec, q
+        # the ids in order, looked up in one step
+        self._ids = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, uid: str) -> dict[str, Any]:
+        if uid not in self._ids:
+            raise KeyError(uid)
+        return unit_model(self._spec, self._spec.unit(uid), uid in self._q.mandatory, self._q.environment)
+
+
 def _row_demands(u: ir.Unit, labels: dict[str, str]) -> list[dict[str, Any]]:
     """The demands of evidence-guide rows ("two incoming telephone calls must
     be observed"): each counted over the evidence of all the row's criteria."""
@@ -204,8 +228,11 @@ def _further_model(spec: ir.Spec, q: ir.Qualification, r: ir.Rule) -> dict[str, 
     return _rule_model(spec, r)
 
 
-def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
-    allowed = [u for u in q.units if spec.unit(u) is not None]
+def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy_units: bool = False) -> dict[str, Any]:
+    """``lazy_units``: ``units`` is a :class:`UnitModels` (each unit's model
+    made when read), not a dict of them all."""
+    units = UnitModels(spec, q)
+    allowed = list(units)
     rules = [m for m in (_further_model(spec, q, r) for r in q.rules) if m is not None]
     # the totals first, as the prose and the handbooks put them
     rules.sort(key=lambda m: 0 if m["kind"] in ("min_total", "max_total") else 1)
@@ -228,7 +255,7 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
         },
         "methods": {m.id: m.label for m in spec.methods},
         "environments": list(EVIDENCE_ENVIRONMENTS),
-        "units": {uid: unit_model(spec, spec.unit(uid), uid in q.mandatory, q.environment) for uid in allowed},
+        "units": units if lazy_units else dict(units.items()),
         "mandatory": [u for u in q.mandatory if u in allowed],
         "rules": rules,
         "barred": barred,

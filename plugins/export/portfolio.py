@@ -41,14 +41,21 @@ demand counts, required fields, date formats, no unknown fields.  What needs
 more than one value at a time (credits, mandatory and barred units, different
 occasions and customers, range coverage, reuse permissions, environment rules,
 dates within the registration period) is the generated validator's job.
+
+The ``$defs`` say once what any evidence item is (``evidence``), per unit
+what its items may cover of its requirement sets, per criterion its slots
+(each adding to the one before through ``allOf``).  :func:`schema_text`
+writes the schema a unit at a time (:mod:`specc.jsontext`): at 100,000 units
+it is never whole in memory, nor is the model when its units are lazy.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from specc import slots
+from specc import jsontext, slots
 
 # the patterns and field rules are the validator runtime's: one home, so the
 # schema and the validator cannot drift apart
@@ -107,106 +114,150 @@ def _customer_rules(crit: dict, declared: dict | None = None) -> list[dict]:
 
 def portfolio_schema(model: dict) -> dict:
     """The schema for a portfolio of ``model`` (:func:`model.qualification_model`)."""
-    q = model["qualification"]
-    units = model["units"]
-    defs: dict[str, Any] = {
-        "text": {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN, "description": "Non-empty text."},
-        "date": {
-            "type": "string",
-            "format": "date",
-            "pattern": DATE_PATTERN,
-            "description": "A calendar date, YYYY-MM-DD (RFC 3339 full-date).",
-        },
-        "method": {"enum": list(model["methods"]), "description": "An evidence method of the spec's vocabulary."},
-        "environment": {
-            "enum": list(model["environments"]),
-            "description": "Where the evidence was produced: the real workplace, a realistic working environment, a work placement, or a simulation.",
-        },
-        "reused_from": {
-            "type": "object",
-            "description": "The criterion (and unit, when another unit's) under which the reused item is recorded.",
-            "required": ["criterion"],
-            "additionalProperties": False,
-            "properties": {
-                "unit": {"enum": list(units)},
-                "criterion": {"type": "string", "pattern": REF_PATTERN},
-            },
+    return jsontext.materialise(schema_document(model))
+
+
+def schema_text(model: dict) -> Iterator[str]:
+    """The schema's JSON text (two-space indent, UTF-8, final newline) a unit
+    at a time: the text of :func:`portfolio_schema`, never whole in memory."""
+    yield from jsontext.chunks(schema_document(model))
+    yield "\n"
+
+
+def _shared_defs(model: dict) -> Iterator[tuple[str, Any]]:
+    """The ``$defs`` every unit's refer to."""
+    yield "text", {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN, "description": "Non-empty text."}
+    yield "date", {
+        "type": "string",
+        "format": "date",
+        "pattern": DATE_PATTERN,
+        "description": "A calendar date, YYYY-MM-DD (RFC 3339 full-date).",
+    }
+    yield "method", {"enum": list(model["methods"]), "description": "An evidence method of the spec's vocabulary."}
+    yield "environment", {
+        "enum": list(model["environments"]),
+        "description": "Where the evidence was produced: the real workplace, a realistic working environment, a work placement, or a simulation.",
+    }
+    yield "reused_from", {
+        "type": "object",
+        "description": "The criterion (and unit, when another unit's) under which the reused item is recorded.",
+        "required": ["criterion"],
+        "additionalProperties": False,
+        "properties": {
+            "unit": {"enum": list(model["units"])},
+            "criterion": {"type": "string", "pattern": REF_PATTERN},
         },
     }
-    unit_props: dict[str, Any] = {}
-    for uid, u in units.items():
-        ranges = {
-            sid: {"type": "array", "uniqueItems": True, "items": {"enum": [it["slot"] for rg in rs["ranges"] for it in rg["items"]]}}
-            for sid, rs in u["requirement_sets"].items()
-            if rs["ranges"]
-        }
-        distinct = {
-            sid: {
-                "type": "object",
-                "propertyNames": {"enum": [s for d in rs["distinct"] for s in d["slots"]]},
-                "additionalProperties": _ref("text"),
-            }
-            for sid, rs in u["requirement_sets"].items()
-            if rs["distinct"]
-        }
-        crit_props = {}
-        for ref, c in u["criteria"].items():
-            item_name = _name("item", uid, ref)
-            item: dict[str, Any] = {
-                "type": "object",
-                "description": f"Evidence for unit {u['label']} criterion {ref}.",
-                "required": ["id"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": _ref("text"),
-                    "method": _ref("method"),
-                    "date": _ref("date"),
-                    "environment": _ref("environment"),
-                    "location": _ref("text"),
-                    "reference": _ref("text"),
-                    "assessor": _ref("text"),
-                    "customer": _ref("text"),
-                    "notes": {"type": "string"},
-                    "covers": {"type": "array", "uniqueItems": True, "items": demand_slot_schema(c)},
-                    "ranges": {"type": "object", "additionalProperties": False, "properties": ranges},
-                    "distinct": {"type": "object", "additionalProperties": False, "properties": distinct},
-                    "reused_from": _ref("reused_from"),
-                },
-                "if": {"required": ["reused_from"]},
-                "then": {"properties": {k: False for k in REUSE_FORBIDS}},
-                "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
-            }
-            for name, label in model.get("different", {}).items():
-                item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
-            customer = _customer_rules(c, model.get("different", {}))
-            if customer:
-                item["allOf"] = customer
-            defs[item_name] = item
-            need = max([1] + [d["count"] for d in c["demands"]])
-            crit_name = _name("criterion", uid, ref)
-            defs[crit_name] = {
-                "type": "object",
-                "description": f"Unit {u['label']} criterion {ref}: {c['statement']}",
-                "required": ["evidence"],
-                "additionalProperties": False,
-                "properties": {
-                    "evidence": {"type": "array", "minItems": need, "items": _ref(item_name)},
-                    "notes": {"type": "string"},
-                },
-            }
-            crit_props[ref] = _ref(crit_name)
-        unit_name = _name("unit", uid)
-        defs[unit_name] = {
+    yield "evidence", _evidence(model)
+
+
+def _defs(model: dict) -> Iterator[tuple[str, Any]]:
+    """The schema's ``$defs``: the shared ones, then each unit's."""
+    yield from _shared_defs(model)
+    for uid, u in model["units"].items():
+        yield from _unit_defs(model, uid, u)
+
+
+def _evidence(model: dict) -> dict:
+    """What every evidence item is, whatever its criterion: its fields, and
+    either a record or a reuse.  Each criterion's item adds what it may
+    cover (:func:`_unit_defs`), through ``allOf``: a draft-7 validator reads
+    it as a 2020-12 one does (no keyword beside a ``$ref``), and every field
+    is named here, where ``additionalProperties`` refuses any other."""
+    item: dict[str, Any] = {
+        "type": "object",
+        "description": "An evidence item: one that records evidence (method, date, environment, location or reference, assessor) or one that reuses an item recorded under another criterion (`reused_from`).",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ref("text"),
+            "method": _ref("method"),
+            "date": _ref("date"),
+            "environment": _ref("environment"),
+            "location": _ref("text"),
+            "reference": _ref("text"),
+            "assessor": _ref("text"),
+            "customer": _ref("text"),
+            "notes": {"type": "string"},
+            "covers": {"type": "array", "uniqueItems": True, "description": "The demanded slots of its criterion it covers."},
+            "ranges": {"type": "object", "description": "The range items it covers, by requirement set."},
+            "distinct": {"type": "object", "description": "What it shows for the distinct slots it covers, by requirement set."},
+            "reused_from": _ref("reused_from"),
+        },
+        "if": {"required": ["reused_from"]},
+        "then": {"properties": {k: False for k in REUSE_FORBIDS}},
+        "else": {"required": list(RECORD_REQUIRES), "anyOf": [{"required": ["location"]}, {"required": ["reference"]}]},
+    }
+    for name, label in model.get("different", {}).items():
+        item["properties"].setdefault(name, {**_ref("text"), "description": f"What must differ between items (`different {name}`): {label}"})
+    return item
+
+
+def _unit_defs(model: dict, uid: str, u: dict) -> Iterator[tuple[str, Any]]:
+    """A unit's ``$defs``: its evidence items (the range items and distinct
+    slots of its requirement sets), an evidence item and a criterion per
+    criterion, then the unit."""
+    ranges = {
+        sid: {"type": "array", "uniqueItems": True, "items": {"enum": [it["slot"] for rg in rs["ranges"] for it in rg["items"]]}}
+        for sid, rs in u["requirement_sets"].items()
+        if rs["ranges"]
+    }
+    distinct = {
+        sid: {
             "type": "object",
-            "description": f"Unit {u['label']}: {u['title']}",
-            "required": ["criteria"],
+            "propertyNames": {"enum": [s for d in rs["distinct"] for s in d["slots"]]},
+            "additionalProperties": _ref("text"),
+        }
+        for sid, rs in u["requirement_sets"].items()
+        if rs["distinct"]
+    }
+    evidence_name = _name("evidence", uid)
+    yield evidence_name, {
+        "description": f"An evidence item of unit {u['label']}.",
+        "allOf": [_ref("evidence")],
+        "properties": {
+            "ranges": {"additionalProperties": False, "properties": ranges},
+            "distinct": {"additionalProperties": False, "properties": distinct},
+        },
+    }
+    crit_props = {}
+    for ref, c in u["criteria"].items():
+        item_name = _name("item", uid, ref)
+        yield item_name, {
+            "description": f"Evidence for unit {u['label']} criterion {ref}.",
+            "allOf": [_ref(evidence_name), *_customer_rules(c, model.get("different", {}))],
+            "properties": {"covers": {"items": demand_slot_schema(c)}},
+        }
+        need = max([1] + [d["count"] for d in c["demands"]])
+        crit_name = _name("criterion", uid, ref)
+        yield crit_name, {
+            "type": "object",
+            "description": f"Unit {u['label']} criterion {ref}: {c['statement']}",
+            "required": ["evidence"],
             "additionalProperties": False,
             "properties": {
-                "criteria": {"type": "object", "additionalProperties": False, "properties": crit_props},
+                "evidence": {"type": "array", "minItems": need, "items": _ref(item_name)},
                 "notes": {"type": "string"},
             },
         }
-        unit_props[uid] = _ref(unit_name)
+        crit_props[ref] = _ref(crit_name)
+    yield _name("unit", uid), {
+        "type": "object",
+        "description": f"Unit {u['label']}: {u['title']}",
+        "required": ["criteria"],
+        "additionalProperties": False,
+        "properties": {
+            "criteria": {"type": "object", "additionalProperties": False, "properties": crit_props},
+            "notes": {"type": "string"},
+        },
+    }
+
+
+def schema_document(model: dict) -> dict:
+    """The schema as a :mod:`specc.jsontext` document: the units and their
+    ``$defs`` are made one at a time as it is written."""
+    q = model["qualification"]
+    units = model["units"]
     return {
         "$schema": DRAFT,
         "$id": f"urn:specc:portfolio:{model['document']['id']}:{q['id']}",
@@ -246,8 +297,8 @@ def portfolio_schema(model: dict) -> dict:
                 "description": "The units taken, by unit id.",
                 "propertyNames": {"enum": list(units)},
                 "additionalProperties": False,
-                "properties": unit_props,
+                "properties": jsontext.Members(lambda: ((uid, _ref(_name("unit", uid))) for uid in units)),
             },
         },
-        "$defs": defs,
+        "$defs": jsontext.Members(lambda: _defs(model)),
     }

@@ -1,0 +1,75 @@
+"""JSON text made a part at a time, for documents too large to hold whole.
+
+A document is plain JSON data in which an object may be :class:`Members`:
+its members come from a function called when the text is written (or the
+document :func:`materialised <materialise>`), so only one member's value is
+in memory at a time.  :func:`chunks` gives the text of
+``json.dumps(document, indent=indent, ensure_ascii=False)`` -- the same
+bytes -- as a series of strings: each member of a :class:`Members` is dumped
+whole by :func:`json.dumps` (so its value must be plain JSON data), the
+plain objects around them are walked.  A sink writes such a series as it
+comes (:meth:`specc.sink.Sink.write`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+
+class Members:
+    """A JSON object whose ``(key, value)`` members ``pairs()`` produces,
+    afresh each time it is iterated (written or materialised)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: Callable[[], Iterable[tuple[str, Any]]]):
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter(self.pairs())
+
+
+def materialise(value: Any) -> Any:
+    """``value`` with every :class:`Members` (at any depth) made a dict."""
+    if isinstance(value, Members | dict):
+        return {k: materialise(v) for k, v in (value if isinstance(value, Members) else value.items())}
+    if isinstance(value, list):
+        return [materialise(v) for v in value]
+    return value
+
+
+def chunks(value: Any, indent: int = 2) -> Iterator[str]:
+    """The text of ``json.dumps(value, indent=indent, ensure_ascii=False)``
+    (``value`` materialised), a part at a time: one part per member of a
+    :class:`Members`, a few for the plain objects around them."""
+    yield from _text(value, indent, 0)
+
+
+def _text(value: Any, indent: int, level: int) -> Iterator[str]:
+    if isinstance(value, Members | dict):
+        items = iter(value) if isinstance(value, Members) else iter(value.items())
+        walk = isinstance(value, dict)  # a Members' values are dumped whole
+        inner = "\n" + " " * (indent * (level + 1))
+        first = True
+        for key, v in items:
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys here must be str, not {type(key).__name__}")
+            head = ("{" if first else ",") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            first = False
+            if walk and isinstance(v, Members | dict):
+                yield head
+                yield from _text(v, indent, level + 1)
+            else:
+                yield head + _dump(v, indent, level + 1)
+        yield "{}" if first else "\n" + " " * (indent * level) + "}"
+    else:
+        yield _dump(value, indent, level)
+
+
+def _dump(value: Any, indent: int, level: int) -> str:
+    """``value`` as JSON text indented to ``level`` (a string in JSON never
+    holds a raw newline, so every newline starts a line of the layout)."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * (indent * level)) if level else text
