@@ -9,6 +9,7 @@ as literals (never as code).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from specc import ir, prose, slots
@@ -128,6 +129,7 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
     for o in u.outcomes:
         for c in o.criteria:
             demands = []
+            criterion_slots = slots.criterion_slots(c)
             for i, d in enumerate(c.demands, start=1):
                 demands.append(
                     {
@@ -139,8 +141,8 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
                         "by": _by_model(d, labels),
                         "alternatives": [{"count": a.count, "what": a.what} for a in d.alternatives],
                         "text": prose.demand(d, labels),
-                        "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
-                        "labels": {s.id: s.label for s in slots.criterion_slots(c) if s.demand == i},
+                        "slots": [s.id for s in criterion_slots if s.demand == i],
+                        "labels": {s.id: s.label for s in criterion_slots if s.demand == i},
                     }
                 )
             criteria[c.ref] = {
@@ -204,15 +206,44 @@ def _further_model(spec: ir.Spec, q: ir.Qualification, r: ir.Rule) -> dict[str, 
     return _rule_model(spec, r)
 
 
-def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
-    allowed = [u for u in q.units if spec.unit(u) is not None]
+class UnitModels(Mapping[str, dict[str, Any]]):
+    """The units of qualification ``q`` that ``spec`` has, in the
+    qualification's order: unit id -> :func:`unit_model`, each made when it is
+    read.  Iterating its items makes one unit's model at a time, so a writer
+    that takes them in turn never holds a large qualification whole."""
+
+    def __init__(self, spec: ir.Spec, q: ir.Qualification):
+        self._spec = spec
+        self._q = q
+        self._ids = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)
+        self._mandatory = frozenset(q.mandatory)
+
+    def __getitem__(self, uid: str) -> dict[str, Any]:
+        if uid not in self._ids:
+            raise KeyError(uid)
+        return unit_model(self._spec, self._spec.unit(uid), uid in self._mandatory, self._q.environment)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy: bool = False) -> dict[str, Any]:
+    """The model of ``q``; its ``units`` a dict, or with ``lazy`` the
+    :class:`UnitModels` (each unit made when read)."""
+    units = UnitModels(spec, q)
     rules = [m for m in (_further_model(spec, q, r) for r in q.rules) if m is not None]
     # the totals first, as the prose and the handbooks put them
     rules.sort(key=lambda m: 0 if m["kind"] in ("min_total", "max_total") else 1)
     seen, barred = set(), []
     for b in spec.barred:
         key = frozenset((b.a, b.b))
-        if b.a in allowed and b.b in allowed and key not in seen and b.a != b.b:
+        if b.a in units and b.b in units and key not in seen and b.a != b.b:
             seen.add(key)
             barred.append({"units": [b.a, b.b], "text": prose.barred(spec, b)})
     d = spec.document
@@ -228,8 +259,8 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification) -> dict[str, Any]:
         },
         "methods": {m.id: m.label for m in spec.methods},
         "environments": list(EVIDENCE_ENVIRONMENTS),
-        "units": {uid: unit_model(spec, spec.unit(uid), uid in q.mandatory, q.environment) for uid in allowed},
-        "mandatory": [u for u in q.mandatory if u in allowed],
+        "units": units if lazy else dict(units.items()),
+        "mandatory": [u for u in q.mandatory if u in units],
         "rules": rules,
         "barred": barred,
         # declared `different` names: the evidence field that must differ -> what it is
