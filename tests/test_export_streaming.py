@@ -113,7 +113,7 @@ def test_unit_models_are_the_model_units_made_when_read(synth, monkeypatch):  # 
     spec = synth["cg4411like"]
     q = spec.qualifications[0]
     eager = qualification_model(spec, q)
-    lazy = qualification_model(spec, q, lazy=True)
+    lazy = qualification_model(spec, q, lazy_units=True)
     assert isinstance(lazy["units"], UnitModels) and len(lazy["units"]) == len(eager["units"]) > 3
     assert dict(lazy["units"]) == eager["units"]
     assert {k: v for k, v in lazy.items() if k != "units"} == {k: v for k, v in eager.items() if k != "units"}

@@ -165,6 +165,32 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
     }
 
 
+class UnitModels(Mapping[str, dict]):
+    """A qualification's declared units, by id in its order, as :func:`unit_model`
+    makes them: each made when looked up and not kept, so that what reads
+    them one at a time (the portfolio schema and the validator, written a
+    unit at a time) never holds them all.  Membership (``in``) makes none."""
+
+    def __init__(self, spec: ir.Spec, q: ir.Qualification):
+        self._spec, self._q = spec, q
+        self._known = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)  # in order, each once
+        self._mandatory = frozenset(q.mandatory)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._known
+
+    def __getitem__(self, uid: str) -> dict[str, Any]:
+        if uid not in self._known:
+            raise KeyError(uid)
+        return unit_model(self._spec, self._spec.unit(uid), uid in self._mandatory, self._q.environment)
+
+
 def _row_demands(u: ir.Unit, labels: dict[str, str]) -> list[dict[str, Any]]:
     """The demands of evidence-guide rows ("two incoming telephone calls must
     be observed"): each counted over the evidence of all the row's criteria."""
@@ -206,36 +232,9 @@ def _further_model(spec: ir.Spec, q: ir.Qualification, r: ir.Rule) -> dict[str, 
     return _rule_model(spec, r)
 
 
-class UnitModels(Mapping[str, dict[str, Any]]):
-    """The units of qualification ``q`` that ``spec`` has, in the
-    qualification's order: unit id -> :func:`unit_model`, each made when it is
-    read.  Iterating its items makes one unit's model at a time, so a writer
-    that takes them in turn never holds a large qualification whole."""
-
-    def __init__(self, spec: ir.Spec, q: ir.Qualification):
-        self._spec = spec
-        self._q = q
-        self._ids = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)
-        self._mandatory = frozenset(q.mandatory)
-
-    def __getitem__(self, uid: str) -> dict[str, Any]:
-        if uid not in self._ids:
-            raise KeyError(uid)
-        return unit_model(self._spec, self._spec.unit(uid), uid in self._mandatory, self._q.environment)
-
-    def __contains__(self, uid: object) -> bool:
-        return uid in self._ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-
-def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy: bool = False) -> dict[str, Any]:
-    """The model of ``q``; its ``units`` a dict, or with ``lazy`` the
-    :class:`UnitModels` (each unit made when read)."""
+def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy_units: bool = False) -> dict[str, Any]:
+    """``lazy_units``: ``units`` is a :class:`UnitModels` (each unit's model
+    made when read), not a dict of them all."""
     units = UnitModels(spec, q)
     rules = [m for m in (_further_model(spec, q, r) for r in q.rules) if m is not None]
     # the totals first, as the prose and the handbooks put them
@@ -259,7 +258,7 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy: bool = False) 
         },
         "methods": {m.id: m.label for m in spec.methods},
         "environments": list(EVIDENCE_ENVIRONMENTS),
-        "units": units if lazy else dict(units.items()),
+        "units": units if lazy_units else dict(units.items()),
         "mandatory": [u for u in q.mandatory if u in units],
         "rules": rules,
         "barred": barred,

@@ -83,7 +83,7 @@ def chunks(spec: ir.Spec, q: ir.Qualification) -> Iterator[str]:
     tuples as lists)."""
     head, tail = runtime_source()
     yield head + DATA_START
-    for i, (name, value) in enumerate(_values(qualification_model(spec, q, lazy=True)).items()):
+    for i, (name, value) in enumerate(_values(qualification_model(spec, q, lazy_units=True)).items()):
         if i:
             yield "\n"
         if name == "UNITS":
