@@ -79,11 +79,11 @@ def chunks(spec: ir.Spec) -> Iterator[str]:
     the IR of a large spec is never held whole as JSON data."""
     yield "{"
     for i, (name, value) in enumerate(sorted(_spec_fields(spec), key=lambda f: f[0])):
-        yield f'{"," if i else ""}\n  {_ENCODER.encode(name)}: '
+        yield f"{',' if i else ''}\n  {_ENCODER.encode(name)}: "
         if isinstance(value, tuple) and value:
             yield "["
             for j, x in enumerate(value):
-                yield f'{"," if j else ""}\n    {_nested(to_data(x), 2)}'
+                yield f"{',' if j else ''}\n    {_nested(to_data(x), 2)}"
             yield "\n  ]"
         else:
             yield _nested(to_data(value), 1)
