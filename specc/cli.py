@@ -114,7 +114,7 @@ def cmd_ir(args) -> int:
     comp = comps[0]
     if not comp.ok:
         return _report(comps, args.diagnostics)
-    sys.stdout.write(export.dumps(export.spec_data(comp.spec)))
+    sys.stdout.writelines(export.chunks(comp.spec))
     return 0
 
 

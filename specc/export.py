@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -45,13 +46,45 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
+def _spec_fields(spec: ir.Spec) -> Iterator[tuple[str, Any]]:
+    """The top-level names of the IR as JSON and their values, still IR."""
+    yield "specc_ir", FORMAT_VERSION
+    for a in attrs.fields(ir.Spec):
+        if a.name not in ("span", "files"):
+            yield a.name, getattr(spec, a.name)
+
+
 def spec_data(spec: ir.Spec) -> dict:
-    data = to_data(spec)
-    data.pop("files", None)
-    data["methods"] = [m for m in data["methods"]]
-    return {"specc_ir": FORMAT_VERSION, **data}
+    return {name: to_data(value) for name, value in _spec_fields(spec)}
+
+
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False, sort_keys=True)
 
 
 def dumps(data: Any) -> str:
     """Canonical JSON text: sorted keys, two-space indent, UTF-8, final newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return _ENCODER.encode(data) + "\n"
+
+
+def _nested(data: Any, level: int) -> str:
+    """:func:`dumps` of ``data`` (no final newline) as it reads ``level`` deep
+    in an enclosing value: its lines indented by that much more (every
+    newline in the text is between tokens: JSON escapes those in strings)."""
+    return _ENCODER.encode(data).replace("\n", "\n" + "  " * level)
+
+
+def chunks(spec: ir.Spec) -> Iterator[str]:
+    """``dumps(spec_data(spec))`` in pieces: one per element of each of the
+    spec's lists (units, groups, ...), each converted when it is written, so
+    the IR of a large spec is never held whole as JSON data."""
+    yield "{"
+    for i, (name, value) in enumerate(sorted(_spec_fields(spec), key=lambda f: f[0])):
+        yield f"{',' if i else ''}\n  {_ENCODER.encode(name)}: "
+        if isinstance(value, tuple) and value:
+            yield "["
+            for j, x in enumerate(value):
+                yield f"{',' if j else ''}\n    {_nested(to_data(x), 2)}"
+            yield "\n  ]"
+        else:
+            yield _nested(to_data(value), 1)
+    yield "\n}\n"

@@ -10,6 +10,7 @@ a spec is ever pasted into code as text, so a spec cannot inject code.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 
@@ -30,15 +31,13 @@ def _flat(v: Any) -> str:
         return repr(str(v))
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_flat(x) for x in v) + "]"
-    if isinstance(v, dict):
-        for k in v:
-            if not isinstance(k, str):
-                raise TypeError(f"dict keys must be strings, not {type(k).__name__}")
+    if isinstance(v, (dict, Mapping)):
+        _keys(v)
         return "{" + ", ".join(f"{_flat(k)}: {_flat(x)}" for k, x in v.items()) + "}"
     raise TypeError(f"cannot embed a {type(v).__name__} in generated code")
 
 
-def _keys(v: dict) -> None:
+def _keys(v: Mapping) -> None:
     for k in v:
         if not isinstance(k, str):
             raise TypeError(f"dict keys must be strings, not {type(k).__name__}")
@@ -47,12 +46,13 @@ def _keys(v: dict) -> None:
 def _within(v: Any, room: int) -> str | None:
     """``_flat(v)`` if it is at most ``room`` characters, else None -- found
     without flattening more of a large value than fits."""
-    if not isinstance(v, (list, tuple, dict)) or not v:
+    if not isinstance(v, (list, tuple, dict, Mapping)) or not v:
         flat = _flat(v)
         return flat if len(flat) <= room else None
     parts = []
     used = 2  # the brackets
-    if isinstance(v, dict):
+    mapping = isinstance(v, (dict, Mapping))
+    if mapping:
         _keys(v)
         pairs = v.items()
     else:
@@ -66,7 +66,7 @@ def _within(v: Any, room: int) -> str | None:
         used += len(head) + len(body) + (2 if len(parts) > 1 else 0)
         if used > room:
             return None
-    return ("{" if isinstance(v, dict) else "[") + ", ".join(parts) + ("}" if isinstance(v, dict) else "]")
+    return ("{" if mapping else "[") + ", ".join(parts) + ("}" if mapping else "]")
 
 
 def py(v: Any, indent: int = 0, width: int = 100) -> PyLiteral:
@@ -74,19 +74,31 @@ def py(v: Any, indent: int = 0, width: int = 100) -> PyLiteral:
     in ``width`` columns after ``indent`` spaces (with trailing commas).
     Linear in the size of ``v``: a container is flattened only as far as it
     can fit on its line."""
-    if not isinstance(v, (list, tuple, dict)) or not v:
-        return PyLiteral(_flat(v))
+    return PyLiteral("".join(py_chunks(v, indent, width)))
+
+
+def py_chunks(v: Any, indent: int = 0, width: int = 100) -> Iterator[str]:
+    """:func:`py` of ``v`` in pieces: a container that does not fit on its
+    line gives one piece per element (its line, with its comma and newline),
+    made as the container is iterated.  So a large mapping whose values are
+    made when asked for (any :class:`~collections.abc.Mapping`) is never held
+    whole, as data or as text."""
+    if not isinstance(v, (list, tuple, dict, Mapping)) or not v:
+        yield _flat(v)
+        return
     flat = _within(v, width - indent)
     if flat is not None:
-        return PyLiteral(flat)
+        yield flat
+        return
     pad = " " * (indent + 4)
-    lines = []
-    if isinstance(v, dict):
+    if isinstance(v, (dict, Mapping)):
         _keys(v)
+        yield "{\n"
         for k, x in v.items():
-            key = _flat(k) + ": "
-            lines.append(f"{pad}{key}{py(x, indent + 4, width)},")
-        return PyLiteral("{\n" + "\n".join(lines) + "\n" + " " * indent + "}")
+            yield f"{pad}{_flat(k)}: {py(x, indent + 4, width)},\n"
+        yield " " * indent + "}"
+        return
+    yield "[\n"
     for x in v:
-        lines.append(f"{pad}{py(x, indent + 4, width)},")
-    return PyLiteral("[\n" + "\n".join(lines) + "\n" + " " * indent + "]")
+        yield f"{pad}{py(x, indent + 4, width)},\n"
+    yield " " * indent + "]"

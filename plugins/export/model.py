@@ -129,6 +129,7 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
     for o in u.outcomes:
         for c in o.criteria:
             demands = []
+            criterion_slots = slots.criterion_slots(c)
             for i, d in enumerate(c.demands, start=1):
                 demands.append(
                     {
@@ -140,8 +141,8 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
                         "by": _by_model(d, labels),
                         "alternatives": [{"count": a.count, "what": a.what} for a in d.alternatives],
                         "text": prose.demand(d, labels),
-                        "slots": [s.id for s in slots.criterion_slots(c) if s.demand == i],
-                        "labels": {s.id: s.label for s in slots.criterion_slots(c) if s.demand == i},
+                        "slots": [s.id for s in criterion_slots if s.demand == i],
+                        "labels": {s.id: s.label for s in criterion_slots if s.demand == i},
                     }
                 )
             criteria[c.ref] = {
@@ -167,24 +168,27 @@ def unit_model(spec: ir.Spec, u: ir.Unit, mandatory: bool, qualification: ir.Env
 class UnitModels(Mapping[str, dict]):
     """A qualification's declared units, by id in its order, as :func:`unit_model`
     makes them: each made when looked up and not kept, so that what reads
-    them one at a time (the portfolio schema, written a unit at a time)
-    never holds them all."""
+    them one at a time (the portfolio schema and the validator, written a
+    unit at a time) never holds them all.  Membership (``in``) makes none."""
 
     def __init__(self, spec: ir.Spec, q: ir.Qualification):
         self._spec, self._q = spec, q
-        # the ids in order, looked up in one step
-        self._ids = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)
+        self._known = dict.fromkeys(u for u in q.units if spec.unit(u) is not None)  # in order, each once
+        self._mandatory = frozenset(q.mandatory)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
+        return iter(self._known)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._known)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._known
 
     def __getitem__(self, uid: str) -> dict[str, Any]:
-        if uid not in self._ids:
+        if uid not in self._known:
             raise KeyError(uid)
-        return unit_model(self._spec, self._spec.unit(uid), uid in self._q.mandatory, self._q.environment)
+        return unit_model(self._spec, self._spec.unit(uid), uid in self._mandatory, self._q.environment)
 
 
 def _row_demands(u: ir.Unit, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -232,14 +236,13 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy_units: bool = F
     """``lazy_units``: ``units`` is a :class:`UnitModels` (each unit's model
     made when read), not a dict of them all."""
     units = UnitModels(spec, q)
-    allowed = list(units)
     rules = [m for m in (_further_model(spec, q, r) for r in q.rules) if m is not None]
     # the totals first, as the prose and the handbooks put them
     rules.sort(key=lambda m: 0 if m["kind"] in ("min_total", "max_total") else 1)
     seen, barred = set(), []
     for b in spec.barred:
         key = frozenset((b.a, b.b))
-        if b.a in allowed and b.b in allowed and key not in seen and b.a != b.b:
+        if b.a in units and b.b in units and key not in seen and b.a != b.b:
             seen.add(key)
             barred.append({"units": [b.a, b.b], "text": prose.barred(spec, b)})
     d = spec.document
@@ -256,7 +259,7 @@ def qualification_model(spec: ir.Spec, q: ir.Qualification, lazy_units: bool = F
         "methods": {m.id: m.label for m in spec.methods},
         "environments": list(EVIDENCE_ENVIRONMENTS),
         "units": units if lazy_units else dict(units.items()),
-        "mandatory": [u for u in q.mandatory if u in allowed],
+        "mandatory": [u for u in q.mandatory if u in units],
         "rules": rules,
         "barred": barred,
         # declared `different` names: the evidence field that must differ -> what it is

@@ -4,7 +4,8 @@ A generated validator is the source of :mod:`.runtime` (read from its file,
 so it is the code the tests import) with the runtime's data block replaced by
 one qualification's data: the model of :mod:`.model` (units, criteria,
 slots, ranges, rules, barred pairs, and every text shown in messages) as
-Python literals made by :func:`literal.py`.  Nothing from a spec reaches the
+Python literals made by :func:`literal.py` (written in pieces, a unit at a
+time: :func:`chunks`).  Nothing from a spec reaches the
 generated code except as an inert ``repr()`` literal.
 
 In process (``specc validate``, :mod:`.examples`, the tests) no source is
@@ -17,13 +18,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import types
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from specc import __version__, ir
 
 from . import runtime
-from .literal import py
+from .literal import py_chunks
 from .model import qualification_model
 
 RUNTIME = Path(runtime.__file__)
@@ -47,34 +49,49 @@ def runtime_source() -> tuple[str, str]:
 
 
 def data(model: dict) -> dict[str, Any]:
-    """The values of the data block for ``model`` (plain JSON data: lists, not tuples)."""
-    plain = json.loads(json.dumps(model))
+    """The values of the data block for ``model`` as plain JSON data (lists,
+    not tuples): a copy, so a runtime they are installed in shares nothing
+    with the model."""
+    return _values(json.loads(json.dumps(model)))
+
+
+def _values(model: Mapping) -> dict[str, Any]:
+    """The data block's names and their values, taken from ``model`` as it is."""
     return {
         "GENERATOR": f"specc {__version__}",
-        "DOCUMENT": plain["document"],
-        "QUALIFICATION": plain["qualification"],
-        "METHODS": plain["methods"],
-        "UNITS": plain["units"],
-        "MANDATORY": plain["mandatory"],
-        "RULES": plain["rules"],
-        "BARRED": plain["barred"],
-        "DIFFERENT": plain.get("different", {}),
+        "DOCUMENT": model["document"],
+        "QUALIFICATION": model["qualification"],
+        "METHODS": model["methods"],
+        "UNITS": model["units"],
+        "MANDATORY": model["mandatory"],
+        "RULES": model["rules"],
+        "BARRED": model["barred"],
+        "DIFFERENT": model.get("different", {}),
     }
-
-
-def render_model(model: dict) -> str:
-    head, tail = runtime_source()
-    block = []
-    for name, value in data(model).items():
-        if name == "UNITS":
-            block.append(UNITS_COMMENT.rstrip("\n"))
-        block.append(f"{name} = {py(value)}\n")
-    return head + DATA_START + "\n".join(block) + DATA_END + tail
 
 
 def render(spec: ir.Spec, q: ir.Qualification) -> str:
     """The source of the validator module for qualification ``q`` of ``spec``."""
-    return render_model(qualification_model(spec, q))
+    return "".join(chunks(spec, q))
+
+
+def chunks(spec: ir.Spec, q: ir.Qualification) -> Iterator[str]:
+    """:func:`render` in pieces, one per unit in the units' part: each unit's
+    model is made (:class:`.model.UnitModels`), written as a literal and let
+    go in turn, so a large qualification is never held whole as data (the
+    model is plain data already, so it needs no JSON copy: :func:`py` writes
+    tuples as lists)."""
+    head, tail = runtime_source()
+    yield head + DATA_START
+    for i, (name, value) in enumerate(_values(qualification_model(spec, q, lazy_units=True)).items()):
+        if i:
+            yield "\n"
+        if name == "UNITS":
+            yield UNITS_COMMENT
+        yield f"{name} = "
+        yield from py_chunks(value)
+        yield "\n"
+    yield DATA_END + tail
 
 
 def fresh_runtime(name: str = "specc_portfolio_validator") -> types.ModuleType:

@@ -6,7 +6,7 @@ from specc.plugins import Emitter
 
 
 def emit(spec, sink, options):
-    sink.write("ir.json", export.dumps(export.spec_data(spec)))
+    sink.write("ir.json", "".join(export.chunks(spec)))
 
 
 @hookimpl
