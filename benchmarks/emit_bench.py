@@ -80,7 +80,7 @@ def main() -> None:
             gc.freeze()  # as build.emit_all does while the emitters run
             running: list = []
 
-            def collect(n=n) -> None:
+            def collect(n=n, running=running) -> None:
                 label, child = running.pop(0)
                 res = child.result()
                 if "error" in res:

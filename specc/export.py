@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from . import ir
+from .jsontext import nested
 
 FORMAT_VERSION = 2
 _TAGGED = (ir.MinTotal, ir.MaxTotal, ir.Mandatory, ir.CreditsFrom, ir.Remaining)
@@ -68,9 +69,8 @@ def dumps(data: Any) -> str:
 
 def _nested(data: Any, level: int) -> str:
     """:func:`dumps` of ``data`` (no final newline) as it reads ``level`` deep
-    in an enclosing value: its lines indented by that much more (every
-    newline in the text is between tokens: JSON escapes those in strings)."""
-    return _ENCODER.encode(data).replace("\n", "\n" + "  " * level)
+    in an enclosing value."""
+    return nested(_ENCODER.encode(data), 2 * level)
 
 
 def chunks(spec: ir.Spec) -> Iterator[str]:

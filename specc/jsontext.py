@@ -69,7 +69,11 @@ def _text(value: Any, indent: int, level: int) -> Iterator[str]:
 
 
 def _dump(value: Any, indent: int, level: int) -> str:
-    """``value`` as JSON text indented to ``level`` (a string in JSON never
-    holds a raw newline, so every newline starts a line of the layout)."""
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
-    return text.replace("\n", "\n" + " " * (indent * level)) if level else text
+    return nested(json.dumps(value, indent=indent, ensure_ascii=False), indent * level)
+
+
+def nested(text: str, spaces: int) -> str:
+    """Indented JSON ``text`` as it reads inside an enclosing value whose
+    lines are indented ``spaces`` more: every newline in JSON text is between
+    tokens (a JSON string never holds a raw newline), so each starts a line."""
+    return text.replace("\n", "\n" + " " * spaces) if spaces else text

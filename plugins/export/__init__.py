@@ -51,7 +51,7 @@ def emit_schemas(spec, sink, options):
 
 def emit_validators(spec, sink, options):
     for q in _qualifications(spec, options):
-        sink.write(validator_path(sink, q.id), "".join(validator.chunks(spec, q)))
+        sink.write(validator_path(sink, q.id), validator.chunks(spec, q))
 
 
 @hookimpl

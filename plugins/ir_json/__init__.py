@@ -6,7 +6,7 @@ from specc.plugins import Emitter
 
 
 def emit(spec, sink, options):
-    sink.write("ir.json", "".join(export.chunks(spec)))
+    sink.write("ir.json", export.chunks(spec))
 
 
 @hookimpl
