@@ -130,3 +130,15 @@ def test_pool_workers_keep_what_they_inherit_out_of_the_collectors_reach():
         pytest.skip("frozen in this process already")
     with forms_plugin._pool(1) as pool:
         assert pool.apply(_collectable) is False
+
+
+def test_qualifications_of_a_unit_are_looked_up_not_scanned_for(specs, tmp_path):
+    # a form names the qualifications its unit counts towards: once a unit,
+    # from a table made once per spec (a scan per unit was quadratic)
+    comp = compile_text(tmp_path, SPEC.replace('qualification q "Q"', 'qualification p "P" { rules { minimum 1 credits\n at most 1 credits from u2 } }\nqualification q "Q"'))
+    assert [q.id for q in comp.spec.qualifications_of("u2")] == ["p"]
+    assert [q.id for q in comp.spec.qualifications_of("u1")] == ["q"]
+    assert comp.spec.qualifications_of("nope") == ()
+    for spec in [*specs.values(), comp.spec]:
+        for u in spec.units:
+            assert spec.qualifications_of(u.id) == tuple(q for q in spec.qualifications if u.id in q.units)

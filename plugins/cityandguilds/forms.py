@@ -96,7 +96,7 @@ def unit_pack(spec: ir.Spec, u: ir.Unit):
         Para(f"We confirm that the evidence for unit {u.label} is the candidate's own work, was assessed against every assessment criterion and is sufficient, valid, authentic and current."),
         c.signatures(f"{uk}.decl", ("Candidate", "Assessor", "Internal quality assurer")),
     ]
-    return c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
+    return c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=spec.qualifications_of(u.id))
 
 
 def summary(spec: ir.Spec, q: ir.Qualification):

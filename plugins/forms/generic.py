@@ -26,7 +26,7 @@ def render_generic(spec: ir.Spec, options: dict) -> Iterator[Form]:
         env = c.unit_evidence_requirements(spec, u)
         if env:
             body += [PageBreak(), *env]
-        yield c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
+        yield c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=spec.qualifications_of(u.id))
     for rs in spec.requirement_sets:
         if rs.origin == spec.document.id:
             body = c.range_checklist(rs) + (Heading("Evidence source", 2), *c.evidence_source_declaration(c.set_key(rs), rs.environment))

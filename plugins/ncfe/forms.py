@@ -66,7 +66,7 @@ def letl(spec: ir.Spec, u: ir.Unit):
         landscape=True,
         reference=c.unit_reference(u),
         person="Learner",
-        qualifications=c.units_qualifications(spec, u),
+        qualifications=spec.qualifications_of(u.id),
     )
 
 
