@@ -39,7 +39,11 @@ qualification q "Q" { rules { minimum 2 credits mandatory u1 } }
 """
 
 json_text = st.text(st.characters(codec="utf-8"), max_size=12)
-json_value = st.recursive(st.none() | st.booleans() | st.integers() | json_text, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=3), max_leaves=8)
+json_value = st.recursive(
+    st.none() | st.booleans() | st.integers() | json_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=3),
+    max_leaves=8,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,7 +109,9 @@ def _build(tmp_path, comp, name, monkeypatch, workers: int) -> dict:
     forms_plugin.emit(comp.spec, sink, {"formats": "html,pdf,docx"})
     folder.commit(sink, "k", "h")
     assert pools == ([workers] if workers else [])
-    return {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file() and "manifest" not in p.name}
+    return {
+        p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file() and "manifest" not in p.name
+    }
 
 
 @pytest.mark.slow
@@ -135,7 +141,12 @@ def test_pool_workers_keep_what_they_inherit_out_of_the_collectors_reach():
 def test_qualifications_of_a_unit_are_looked_up_not_scanned_for(specs, tmp_path):
     # a form names the qualifications its unit counts towards: once a unit,
     # from a table made once per spec (a scan per unit was quadratic)
-    comp = compile_text(tmp_path, SPEC.replace('qualification q "Q"', 'qualification p "P" { rules { minimum 1 credits\n at most 1 credits from u2 } }\nqualification q "Q"'))
+    comp = compile_text(
+        tmp_path,
+        SPEC.replace(
+            'qualification q "Q"', 'qualification p "P" { rules { minimum 1 credits\n at most 1 credits from u2 } }\nqualification q "Q"'
+        ),
+    )
     assert [q.id for q in comp.spec.qualifications_of("u2")] == ["p"]
     assert [q.id for q in comp.spec.qualifications_of("u1")] == ["q"]
     assert comp.spec.qualifications_of("nope") == ()
