@@ -130,9 +130,9 @@ def _pool(workers: int):
     import multiprocessing
 
     # a worker first moves what it inherits (the compiled spec and all) out
-    # of its collector's reach: a full collection walking it would write to
-    # every page it shares with this process, and each worker would end up
-    # with a private copy of the spec
+    # of its collector's reach (gc.freeze is a few pointer moves): a full
+    # collection walking it would write to the pages it shares with this
+    # process, giving the worker private copies of them
     return multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze)
 
 
