@@ -79,8 +79,11 @@ def specc_handbook_styles():
 @hookspec
 def specc_form_styles():
     """Return a list of :class:`specc.plugins.FormStyle`: a body's recording
-    forms.  ``render(spec, options)`` returns the forms to print (see the
-    ``forms`` emitter for the form model); ``bodies`` as for handbook styles.
+    forms.  ``render(spec, options)`` returns the forms to print, in order,
+    as an iterable (see the ``forms`` emitter for the form model): a
+    generator lets the emitter make, render and write one form at a time,
+    so a large spec's forms are never all in memory; ``bodies`` as for
+    handbook styles.
     Every unit must get fields named ``u<unit>.``, and every set of evidence
     requirements with ranges or distinct counts fields named ``rs.<set>.``
     (plugins/forms/common.py); otherwise the emitter refuses the spec."""

@@ -709,8 +709,21 @@ class Spec:
             out.setdefault(r.id, r)
         return out
 
+    @functools.cached_property
+    def _qualifications_by_unit(self) -> dict[str, tuple[Qualification, ...]]:
+        out: dict[str, list[Qualification]] = {}
+        for q in self.qualifications:
+            for uid in dict.fromkeys(q.units):
+                out.setdefault(uid, []).append(q)
+        return {uid: tuple(qs) for uid, qs in out.items()}
+
     def unit(self, uid: str) -> Unit | None:
         return self._units_by_id.get(uid)
+
+    def qualifications_of(self, uid: str) -> tuple[Qualification, ...]:
+        """The qualifications a unit may count towards (``uid`` in their
+        ``units``), in spec order."""
+        return self._qualifications_by_unit.get(uid, ())
 
     def requirement_set(self, rid: str) -> RequirementSet | None:
         return self._requirement_sets_by_id.get(rid)

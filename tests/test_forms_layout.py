@@ -17,7 +17,7 @@ from tests.forms_layout import blocks_on_pages, violations
 def all_forms(spec):
     style = plugins.style_for(plugins.form_styles(), spec, None)
     forms = style.render(spec, {}) if style else render_generic(spec, {})
-    return style.name if style else "generic", forms
+    return style.name if style else "generic", list(forms)
 
 
 def laid_out(spec, fm, style):

@@ -36,7 +36,7 @@ def seed_methods() -> list[str]:
 def ncfe_forms(specs):
     spec = specs[NCFE]
     style = plugins.style_for(plugins.form_styles(), spec, None)
-    return spec, style, style.render(spec, {})
+    return spec, style, list(style.render(spec, {}))
 
 
 def ticked(fm, key: str) -> set[str]:
@@ -128,7 +128,7 @@ def test_cfa_document_names_no_method_so_no_records(specs):
     for method in ("witness testimony", "professional discussion", "oral questioning", "observation of performance", "candidate statement"):
         assert method not in text
     spec = specs["cfa_cs"]
-    forms = plugins.style_for(plugins.form_styles(), spec, None).render(spec, {})
+    forms = list(plugins.style_for(plugins.form_styles(), spec, None).render(spec, {}))
     assert forms and all(f.group == "requirements" for f in forms)
 
 

@@ -4,6 +4,8 @@ least k of these") and the evidence-source declaration."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from specc_plugins.forms import common as c
 from specc_plugins.forms.model import Heading, Para
 from specc import ir
@@ -25,8 +27,8 @@ def checklist(rs: ir.RequirementSet):
     return c.form(f"range-checklist-{rs.id}", "Range checklist and evidence-source declaration", tuple(body), subtitle=title, group="requirements", reference=title)
 
 
-def render(spec: ir.Spec, options: dict) -> list:
-    return [checklist(rs) for rs in spec.requirement_sets if rs.origin == spec.document.id]
+def render(spec: ir.Spec, options: dict) -> Iterator:
+    return (checklist(rs) for rs in spec.requirement_sets if rs.origin == spec.document.id)
 
 
 @hookimpl

@@ -11,6 +11,8 @@ unit and qualification achievement.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from specc_plugins.forms import common as c
 from specc_plugins.forms.model import Cell, Column, FieldGrid, Heading, PageBreak, Para, Table
 from specc import ir
@@ -94,7 +96,7 @@ def unit_pack(spec: ir.Spec, u: ir.Unit):
         Para(f"We confirm that the evidence for unit {u.label} is the candidate's own work, was assessed against every assessment criterion and is sufficient, valid, authentic and current."),
         c.signatures(f"{uk}.decl", ("Candidate", "Assessor", "Internal quality assurer")),
     ]
-    return c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
+    return c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=spec.qualifications_of(u.id))
 
 
 def summary(spec: ir.Spec, q: ir.Qualification):
@@ -109,13 +111,13 @@ def summary(spec: ir.Spec, q: ir.Qualification):
     )
 
 
-def render(spec: ir.Spec, options: dict) -> list:
-    forms = general(spec)
-    forms += [summary(spec, q) for q in spec.qualifications]
+def render(spec: ir.Spec, options: dict) -> Iterator:
+    yield from general(spec)
+    yield from (summary(spec, q) for q in spec.qualifications)
     units = [u for u in spec.units if "." not in u.id]
-    forms += [unit_pack(spec, u) for u in units]
-    forms += [r for u in units for r in c.evidence_records(spec, u, witness_list="expert/witness status list")]
-    return forms
+    yield from (unit_pack(spec, u) for u in units)
+    for u in units:
+        yield from c.evidence_records(spec, u, witness_list="expert/witness status list")
 
 
 @hookimpl

@@ -59,10 +59,6 @@ def qualification_reference(q: ir.Qualification) -> str:
     return f"{q.number or q.id} {q.title}"
 
 
-def units_qualifications(spec: ir.Spec, u: ir.Unit) -> tuple[ir.Qualification, ...]:
-    return tuple(q for q in spec.qualifications if u.id in q.units)
-
-
 # ------------------------------------------------------------------ identity
 
 
@@ -609,7 +605,7 @@ def evidence_record(spec: ir.Spec, u: ir.Unit, kind: RecordKind, person: str = "
         group="evidence-records",
         reference=unit_reference(u),
         person=person,
-        qualifications=units_qualifications(spec, u),
+        qualifications=spec.qualifications_of(u.id),
     )
 
 

@@ -4,17 +4,17 @@ summary per qualification."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from specc import ir
 
 from . import common as c
-from .model import Heading, PageBreak
+from .model import Form, Heading, PageBreak
 
 
-def render_generic(spec: ir.Spec, options: dict) -> list:
-    forms = [
-        c.form(f"achievement-summary-{q.id}", "Achievement summary", c.achievement_summary(spec, q), subtitle=q.title, group="qualifications", reference=c.qualification_reference(q))
-        for q in spec.qualifications
-    ]
+def render_generic(spec: ir.Spec, options: dict) -> Iterator[Form]:
+    for q in spec.qualifications:
+        yield c.form(f"achievement-summary-{q.id}", "Achievement summary", c.achievement_summary(spec, q), subtitle=q.title, group="qualifications", reference=c.qualification_reference(q))
     for u in spec.units:
         if "." in u.id:
             continue
@@ -26,11 +26,8 @@ def render_generic(spec: ir.Spec, options: dict) -> list:
         env = c.unit_evidence_requirements(spec, u)
         if env:
             body += [PageBreak(), *env]
-        forms.append(
-            c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=c.units_qualifications(spec, u))
-        )
+        yield c.form(f"unit-{u.label}", f"Unit {u.label} recording forms", tuple(body), subtitle=u.title, group="units", reference=c.unit_reference(u), qualifications=spec.qualifications_of(u.id))
     for rs in spec.requirement_sets:
         if rs.origin == spec.document.id:
             body = c.range_checklist(rs) + (Heading("Evidence source", 2), *c.evidence_source_declaration(c.set_key(rs), rs.environment))
-            forms.append(c.form(f"range-checklist-{rs.id}", "Range checklist", body, subtitle=rs.title, group="requirements", reference=rs.title))
-    return forms
+            yield c.form(f"range-checklist-{rs.id}", "Range checklist", body, subtitle=rs.title, group="requirements", reference=rs.title)

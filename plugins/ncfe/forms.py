@@ -9,6 +9,8 @@ requirements' range checklists in their pack."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from specc_plugins.forms import common as c
 from specc_plugins.forms.model import Cell, Column, FieldGrid, Heading, PageBreak, Para, Table
 from specc import ir, prose
@@ -64,7 +66,7 @@ def letl(spec: ir.Spec, u: ir.Unit):
         landscape=True,
         reference=c.unit_reference(u),
         person="Learner",
-        qualifications=c.units_qualifications(spec, u),
+        qualifications=spec.qualifications_of(u.id),
     )
 
 
@@ -129,15 +131,15 @@ def tracking_sheet(spec: ir.Spec, q: ir.Qualification):
     )
 
 
-def render(spec: ir.Spec, options: dict) -> list:
+def render(spec: ir.Spec, options: dict) -> Iterator:
     units = [u for u in spec.units if "." not in u.id]
-    forms = [tracking_sheet(spec, q) for q in spec.qualifications]
-    forms += [letl(spec, u) for u in units]
+    yield from (tracking_sheet(spec, q) for q in spec.qualifications)
+    yield from (letl(spec, u) for u in units)
     # the evidence records the specification's methods call for ("Assessor
     # observation", "record of oral and written questioning", ...); the
     # learner statement is the LETL's own (no candidate statement twice)
-    forms += [r for u in units for r in c.evidence_records(spec, u, person="Learner", skip=("cs",))]
-    return forms
+    for u in units:
+        yield from c.evidence_records(spec, u, person="Learner", skip=("cs",))
 
 
 @hookimpl

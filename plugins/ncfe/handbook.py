@@ -29,7 +29,7 @@ def group_table(spec: ir.Spec, g: ir.Group) -> rst.RST:
 
 def mandatory_in(spec: ir.Spec, u: ir.Unit) -> str:
     """"This unit is mandatory" / "optional", over the spec's qualifications."""
-    quals = [q for q in spec.qualifications if u.id in q.units]
+    quals = spec.qualifications_of(u.id)
     if quals and all(u.id in q.mandatory for q in quals):
         return "This unit is mandatory."
     if quals and not any(u.id in q.mandatory for q in quals):
