@@ -734,11 +734,15 @@ class Spec:
                 return q
         return None
 
-    def barred_with(self, uid: str) -> tuple[str, ...]:
-        out = []
+    @functools.cached_property
+    def _barred_by_unit(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
         for b in self.barred:
-            if b.a == uid:
-                out.append(b.b)
-            elif b.b == uid:
-                out.append(b.a)
-        return tuple(out)
+            if b.a != b.b:
+                out.setdefault(b.a, []).append(b.b)
+            out.setdefault(b.b, []).append(b.a)
+        return {uid: tuple(others) for uid, others in out.items()}
+
+    def barred_with(self, uid: str) -> tuple[str, ...]:
+        """The units ``uid`` is barred with, in the order of the barred pairs."""
+        return self._barred_by_unit.get(uid, ())

@@ -37,7 +37,7 @@ def unit_table(spec: ir.Spec) -> rst.RST:
                 rst.ref(u.label, rst.unit_target(u)),
                 u.title,
                 u.reference or "",
-                *[h.status(q, u, "Mandatory", "Optional", "") for q in quals],
+                *[h.status(spec, q, u, "Mandatory", "Optional", "") for q in quals],
                 u.glh if u.glh is not None else "",
                 u.credits if u.credits is not None else "",
                 ", ".join(spec.unit(b).label if spec.unit(b) else b for b in spec.barred_with(u.id)),

@@ -66,10 +66,10 @@ def own_requirement_sets(spec: ir.Spec) -> list[ir.RequirementSet]:
     return [rs for rs in spec.requirement_sets if rs.origin in (None, spec.document.id)]
 
 
-def status(q: ir.Qualification, u: ir.Unit, mandatory: str = "M", optional: str = "O", absent: str = "") -> str:
-    if u.id in q.mandatory:
-        return mandatory
-    return optional if u.id in q.units else absent
+def status(spec: ir.Spec, q: ir.Qualification, u: ir.Unit, mandatory: str = "M", optional: str = "O", absent: str = "") -> str:
+    if not any(x is q for x in spec.qualifications_of(u.id)):  # (a table: a scan of q.units per unit was quadratic)
+        return absent
+    return mandatory if u.id in q.mandatory else optional
 
 
 def document_fields(spec: ir.Spec) -> RST:
