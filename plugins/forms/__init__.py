@@ -18,6 +18,7 @@ import gc
 import json
 
 from specc import build, plugins
+from specc.jsontext import nested
 from specc.hookspecs import hookimpl
 from specc.plugins import Emitter, OptionError, list_option
 
@@ -97,9 +98,8 @@ class Index:
         self.entries: list[str] = []
 
     def add(self, entry: dict) -> None:
-        # an entry sits two levels deep; a JSON string never holds a raw
-        # newline, so each newline starts a line of the layout
-        self.entries.append("    " + json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+        # an entry sits two levels deep
+        self.entries.append("    " + nested(json.dumps(entry, indent=2, ensure_ascii=False), 4))
 
     def text(self) -> str:
         forms = "[\n" + ",\n".join(self.entries) + "\n  ]" if self.entries else "[]"
