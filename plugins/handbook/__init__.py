@@ -207,7 +207,8 @@ def _linker(spec: ir.Spec):
         if "glossary" not in state:
             state["targets"] = dict.fromkeys(book.targets.values())
             state["glossary"] = links.glossary_id(book.titles(), spec)
-        links.link_mentions(doc, spec, ids=ChainMap(doc.ids, state["targets"]), glossary=state["glossary"])
+            state["mentions"] = links.Mentions(spec, state["glossary"] is not None)
+        links.link_mentions(doc, spec, ids=ChainMap(doc.ids, state["targets"]), glossary=state["glossary"], mentions=state["mentions"])
 
     return prepare
 

@@ -23,20 +23,33 @@ _SKIP = ("reference", "title", "subtitle", "literal", "literal_block", "target",
 _FROM_DOC = object()
 
 
-def link_mentions(doc, spec: ir.Spec, ids=None, glossary=_FROM_DOC) -> int:
+class Mentions:
+    """What ``spec``'s prose may mention: its units by label, and the pattern
+    that finds mentions of them (and of the glossary, if ``glossary``).  Made
+    once per spec and used for every block of a handbook."""
+
+    def __init__(self, spec: ir.Spec, glossary: bool):
+        self.units = {u.label: u for u in spec.units if "." not in u.id}
+        self.glossary = glossary
+        self.pattern = _pattern(self.units, glossary)
+
+
+def link_mentions(doc, spec: ir.Spec, ids=None, glossary=_FROM_DOC, mentions: Mentions | None = None) -> int:
     """Link mentions of units, their criteria and the glossary in ``doc``'s
     text; returns how many links were made.  A mention is linked if its
     target's id is in ``ids`` (default: ``doc``'s); ``glossary`` is the id of
-    the glossary's section (default: found in ``doc``)."""
+    the glossary's section (default: found in ``doc``); ``mentions``, made
+    for ``spec`` and that glossary, saves making it again."""
     from docutils import nodes
 
-    units = {u.label: u for u in spec.units if "." not in u.id}
     ids = doc.ids if ids is None else ids
     if glossary is _FROM_DOC:
         glossary = _glossary_id(doc, spec)
+    if mentions is None or mentions.glossary != (glossary is not None):
+        mentions = Mentions(spec, glossary is not None)
+    units, pattern = mentions.units, mentions.pattern
     if not units and glossary is None:
         return 0
-    pattern = _pattern(units, glossary is not None)
     made = 0
     for text in list(doc.findall(nodes.Text)):
         if any(a.tagname in _SKIP for a in _ancestors(text)):
@@ -98,13 +111,38 @@ def glossary_id(titles, spec: ir.Spec) -> str | None:
 
 
 def _pattern(units: dict, glossary: bool) -> re.Pattern:
-    labels = "|".join(re.escape(label) for label in sorted(units, key=len, reverse=True)) or "(?!)"
+    labels = _trie(units) or "(?!)"
     unit = rf"\b[Uu]nits?\s+(?:{labels})\b(?:(?:,\s*|\s+and\s+|\s+or\s+|\s*&\s*)(?:{labels})\b)*"
     crit = r"\b(?:assessment\s+)?criteri(?:on|a)\s+\d+\.\d+(?:(?:,\s*|\s+and\s+|\s+or\s+)\d+\.\d+)*"
     parts = [rf"(?P<unit>{unit})", rf"(?P<crit>{crit})"]
     if glossary:
         parts.append(r"(?P<glossary>\b[Gg]lossary\b)")
     return re.compile("|".join(parts))
+
+
+def _trie(words) -> str:
+    """A regex matching any of ``words``, as a trie: a match costs the length
+    of the word, not the number of words (an alternation of 100,000 unit
+    labels was tried label by label at every mention).  Greedy, so the
+    longest word that the pattern's context accepts wins, as with the words
+    in an alternation longest first."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def regex(node: dict) -> str:
+        branches = [re.escape(ch) + regex(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: what follows is optional
+            body = body + "?" if len(branches) == 1 and len(body) == len(re.escape(body[0])) else "(?:" + body + ")?"
+        return body
+
+    return regex(root)
 
 
 def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, in_glossary: bool) -> list:
