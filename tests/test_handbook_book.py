@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import weakref
 import zipfile
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import docutils.core
 import pytest
 from docutils import nodes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from specc import build
 from specc_plugins import handbook as hb
@@ -138,3 +141,16 @@ def test_a_written_block_is_freed_without_the_collector(monkeypatch):
     finally:
         gc.enable()
     assert len(seen) == 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    labels=st.lists(st.text("01aAb.-", min_size=1, max_size=5), min_size=1, max_size=12, unique=True),
+    text=st.text("01aAb.- ,u", max_size=30),
+)
+def test_the_label_trie_matches_what_an_alternation_longest_first_does(labels, text):
+    """links._trie: the unit-label pattern made once per spec as a trie (an
+    alternation of every label cost a try per label at every mention)."""
+    trie = re.compile(r"\b(?:" + links._trie(labels) + r")\b")
+    alternation = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True)) + r")\b")
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
