@@ -83,6 +83,7 @@ def main() -> None:
             times["check (compile)"][n] = time.process_time() - t
             mem["check (compile)"][n] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             assert comp.ok, [d.message for d in comp.diagnostics if d.is_error][:3]
+            comp.spec.index()
             gc.freeze()  # as build.emit_all does while the emitters run
             running: list = []
 

@@ -369,7 +369,10 @@ def emit_all(
     # The compiled specs outlive every job: moved out of the collector's reach
     # while the emitters run, a full collection does not walk them again each
     # time (on a spec of 100,000 units they are most of the heap), and forked
-    # workers keep sharing their pages.
+    # workers keep sharing their pages.  Their lookup tables are made first,
+    # so that they are frozen with them rather than walked by every pass.
+    for i in stale:
+        jobs[i].comp.spec.index()
     gc.freeze()
     try:
         _run_stale(jobs, stale, sinks, options, workers, runner, finish)

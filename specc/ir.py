@@ -717,6 +717,16 @@ class Spec:
                 out.setdefault(uid, []).append(q)
         return {uid: tuple(qs) for uid, qs in out.items()}
 
+    def index(self) -> Spec:
+        """Make the lookup tables now rather than on first use:
+        ``build.emit_all`` does so before it freezes the specs out of the
+        collector's reach (``gc.freeze``), so the tables -- as large as the
+        spec -- are frozen with them instead of walked by every full
+        collection while the emitters run."""
+        for table in ("_units_by_id", "_requirement_sets_by_id", "_qualifications_by_unit", "_barred_by_unit"):
+            getattr(self, table)
+        return self
+
     def unit(self, uid: str) -> Unit | None:
         return self._units_by_id.get(uid)
 
