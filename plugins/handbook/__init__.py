@@ -16,8 +16,12 @@ plugin renders that with docutils into
   stylesheet ``templates/styles.odt`` (``scripts/make_odt_styles.py``);
 * ``handbook/sections/<unit>.html`` -- each unit (or set of evidence
   requirements) alone, for pasting into a handbook or an ePortfolio.  Styles
-  mark those sections with ``.. class:: unit``; the document is parsed once
-  and each section written from the same doctree.
+  mark those sections with ``.. class:: unit``; each section is written from
+  the doctree its page was written from.
+
+The source is published a block of top-level sections at a time
+(:mod:`.book`), byte-identical to publishing it whole, so a handbook of any
+size needs the memory of one block's doctree and the output.
 
 docutils runs with its halt level at *warning*: a generated document that
 docutils would warn about is a bug, and fails the emitter (nothing is kept)
