@@ -324,7 +324,7 @@ class Book:
         docs = self.documents()
         head = next(docs)
 
-        held: list[str] = []  # the text of blocks an ODT translator has written
+        held: list[list[str]] = []  # the text of blocks an ODT translator has written
 
         def walk(visitor) -> bool:
             if hasattr(visitor, "content_astext"):
@@ -343,7 +343,7 @@ class Book:
             if on_block is not None:
                 on_block(head)
             for doc in docs:
-                start = _mark(visitor)
+                start = _mark(visitor), _styles_mark(visitor)
                 doc.settings, doc.reporter = head.settings, head.reporter
                 doc.transformer = transforms.Transformer(doc)
                 doc.transformer.add_transforms(writer.get_transforms())
@@ -436,39 +436,60 @@ def _splice(visitor, mark, node) -> None:
         el.setparent(parent)
 
 
-def _compact(visitor, start, held: list[str]) -> None:
+def _styles_mark(visitor):
+    """Where the ODT translator's next automatic style goes (None for HTML)."""
+    styles = getattr(visitor, "automatic_styles", None)
+    return None if styles is None else (styles, len(styles))
+
+
+def _compact(visitor, start, held: list[list[str]]) -> None:
     """Turn what the translator wrote for a block into text at once (every
     section is closed at a block's end): HTML translators' strings are
-    joined into one; the ODT translator's elements are serialized (its
-    content is plain ElementTree with prefixed tag names, so an element's
-    text is the same alone or in the whole tree) and replaced by a marker
-    that :func:`_expand` fills in.  Footnotes are completed at the end of
-    an ODT, so a document with any keeps its elements."""
-    if isinstance(start, int):
-        if len(visitor.body) > start + 1:
-            visitor.body[start:] = ["".join(visitor.body[start:])]
+    joined into one; the ODT translator's elements, and the automatic
+    styles (of tables, mostly) it made for them, are serialized (its content
+    is plain ElementTree with prefixed tag names, so an element's text is
+    the same alone or in the whole tree) and replaced by a marker that
+    :func:`_expand` fills in.  Footnotes are completed at the end of an ODT,
+    so the body of a document with any keeps its elements."""
+    body, styles = start
+    if isinstance(body, int):
+        if len(visitor.body) > body + 1:
+            visitor.body[body:] = ["".join(visitor.body[body:])]
+        return
+    _hold(*styles, held)
+    parent, _ = body
+    if not (visitor.footnote_ref_dict or visitor.footnote_list or visitor.current_element is not parent):
+        _hold(*body, held)
+
+
+def _hold(parent, at: int, held: list[list[str]]) -> None:
+    """``parent``'s elements from ``at`` on, serialized into ``held`` and
+    replaced by a marker."""
+    if len(parent) == at:
         return
     from xml.etree import ElementTree as ET
 
     from docutils.writers.odf_odt import _ElementInterfaceWrapper, _parents
 
-    parent, at = start
-    if visitor.footnote_ref_dict or visitor.footnote_list or visitor.current_element is not parent or len(parent) == at:
-        return
     done = parent[at:]
-    held.append("".join(ET.tostring(el, encoding="unicode") for el in done))
+    text = "".join(ET.tostring(el, encoding="unicode") for el in done)
     del parent[at:]
     for el in done:  # the writer's child -> parent table holds parents strongly: a cycle it never frees
         for sub in el.iter():
             _parents.pop(sub, None)
+    last = _MARKER.fullmatch(f"<{parent[-1].tag} />") if len(parent) else None
+    if last:  # right after the last block's: one marker for both
+        held[int(last[1])].append(text)
+        return
+    held.append([text])
     parent.append(_ElementInterfaceWrapper(f"specc-block-{len(held) - 1}", {}))
 
 
 _MARKER = re.compile(r"<specc-block-(\d+) />")
 
 
-def _expand(text: str, held: list[str]) -> str:
+def _expand(text: str, held: list[list[str]]) -> str:
     """``text`` with each block marker replaced by the block's text."""
     pieces = _MARKER.split(text)
-    pieces[1::2] = [held[int(i)] for i in pieces[1::2]]
+    pieces[1::2] = ["".join(held[int(i)]) for i in pieces[1::2]]
     return "".join(pieces)

@@ -29,9 +29,16 @@ class Mentions:
     once per spec and used for every block of a handbook."""
 
     def __init__(self, spec: ir.Spec, glossary: bool):
-        self.units = {u.label: u for u in spec.units if "." not in u.id}
+        # label -> id: a table of strings, which the collector does not walk
+        # (a table of units it would, at every full collection of every block)
+        self.units = {u.label: u.id for u in spec.units if "." not in u.id}
+        self.unit = spec.unit
         self.glossary = glossary
         self.pattern = _pattern(self.units, glossary)
+
+    def by_label(self, label: str) -> ir.Unit | None:
+        uid = self.units.get(label)
+        return None if uid is None else self.unit(uid)
 
 
 def link_mentions(doc, spec: ir.Spec, ids=None, glossary=_FROM_DOC, mentions: Mentions | None = None) -> int:
@@ -47,15 +54,14 @@ def link_mentions(doc, spec: ir.Spec, ids=None, glossary=_FROM_DOC, mentions: Me
         glossary = _glossary_id(doc, spec)
     if mentions is None or mentions.glossary != (glossary is not None):
         mentions = Mentions(spec, glossary is not None)
-    units, pattern = mentions.units, mentions.pattern
-    if not units and glossary is None:
+    if not mentions.units and glossary is None:
         return 0
     made = 0
     for text in list(doc.findall(nodes.Text)):
         if any(a.tagname in _SKIP for a in _ancestors(text)):
             continue
         s = str(text)
-        pieces = _split(s, pattern, units, glossary, ids, _own_section(text, glossary))
+        pieces = _split(s, mentions, glossary, ids, _own_section(text, glossary))
         if len(pieces) == 1 and isinstance(pieces[0], str):
             continue
         new = []
@@ -145,7 +151,7 @@ def _trie(words) -> str:
     return regex(root)
 
 
-def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, in_glossary: bool) -> list:
+def _split(s: str, mentions: Mentions, glossary: str | None, ids, in_glossary: bool) -> list:
     """``s`` as plain strings and (label, refid) links."""
     out: list = []
     pos = 0
@@ -155,14 +161,14 @@ def _split(s: str, pattern: re.Pattern, units: dict, glossary: str | None, ids, 
         if upto > pos:
             out.append(s[pos:upto])
 
-    for m in pattern.finditer(s):
+    for m in mentions.pattern.finditer(s):
         found = m.groupdict()
         if found["unit"]:
             emit_plain(m.start())
             pos = m.start()
             for n in re.finditer(r"(?<=[\s,&])[^\s,&]+", m.group(0)):
                 label = n.group(0)
-                u = units.get(label)
+                u = mentions.by_label(label)
                 refid = _id(unit_target(u)) if u is not None else None
                 start = m.start() + n.start()
                 if refid is None or refid not in ids:
