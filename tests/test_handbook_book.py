@@ -77,7 +77,7 @@ def _doc(units: int, extra: str = "") -> str:
     parts = ["Book\n====\n\n:Version: 1\n\n.. contents:: Contents\n   :depth: 1\n"]
     for i in range(units):
         other = (i + 1) % units
-        parts.append(f".. class:: unit\n\n.. _unit-{i}:\n\nUnit {i}\n------\n\nSee `unit {other} <unit-{other}_>`__.\n\nNotes\n~~~~~\n\nSame title in every unit.\n")
+        parts.append(f".. class:: unit\n\n.. _unit-{i}:\n\nUnit {i}\n{'-' * len(f'Unit {i}')}\n\nSee `unit {other} <unit-{other}_>`__.\n\nNotes\n~~~~~\n\nSame title in every unit.\n")
     return "\n".join(parts) + extra
 
 
@@ -141,6 +141,34 @@ def test_a_written_block_is_freed_without_the_collector(monkeypatch):
     finally:
         gc.enable()
     assert len(seen) == 5
+
+
+@pytest.mark.parametrize("writer", ["html5", "odf_odt"])
+def test_what_a_translator_keeps_does_not_grow_along_the_book(writer, monkeypatch):
+    # every full collection walks what the collector tracks: if that grew a
+    # little with each block, a book's time would grow with its square (the
+    # ODT translator's automatic styles, one per table, did)
+    monkeypatch.setattr(book, "BLOCK_LINES", 1)
+    table = "\n.. list-table::\n   :header-rows: 1\n\n   * - Criterion\n     - Evidence\n   * - 1.1\n     - seen\n"
+    src = "\n".join(part + table for part in _doc(60).split("\nSame title in every unit.\n")) + "\n"
+    tracked = {}
+
+    def on_block(doc, k=[0]):
+        k[0] += 1
+        if k[0] in (10, 50):
+            gc.collect()
+            tracked[k[0]] = len(gc.get_objects())
+
+    out = hb._book(src).publish(writer, hb._settings(io.StringIO(), **({"stylesheet": str(hb.ODT_STYLES)} if writer == "odf_odt" else hb._HTML)), on_block)
+    assert (b"<table:table " in _content(out)) if writer == "odf_odt" else (out.count(b"<table") == src.count(".. list-table::"))
+    assert tracked[50] - tracked[10] < 20, tracked
+
+
+def test_the_unit_table_of_mentions_is_not_walked_by_the_collector():
+    m = links.Mentions(_spec(ROOT / "specs" / "cityandguilds"), glossary=False)
+    assert m.units and not gc.is_tracked(m.units)
+    label, uid = next(iter(m.units.items()))
+    assert m.by_label(label).id == uid
 
 
 @settings(max_examples=300, deadline=None)
