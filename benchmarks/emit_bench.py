@@ -3,19 +3,24 @@
     python benchmarks/emit_bench.py [--sizes 1000,4000,10000] [--budget 120] [--only NAME,...] [--parallel N] [--repeat N]
 
 For each size a synthetic spec of that many small units is written by
-benchmarks/synth.py, checked (``compile``, timed) and every emitter except
-the PDF renderers is run on it in a child forked after the compile (under
-an address-space cap; ``--parallel N`` runs N at once), into a fresh output
-folder through the sink: ir-json, portfolio-schema, validator, the handbook as
+benchmarks/synth.py and checked (``compile``, timed); the specs of every
+size are kept.  Then every emitter except the PDF renderers is run on each
+in a child forked from this process (under an address-space cap;
+``--parallel N`` runs N at once), into a fresh output folder through the
+sink: ir-json, portfolio-schema, validator, the handbook as
 reStructuredText, HTML and ODT (one format per run) and the recording forms
-as HTML.  An emitter that took longer than ``--budget`` seconds is not run
-at larger sizes.  Times are CPU seconds (so that a machine shared with
+as HTML.  ``--repeat N`` runs N rounds, each of every size in turn, and
+keeps the least time at each size: the runs a ratio compares are
+neighbours in time, whatever a shared machine's load does over the minutes
+in between.  An emitter that took longer than ``--budget`` seconds is not
+run at larger sizes.  Times are CPU seconds (so that a machine shared with
 other work measures the emitters rather than the load): of the child the
 emitter runs in and of the processes it started and waited for (a pool's
 workers), so that work an emitter hands to other cores is counted too; the
 wall-clock time is printed beside them as each run ends.  Peak memory is
 the largest resident size of the emitter's process or of one of those
-workers (each counts the compiled spec it shares with this process).
+workers (each counts the compiled spec it shares with this process; the
+compile's counts the smaller specs kept before it).
 Prints a Markdown table: seconds per size and, per step, the growth of time
 for the growth of size (as much as the size: linear).
 """
@@ -59,7 +64,7 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=120.0)
     ap.add_argument("--only", default="")
     ap.add_argument("--memory-gb", type=float, default=16.0)
-    ap.add_argument("--repeat", type=int, default=1, help="runs of each emitter at each size (each in a new child); the least CPU time is kept")
+    ap.add_argument("--repeat", type=int, default=1, help="rounds: each runs every emitter at every size (each in a new child); the least CPU time at a size is kept")
     ap.add_argument("--parallel", type=int, default=1, help="emitters run at once, each in its own child (CPU seconds are each child's own)")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -69,13 +74,14 @@ def main() -> None:
     times: dict[str, dict[int, float]] = {"check (compile)": {}}
     mem: dict[str, dict[int, float]] = {"check (compile)": {}}
     failed: dict[str, dict[int, str]] = {}
-    over: set[str] = set()
+    over: dict[str, int] = {}  # emitter -> the size it went over the budget at
     with tempfile.TemporaryDirectory(prefix="specc-emit-bench-") as tmp:
         # warm up, untimed: every emitter once on a tiny spec, so the imports
         # it makes are done before the children fork
         tiny = build.compile_all([synth.write(2, Path(tmp) / "warm")])[0].spec
         for label, name, options in runs:
             run_one(registry[name], tiny, Path(tmp) / f"warm-{label.replace(' ', '-')}", options)
+        specs = {}
         for n in sizes:
             root = synth.write(n, Path(tmp) / f"s{n}")
             t = time.process_time()
@@ -83,40 +89,47 @@ def main() -> None:
             times["check (compile)"][n] = time.process_time() - t
             mem["check (compile)"][n] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             assert comp.ok, [d.message for d in comp.diagnostics if d.is_error][:3]
-            comp.spec.index()
-            gc.freeze()  # as build.emit_all does while the emitters run
-            running: list = []
+            specs[n] = comp.spec.index()
+            print(f"  {n} units: compiled in {times['check (compile)'][n]:.2f} s CPU", file=sys.stderr, flush=True)
+        gc.freeze()  # as build.emit_all does while the emitters run
+        running: list = []
 
-            def collect(n=n, running=running) -> None:
-                label, child = running.pop(0)
-                res = child.result()
-                if "error" in res:
-                    print(f"  {n} units: {label} stopped: {res['error']}", file=sys.stderr, flush=True)
-                    failed.setdefault(label, {})[n] = res["error"]
-                    over.add(label)
-                    return
-                times.setdefault(label, {})[n] = res["cpu"]
-                mem.setdefault(label, {})[n] = res["peak_mb"]
-                print(f"  {n} units: {label} {res['cpu']:.2f} s CPU, {res['wall']:.2f} s wall, peak {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
-                if res["cpu"] > args.budget:
-                    over.add(label)
+        def collect() -> None:
+            label, n, k, child = running.pop(0)
+            res = child.result()
+            if "error" in res:
+                print(f"  {n} units: {label} stopped: {res['error']}", file=sys.stderr, flush=True)
+                failed.setdefault(label, {})[n] = res["error"]
+                return
+            if res["cpu"] < times.setdefault(label, {}).get(n, float("inf")):
+                times[label][n] = res["cpu"]
+            mem.setdefault(label, {})[n] = max(res["peak_mb"], mem.get(label, {}).get(n, 0))
+            print(f"  {n} units: {label} (round {k}) {res['cpu']:.2f} s CPU, {res['wall']:.2f} s wall, peak {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+            if res["cpu"] > args.budget:
+                over[label] = min(over.get(label, n), n)
 
-            for label, name, options in runs:
-                if label in over:
-                    continue
-                if prev := [m for m in mem.get(label, {}) if m < n]:
-                    m = max(prev)
-                    projected = mem[label][m] * n / m / 1024
-                    if projected > args.memory_gb:
-                        print(f"  {n} units: {label} not run: projected {projected:,.0f} GB", file=sys.stderr, flush=True)
-                        failed.setdefault(label, {})[n] = f"not run: about {projected:,.0f} GB (x{n // m} of {mem[label][m] / 1024:,.1f} GB), over the {args.memory_gb:g} GB cap"
-                        continue
-                out = Path(tmp) / f"out{n}-{label.replace(' ', '-')}"
-                running.append((label, Repeated(functools.partial(run_one, registry[name], comp.spec, out, options), args.memory_gb, args.repeat)))
-                if len(running) >= args.parallel:
+        # Rounds: every size once per round, so a repeat at 100,000 units
+        # is as near in time to one at 10,000 as to another at 100,000 (a
+        # shared machine's load drifts over minutes: the ratio is of
+        # neighbours, and the least time at each size is kept).
+        for k in range(1, args.repeat + 1):
+            for n in sizes:
+                for label, name, options in runs:
+                    if n > over.get(label, n) or any(m <= n for m in failed.get(label, {})):
+                        continue  # over the budget at a smaller size, or failed at this one or one smaller
+                    if k == 1 and (prev := [m for m in mem.get(label, {}) if m < n]):
+                        m = max(prev)
+                        projected = mem[label][m] * n / m / 1024
+                        if projected > args.memory_gb:
+                            print(f"  {n} units: {label} not run: projected {projected:,.0f} GB", file=sys.stderr, flush=True)
+                            failed.setdefault(label, {})[n] = f"not run: about {projected:,.0f} GB (x{n // m} of {mem[label][m] / 1024:,.1f} GB), over the {args.memory_gb:g} GB cap"
+                            continue
+                    out = Path(tmp) / f"out{n}-{label.replace(' ', '-')}-{k}"
+                    running.append((label, n, k, Child(functools.partial(run_one, registry[name], specs[n], out, options), args.memory_gb)))
+                    if len(running) >= args.parallel:
+                        collect()
+                while running:  # a round's sizes in order: the memory of the smaller decides the larger
                     collect()
-            while running:
-                collect()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"units: {', '.join(f'{n:,}' for n in sizes)}; peak memory of the run {peak:,.0f} MB\n")
     head = " | ".join(f"{n:,} units (s)" for n in sizes) + " | " + " | ".join(f"peak MB at {n:,}" for n in sizes)
@@ -146,24 +159,6 @@ def children_cpu() -> float:
     """CPU seconds of this process's children that have ended and been waited for."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
-
-
-class Repeated:
-    """``job`` run ``times`` times, one child after another (the first
-    started now); the result with the least CPU time, or the first error."""
-
-    def __init__(self, job, memory_gb: float, times: int):
-        self.job, self.memory_gb, self.left = job, memory_gb, times - 1
-        self.child = Child(job, memory_gb)
-
-    def result(self) -> dict:
-        best = self.child.result()
-        for _ in range(self.left):
-            if "error" in best:
-                break
-            res = Child(self.job, self.memory_gb).result()
-            best = res if "error" in res or res["cpu"] < best["cpu"] else best
-        return best
 
 
 class Child:
