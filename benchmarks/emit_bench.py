@@ -104,7 +104,7 @@ def main() -> None:
             if res["cpu"] < times.setdefault(label, {}).get(n, float("inf")):
                 times[label][n] = res["cpu"]
             mem.setdefault(label, {})[n] = max(res["peak_mb"], mem.get(label, {}).get(n, 0))
-            print(f"  {n} units: {label} (round {k}) {res['cpu']:.2f} s CPU, {res['wall']:.2f} s wall, peak {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+            print(f"  {n} units: {label} (round {k}) {res['cpu']:.2f} s CPU ({res['sys']:.2f} s of it the kernel's, {res['faults']:,} page faults), {res['wall']:.2f} s wall, peak {res['peak_mb']:,.0f} MB, {res['full_collections']} full collections taking {res['full_collections_s']:.2f} s", file=sys.stderr, flush=True)
             if res["cpu"] > args.budget:
                 over[label] = min(over.get(label, n), n)
 
@@ -146,13 +146,44 @@ def main() -> None:
 def run_one(emitter, spec, out: Path, options: dict) -> dict:
     folder = OutputFolder(out)
     sink = folder.begin("x")
-    t, kids, wall = time.process_time(), children_cpu(), time.perf_counter()
+    collector = _Collections()
+    gc.callbacks.append(collector)
+    r0, kids, wall = resource.getrusage(resource.RUSAGE_SELF), children_cpu(), time.perf_counter()
     emitter.emit(spec, sink, dict(options))
-    cpu = time.process_time() - t + children_cpu() - kids
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime + children_cpu() - kids
     wall = time.perf_counter() - wall
+    gc.callbacks.remove(collector)
     folder.discard(sink)
     peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-    return {"cpu": cpu, "wall": wall, "peak_mb": peak}
+    return {
+        "cpu": cpu,
+        "wall": wall,
+        "peak_mb": peak,
+        # where the time went, for a ratio over the size's: the kernel's
+        # share (page faults, files), and the collector's full collections
+        "sys": r1.ru_stime - r0.ru_stime,
+        "faults": r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt,
+        "full_collections": collector.full,
+        "full_collections_s": collector.full_s,
+    }
+
+
+class _Collections:
+    """A gc callback counting the full collections (generation 2) and
+    their wall-clock seconds."""
+
+    def __init__(self):
+        self.full, self.full_s, self._start = 0, 0.0, 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.full += 1
+            self.full_s += time.perf_counter() - self._start
 
 
 def children_cpu() -> float:
