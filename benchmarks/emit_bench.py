@@ -17,10 +17,13 @@ run at larger sizes.  Times are CPU seconds (so that a machine shared with
 other work measures the emitters rather than the load): of the child the
 emitter runs in and of the processes it started and waited for (a pool's
 workers), so that work an emitter hands to other cores is counted too; the
-wall-clock time is printed beside them as each run ends.  Peak memory is
-the largest resident size of the emitter's process or of one of those
-workers (each counts the compiled spec it shares with this process; the
-compile's counts the smaller specs kept before it).
+wall-clock time is printed beside them as each run ends.  An emitter's
+peak memory is its own: the largest resident size of its process or of one
+of those workers, less what the child had resident when it began (the specs
+it shares with this process, mapped by the fork); the compile's is this
+process's, the specs compiled before it included.  Every size's run
+is forked from the same process, holding every size's spec, so the sizes
+are measured in the same machine state.
 Prints a Markdown table: seconds per size and, per step, the growth of time
 for the growth of size (as much as the size: linear).
 """
@@ -104,7 +107,7 @@ def main() -> None:
             if res["cpu"] < times.setdefault(label, {}).get(n, float("inf")):
                 times[label][n] = res["cpu"]
             mem.setdefault(label, {})[n] = max(res["peak_mb"], mem.get(label, {}).get(n, 0))
-            print(f"  {n} units: {label} (round {k}) {res['cpu']:.2f} s CPU ({res['sys']:.2f} s of it the kernel's, {res['faults']:,} page faults), {res['wall']:.2f} s wall, peak {res['peak_mb']:,.0f} MB, {res['full_collections']} full collections taking {res['full_collections_s']:.2f} s", file=sys.stderr, flush=True)
+            print(f"  {n} units: {label} (round {k}) {res['cpu']:.2f} s CPU ({res['sys']:.2f} s of it the kernel's, {res['faults']:,} page faults), {res['wall']:.2f} s wall, own peak {res['peak_mb']:,.1f} MB, {res['full_collections']} full collections taking {res['full_collections_s']:.2f} s", file=sys.stderr, flush=True)
             if res["cpu"] > args.budget:
                 over[label] = min(over.get(label, n), n)
 
@@ -138,7 +141,7 @@ def main() -> None:
     print("|---|" + "---:|" * (len(sizes) + len(sizes) - 1 + len(sizes)))
     for label, by in times.items():
         cells = [f"{by[n]:.2f}" if n in by else failed.get(label, {}).get(n, "-") for n in sizes]
-        cells += [f"{mem[label][n]:,.0f}" if n in mem.get(label, {}) else "-" for n in sizes]
+        cells += [f"{mem[label][n]:,.1f}" if n in mem.get(label, {}) else "-" for n in sizes]
         growth = [f"{by[b] / by[a]:.1f}" if a in by and b in by and by[a] > 0 else "-" for a, b in zip(sizes, sizes[1:], strict=False)]
         print(f"| {label} | {' | '.join(cells)} | {' | '.join(growth)} |")
 
@@ -146,6 +149,7 @@ def main() -> None:
 def run_one(emitter, spec, out: Path, options: dict) -> dict:
     folder = OutputFolder(out)
     sink = folder.begin("x")
+    shared = _resident_mb()  # what the fork mapped of this process's specs: counted in the child's resident size
     collector = _Collections()
     gc.callbacks.append(collector)
     r0, kids, wall = resource.getrusage(resource.RUSAGE_SELF), children_cpu(), time.perf_counter()
@@ -155,7 +159,7 @@ def run_one(emitter, spec, out: Path, options: dict) -> dict:
     wall = time.perf_counter() - wall
     gc.callbacks.remove(collector)
     folder.discard(sink)
-    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024 - shared
     return {
         "cpu": cpu,
         "wall": wall,
@@ -167,6 +171,12 @@ def run_one(emitter, spec, out: Path, options: dict) -> dict:
         "full_collections": collector.full,
         "full_collections_s": collector.full_s,
     }
+
+
+def _resident_mb() -> float:
+    """This process's resident size now, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 class _Collections:
