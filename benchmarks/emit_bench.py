@@ -159,7 +159,7 @@ def run_one(emitter, spec, out: Path, options: dict) -> dict:
     wall = time.perf_counter() - wall
     gc.callbacks.remove(collector)
     folder.discard(sink)
-    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024 - shared
+    peak = max(0.0, max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024 - shared)
     return {
         "cpu": cpu,
         "wall": wall,
