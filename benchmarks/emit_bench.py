@@ -150,7 +150,7 @@ def run_one(emitter, spec, out: Path, options: dict) -> dict:
     folder = OutputFolder(out)
     sink = folder.begin("x")
     shared = _resident_mb()  # what the fork mapped of this process's specs: counted in the child's resident size
-    collector = _Collections()
+    collector = Collections()
     gc.callbacks.append(collector)
     r0, kids, wall = resource.getrusage(resource.RUSAGE_SELF), children_cpu(), time.perf_counter()
     emitter.emit(spec, sink, dict(options))
@@ -179,7 +179,7 @@ def _resident_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-class _Collections:
+class Collections:
     """A gc callback counting the full collections (generation 2) and
     their wall-clock seconds."""
 

@@ -8,7 +8,8 @@ is compiled and its handbook source made; then, in a child forked per format
 time (``plugins/handbook/book.py``), the HTML with its unit sections written
 as the emitter writes them.  Prints, per size and format, the CPU seconds
 per block in each tenth of the book (flat if nothing grows along it), the
-time after the last block (contents, joining, serializing), and the full
+time after the last block (contents, joining, serializing, for the ODT
+zipping), and the full
 collections in each tenth (count and seconds: their cost per collection
 should not grow along the book or with the size).  ``emit_bench.py`` says
 whether an emitter grows with the spec; this says where in a handbook.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import os
 import sys
 import tempfile
@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import synth  # noqa: E402
+from emit_bench import Collections  # noqa: E402
 
 from specc import build  # noqa: E402
 from specc.sink import OutputFolder  # noqa: E402
@@ -58,18 +59,8 @@ def main() -> None:
 
 
 def publish(spec, source: str, fmt: str, out: Path, n: int) -> str:
-    full = [0, 0.0]  # full collections so far: count, seconds
-    start = [0.0]
-
-    def collected(phase: str, info: dict) -> None:
-        if info["generation"] == 2:
-            if phase == "start":
-                start[0] = time.perf_counter()
-            else:
-                full[0] += 1
-                full[1] += time.perf_counter() - start[0]
-
-    gc.callbacks.append(collected)
+    collector = Collections()
+    gc.callbacks.append(collector)
     folder = OutputFolder(out)
     sink = folder.begin("x")
     names = handbook.section_names(spec)
@@ -81,15 +72,13 @@ def publish(spec, source: str, fmt: str, out: Path, n: int) -> str:
             for name, part in handbook.section_parts(doc, "x.html", names):
                 sink.write(f"handbook/sections/{sink.name(name)}.html", handbook._write_html(part, "h"))
         now = time.process_time()
-        blocks.append((now - last[0], full[0], full[1]))
+        blocks.append((now - last[0], collector.full, collector.full_s))
         last[0] = now
 
     if fmt == "html":
-        book = handbook._book(source, handbook._linker(spec))
-        book.publish("html5", handbook._settings(io.StringIO(), **handbook._HTML), on_block)
+        handbook.to_html(source, "h", handbook._linker(spec), on_block)
     else:
-        book = handbook._book(source)
-        book.publish("odf_odt", handbook._settings(io.StringIO(), stylesheet=str(handbook.ODT_STYLES)), on_block)
+        handbook.to_odt(source, None, on_block)
     end = time.process_time() - last[0]
     folder.discard(sink)
     k = len(blocks)

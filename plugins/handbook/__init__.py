@@ -139,12 +139,12 @@ def section_parts(doc, document_html: str, names: dict[str, str] | None = None) 
         yield name, part
 
 
-def to_odt(source: str, date: ir.PartialDate | None = None) -> tuple[bytes, Book]:
+def to_odt(source: str, date: ir.PartialDate | None = None, on_block=None) -> tuple[bytes, Book]:
     """ODT with fixed zip timestamps and document dates (byte-identical), and
-    the book it was published from."""
+    the book it was published from (``on_block`` as for :func:`to_html`)."""
     stamp = f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00" if date else "2000-01-01T00:00:00"
     book = _book(source)
-    out = book.publish("odf_odt", _settings(io.StringIO(), stylesheet=str(ODT_STYLES)))
+    out = book.publish("odf_odt", _settings(io.StringIO(), stylesheet=str(ODT_STYLES)), on_block)
     return normalise_zip(out, {"meta.xml": lambda data: _fix_meta(data, stamp)}), book
 
 

@@ -477,15 +477,16 @@ def _hold(parent, at: int, held: list[list[str]]) -> None:
     for el in done:  # the writer's child -> parent table holds parents strongly: a cycle it never frees
         for sub in el.iter():
             _parents.pop(sub, None)
-    last = _MARKER.fullmatch(f"<{parent[-1].tag} />") if len(parent) else None
-    if last:  # right after the last block's: one marker for both
-        held[int(last[1])].append(text)
+    last = parent[-1].tag if len(parent) else ""
+    if last.startswith(_HELD):  # right after the last block's: one marker for both
+        held[int(last[len(_HELD) :])].append(text)
         return
     held.append([text])
-    parent.append(_ElementInterfaceWrapper(f"specc-block-{len(held) - 1}", {}))
+    parent.append(_ElementInterfaceWrapper(f"{_HELD}{len(held) - 1}", {}))
 
 
-_MARKER = re.compile(r"<specc-block-(\d+) />")
+_HELD = "specc-block-"  # a marker's tag: this, then the index of its text in ``held``
+_MARKER = re.compile(rf"<{_HELD}(\d+) />")
 
 
 def _expand(text: str, held: list[list[str]]) -> str:
