@@ -63,14 +63,13 @@ def publish(spec, source: str, fmt: str, out: Path, n: int) -> str:
     gc.callbacks.append(collector)
     folder = OutputFolder(out)
     sink = folder.begin("x")
-    names = handbook.section_names(spec)
+    sections = handbook.SectionWriter(spec, sink, "h") if fmt == "html" else None  # the unit sections, as the emitter writes them
     blocks: list[tuple[float, int, float]] = []  # per block: CPU s, full collections so far, their s
     last = [time.process_time()]
 
     def on_block(doc) -> None:
-        if fmt == "html":  # the unit sections, as the emitter writes them
-            for name, part in handbook.section_parts(doc, "x.html", names):
-                sink.write(f"handbook/sections/{sink.name(name)}.html", handbook._write_html(part, "h"))
+        if sections is not None:
+            sections(doc)
         now = time.process_time()
         blocks.append((now - last[0], collector.full, collector.full_s))
         last[0] = now

@@ -210,6 +210,36 @@ def test_section_files_stand_alone(specs, built):
     assert any(h.startswith(f"../{spec.document.id}.html#unit-1") for h in hrefs)
 
 
+def test_a_sections_cache_key_says_what_its_dom_says(specs):
+    """The key a unit section's file is kept by (``doctree_xml``) holds what
+    docutils' DOM of the section holds: the same canonical XML, for every
+    section of every spec and for text that looks like markup."""
+    from xml.etree import ElementTree as ET
+
+    tricky = 'Book\n====\n\nIntro\n-----\n\n.. class:: unit\n\n.. _unit-1:\n\nUnit 1 <b>&amp; "q" \'a\'\n-------------------------\n\nText \\*starred\\* <i> & ``lit <x>`` [1]_\n\n.. [1] A "note" & <tag>.\n'
+    docs = []
+    for spec in specs.values():
+        _, source = hb.rst_for(spec, {})
+        docs.append((docutils.core.publish_doctree(source, settings_overrides=hb._settings(io.StringIO(), **hb._HTML)), hb.section_names(spec)))
+    docs.append((docutils.core.publish_doctree(tricky, settings_overrides=hb._settings(io.StringIO())), {}))
+    seen = 0
+    for doc, names in docs:
+        for _, part in hb.section_parts(doc, "x.html", names):
+            # (docutils keeps a backslash-escape as a NUL in its text: kept in the key, not XML)
+            mine, dom = (x.replace("\x00", "\\0") for x in (hb.doctree_xml(part), part.asdom().toxml()))
+            assert ET.canonicalize(mine) == ET.canonicalize(dom)
+            seen += 1
+    assert seen > len(docs)
+    # a changed word, or a changed attribute, changes the key
+    part = next(p for _, p in hb.section_parts(docs[-1][0], "x.html"))
+    before = hb.doctree_xml(part)
+    part.next_node(docutils.nodes.paragraph)[0] = docutils.nodes.Text("Text *starred*")
+    assert hb.doctree_xml(part) != before
+    before = hb.doctree_xml(part)
+    part.next_node(docutils.nodes.section)["classes"].append("other")
+    assert hb.doctree_xml(part) != before
+
+
 def test_odt_is_a_real_opendocument(specs, built):
     spec = by_body(specs, "cfa")
     folder, _ = built[spec.document.id]

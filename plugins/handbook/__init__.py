@@ -43,7 +43,7 @@ from specc.sink import normalise_zip
 
 from . import links, pdf
 from .generic import render_generic
-from .book import Book, DocutilsWarning  # noqa: F401 - DocutilsWarning: what a bad document raises
+from .book import Book, DocutilsWarning, dispose  # noqa: F401 - DocutilsWarning: what a bad document raises
 
 FORMATS = ("rst", "html", "odt", "pdf")
 CSS = Path(__file__).parent / "templates" / "handbook.css"
@@ -87,16 +87,34 @@ def _with_header(page: bytes, header: str | None) -> bytes:
     return page
 
 
-def _write_html(doc, header: str | None = None) -> bytes:
+def _write_html(doc, header: str | None = None, settings=None) -> bytes:
     """The doctree as standalone HTML; ``header`` (the document's title) is
-    the running header of every printed page but the cover."""
+    the running header of every printed page but the cover.  ``settings``:
+    made by :func:`_html_settings` (for many documents), else made here."""
+    import copy
+
     import docutils.core
 
-    warnings = io.StringIO()
-    out = docutils.core.publish_from_doctree(doc, writer="html5", settings_overrides=_settings(warnings, **_HTML))
+    settings = copy.copy(settings or _html_settings())
+    settings.warning_stream = warnings = io.StringIO()
+    out = docutils.core.publish_from_doctree(doc, writer="html5", settings=settings)
     if warnings.getvalue().strip():
         raise DocutilsWarning(f"docutils (html5): {warnings.getvalue().strip()}")
     return _with_header(out, header)
+
+
+def _html_settings():
+    """docutils' settings for :func:`_write_html`, as ``publish_from_doctree``
+    makes them (an option parser of every component's options, a quarter of
+    the time of writing a unit's section when made for each)."""
+    import docutils.core
+    import docutils.io
+    from docutils.readers import doctree
+    from docutils.writers import get_writer_class
+
+    pub = docutils.core.Publisher(reader=doctree.Reader(), writer=get_writer_class("html5")(), destination_class=docutils.io.StringOutput)
+    pub.process_programmatic_settings(None, _settings(io.StringIO(), **_HTML), None)
+    return pub.settings
 
 
 def section_names(spec: ir.Spec) -> dict[str, str]:
@@ -137,6 +155,47 @@ def section_parts(doc, document_html: str, names: dict[str, str] | None = None) 
                 del ref["refid"]
         part += copy
         yield name, part
+
+
+class SectionWriter:
+    """``on_block`` for a book published as HTML: writes each unit section
+    of a written block to ``handbook/sections/<unit>.html``.  The
+    incremental seam: a section whose doctree is unchanged keeps its file."""
+
+    def __init__(self, spec: ir.Spec, sink, header: str | None):
+        self.sink, self.header = sink, header
+        self.page = sink.name(spec.document.id) + ".html"
+        self.names = section_names(spec)
+        self.settings = _html_settings()
+
+    def __call__(self, doc) -> None:
+        for name, part in section_parts(doc, self.page, self.names):
+            key = self.sink.key(self.header, doctree_xml(part))
+            self.sink.cached(f"handbook/sections/{self.sink.name(name)}.html", key, lambda part=part: _write_html(part, self.header, self.settings))
+            dispose(part)  # (its cycles broken: reference counting frees it, not the collector)
+
+
+def doctree_xml(node) -> str:
+    """``node`` as XML: what docutils' ``node.asdom().toxml()`` says, written
+    straight from the tree (a DOM of every section, only to be hashed, was
+    a tenth of the HTML handbook's time and most of its garbage)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from docutils import nodes
+
+    out: list[str] = []
+
+    def walk(n) -> None:
+        if isinstance(n, nodes.Text):
+            out.append(escape(str(n)))
+            return
+        out.append(n.starttag(quoteattr))
+        for child in n.children:
+            walk(child)
+        out.append(n.endtag())
+
+    walk(node)
+    return "".join(out)
 
 
 def to_odt(source: str, date: ir.PartialDate | None = None, on_block=None) -> tuple[bytes, Book]:
@@ -225,15 +284,7 @@ def emit(spec, sink, options):
     files: dict[str, bytes | str] = {}
     book = None
     if "html" in formats or "pdf" in formats:
-        document_html = sink.name(spec.document.id) + ".html"
-        names = section_names(spec)
-
-        def write_sections(doc) -> None:
-            # incremental seam: a section whose doctree is unchanged keeps its file
-            for name, part in section_parts(doc, document_html, names):
-                sink.cached(f"handbook/sections/{sink.name(name)}.html", sink.key(header, part.asdom().toxml()), lambda part=part: _write_html(part, header))
-
-        page, book = to_html(source, header, _linker(spec), write_sections if "html" in formats else None)
+        page, book = to_html(source, header, _linker(spec), SectionWriter(spec, sink, header) if "html" in formats else None)
         if "pdf" in formats:
             files["pdf"] = pdf.to_pdf(page)
         if "html" in formats:

@@ -285,7 +285,7 @@ class Book:
                         pickle.dump(_stub(sec, depth), self.stubs, protocol=pickle.HIGHEST_PROTOCOL)
             yield doc
             self.ids.release()
-            _dispose(doc)
+            dispose(doc)
             doc = None
         missing = sorted(i for i in self.wanted if i not in self.ids)
         if missing:
@@ -376,7 +376,7 @@ def _warnings_are_errors(settings: dict, what: str):
         raise DocutilsWarning(f"{what}: {stream.getvalue().strip()}")
 
 
-def _dispose(doc: nodes.document) -> None:
+def dispose(doc: nodes.document) -> None:
     """Break a written block's reference cycles (every node points at its
     parent; the document's tables point at its nodes), so that reference
     counting frees it at once.  Otherwise only a full collection would, and
