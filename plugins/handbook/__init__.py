@@ -177,8 +177,8 @@ class SectionWriter:
 
 def doctree_xml(node) -> str:
     """``node`` as XML: what docutils' ``node.asdom().toxml()`` says, written
-    straight from the tree (a DOM of every section, only to be hashed, was
-    a tenth of the HTML handbook's time and most of its garbage)."""
+    straight from the tree (a DOM of every section, built only to be hashed,
+    was most of the HTML handbook's cyclic garbage: the collector's work)."""
     from xml.sax.saxutils import escape, quoteattr
 
     from docutils import nodes
