@@ -75,7 +75,8 @@ def publish(spec, source: str, fmt: str, out: Path, n: int) -> str:
         last[0] = now
 
     if fmt == "html":
-        handbook.to_html(source, "h", handbook._linker(spec), on_block)
+        page, _ = handbook.to_html(source, "h", handbook._linker(spec), on_block)
+        sink.write("handbook/h.html", page.parts())  # as the emitter writes it
     else:
         handbook.to_odt(source, None, on_block)
     end = time.process_time() - last[0]

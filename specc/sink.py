@@ -620,7 +620,9 @@ def normalise_zip(data: bytes, rewrite: dict | None = None) -> bytes:
     """Rewrite a zip container (DOCX, ODT) with fixed timestamps, permissions
     and member order, so the same input gives byte-identical files.
     ``rewrite`` maps a member name to a function of its bytes (e.g. to pin
-    the dates in an ODT's ``meta.xml``)."""
+    the dates in an ODT's ``meta.xml``) that returns its new bytes, or
+    ``(size, parts)``: the new bytes part by part and their total length,
+    written as they come (a member too large to hold whole twice)."""
     import io
     import zipfile
 
@@ -637,5 +639,13 @@ def normalise_zip(data: bytes, rewrite: dict | None = None) -> bytes:
             info = zipfile.ZipInfo(n, FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, body)
+            if isinstance(body, bytes):
+                dst.writestr(info, body)
+                continue
+            # as writestr writes it (its size known first: the same header), part by part
+            info.file_size, parts = body
+            body = None
+            with dst.open(info, "w") as f:
+                for part in parts:
+                    f.write(part)
     return out.getvalue()

@@ -336,7 +336,7 @@ def test_spec_text_is_never_markup(tmp_path, style):
     source = hb.rst_for(spec, {"style": style} if style else {})[1]
     # real docutils, halt at warnings: the generated RST is clean
     page, _ = hb.to_html(source)
-    tree = lhtml.fromstring(page)
+    tree = lhtml.fromstring(bytes(page))
     text = squash(tree.text_content())
     if style != "cfa":
         for t in NASTY:

@@ -73,3 +73,24 @@ def test_parts_refuse_what_is_not_text_or_bytes(tmp_path):
         sink.write("x.txt", ["a", 1])
     assert sink.written == {}
     folder.discard(sink)
+
+
+def test_a_zip_member_rewritten_part_by_part_is_the_member_rewritten_whole():
+    """``normalise_zip``'s ``(size, parts)`` rewrite (an ODT's content.xml,
+    never whole) writes the bytes ``writestr`` writes for the whole."""
+    import io
+    import zipfile
+
+    from specc.sink import normalise_zip
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/x-test")
+        z.writestr("content.xml", "<doc>" + "<p>é text</p>" * 5000 + "</doc>")
+        z.writestr("meta.xml", "<meta/>")
+    new = "<doc>" + "<p>é new text</p>" * 5000 + "</doc>"
+    whole = normalise_zip(buf.getvalue(), {"content.xml": lambda data: new.encode()})
+    chunks = [c.encode() for c in (new[:7], new[7:30000], new[30000:])]
+    parted = normalise_zip(buf.getvalue(), {"content.xml": lambda data: (sum(map(len, chunks)), iter(chunks))})
+    assert parted == whole
+    assert zipfile.ZipFile(io.BytesIO(parted)).read("content.xml") == new.encode()

@@ -43,7 +43,7 @@ from specc.sink import normalise_zip
 
 from . import links, pdf
 from .generic import render_generic
-from .book import Book, DocutilsWarning, dispose  # noqa: F401 - DocutilsWarning: what a bad document raises
+from .book import Book, DocutilsWarning, Published, dispose  # noqa: F401 - DocutilsWarning: what a bad document raises
 
 FORMATS = ("rst", "html", "odt", "pdf")
 CSS = Path(__file__).parent / "templates" / "handbook.css"
@@ -73,12 +73,15 @@ def _book(source: str, prepare=None) -> Book:
     return Book(source, _settings(io.StringIO(), **_HTML), prepare)
 
 
-def to_html(source: str, header: str | None = None, prepare=None, on_block=None) -> tuple[bytes, Book]:
+def to_html(source: str, header: str | None = None, prepare=None, on_block=None) -> tuple[Published, Book]:
     """Standalone HTML5 with the print stylesheet embedded (``header``, the
     document's title, is the running header of every printed page but the
-    cover), and the book it was published from."""
+    cover), and the book it was published from.  The page's bytes are
+    ``bytes(page)``, or ``page.parts()`` for a sink (never whole)."""
     book = _book(source, prepare)
-    return _with_header(book.publish("html5", _settings(io.StringIO(), **_HTML), on_block), header), book
+    page = book.publish("html5", _settings(io.StringIO(), **_HTML), on_block)
+    page.data = _with_header(page.data, header)  # (the head is docutils' own: no block's text is in it)
+    return page, book
 
 
 def _with_header(page: bytes, header: str | None) -> bytes:
@@ -204,7 +207,8 @@ def to_odt(source: str, date: ir.PartialDate | None = None, on_block=None) -> tu
     stamp = f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00" if date else "2000-01-01T00:00:00"
     book = _book(source)
     out = book.publish("odf_odt", _settings(io.StringIO(), stylesheet=str(ODT_STYLES)), on_block)
-    return normalise_zip(out, {"meta.xml": lambda data: _fix_meta(data, stamp)}), book
+    # content.xml is written with its blocks' text part by part: never whole
+    return normalise_zip(out.data, {"meta.xml": lambda data: _fix_meta(data, stamp), "content.xml": lambda data: (out.size(data), out.expand(data))}), book
 
 
 def _fix_meta(data: bytes, stamp: str) -> bytes:
@@ -286,10 +290,12 @@ def emit(spec, sink, options):
     if "html" in formats or "pdf" in formats:
         page, book = to_html(source, header, _linker(spec), SectionWriter(spec, sink, header) if "html" in formats else None)
         if "pdf" in formats:
-            files["pdf"] = pdf.to_pdf(page)
+            whole = bytes(page)
+            files["pdf"] = pdf.to_pdf(whole)
+            page = whole
         if "html" in formats:
-            files["html"] = page
-        page = None
+            files["html"] = page if isinstance(page, bytes) else page.parts()  # (parts: written as they come)
+        page = whole = None
     if "odt" in formats:
         files["odt"], odt_book = to_odt(source, spec.document.published)
         book = book or odt_book

@@ -312,11 +312,12 @@ class Book:
         for _ in self.documents():
             pass
 
-    def publish(self, writer_name: str, settings: dict, on_block: Callable | None = None) -> bytes:
+    def publish(self, writer_name: str, settings: dict, on_block: Callable | None = None) -> Published:
         """The whole document written by docutils' ``writer_name`` writer:
         the head is published, and its translator walks the blocks in turn
         (each after the writer's own transforms).  ``on_block(doc)`` runs on
-        each block after it is written."""
+        each block after it is written.  What the translator wrote for the
+        blocks is held apart from docutils' output (:class:`Published`)."""
         import docutils.core
         from docutils.writers import get_writer_class
 
@@ -324,12 +325,9 @@ class Book:
         docs = self.documents()
         head = next(docs)
 
-        held: list[list[str]] = []  # the text of blocks an ODT translator has written
+        held: list[list[bytes]] = []  # the text the translator wrote for blocks, by marker
 
         def walk(visitor) -> bool:
-            if hasattr(visitor, "content_astext"):
-                whole = visitor.content_astext
-                visitor.content_astext = lambda: _expand(whole(), held)
             visitor.dispatch_visit(head)
             marks = []
             for child in list(head.children):
@@ -355,12 +353,57 @@ class Book:
                     on_block(doc)
             for pending, mark in reversed(marks):
                 _splice(visitor, mark, self.toc(pending))
+            _release_tail(visitor, held)
             visitor.dispatch_departure(head)
             return False
 
         head.walkabout = walk
         with _warnings_are_errors(settings, f"docutils ({writer_name})"):
-            return docutils.core.publish_from_doctree(head, writer=writer, settings_overrides=settings)
+            data = docutils.core.publish_from_doctree(head, writer=writer, settings_overrides=settings)
+        return Published(data, held)
+
+
+class Published:
+    """A book as docutils' writer wrote it, with the text of its blocks held
+    apart: ``data`` (the writer's output: an HTML page, an ODT's zip) has a
+    marker (``<specc-block-N />``) where each run of blocks goes, and
+    :meth:`expand` puts their text back, a part at a time, so that a large
+    book's output is never whole in memory (nor copied whole, as docutils'
+    templates and encoders would).  ``bytes(published)`` is the whole
+    output, for text formats."""
+
+    def __init__(self, data: bytes, held: list[list[bytes]]):
+        self.data, self.held = data, held
+
+    def expand(self, text: bytes) -> Iterator[bytes]:
+        """``text`` (the output, or an ODT's ``content.xml``) part by part,
+        each marker replaced by its blocks' text.  Every marker appears
+        once (an ODT's styles' before its body's, whatever their numbers):
+        anything else is a bug, not a document."""
+        at, seen = 0, set()
+        for m in _MARKER.finditer(text):
+            n = int(m.group(1))
+            if n >= len(self.held) or n in seen:
+                raise DocutilsWarning(f"docutils: block marker {n} found twice or never made")
+            seen.add(n)
+            yield text[at : m.start()]
+            yield from self.held[n]
+            at = m.end()
+        if len(seen) != len(self.held):
+            raise DocutilsWarning(f"docutils: {len(self.held) - len(seen)} blocks' text lost by the writer")
+        yield text[at:]
+
+    def size(self, text: bytes) -> int:
+        """The length of :meth:`expand` of ``text``, without expanding it."""
+        markers = _MARKER.findall(text)
+        return len(text) - sum(len(_HELD) + len(i) + 4 for i in markers) + sum(len(t) for block in self.held for t in block)
+
+    def parts(self) -> Iterator[bytes]:
+        """The whole output, part by part."""
+        return self.expand(self.data)
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.parts())
 
 
 @contextlib.contextmanager
@@ -442,19 +485,25 @@ def _styles_mark(visitor):
     return None if styles is None else (styles, len(styles))
 
 
-def _compact(visitor, start, held: list[list[str]]) -> None:
+def _compact(visitor, start, held: list[list[bytes]]) -> None:
     """Turn what the translator wrote for a block into text at once (every
-    section is closed at a block's end): HTML translators' strings are
-    joined into one; the ODT translator's elements, and the automatic
+    section is closed at a block's end), held in ``held`` with a marker in
+    its place that :meth:`Published.expand` fills in: HTML translators'
+    strings are joined; the ODT translator's elements, and the automatic
     styles (of tables, mostly) it made for them, are serialized (its content
     is plain ElementTree with prefixed tag names, so an element's text is
-    the same alone or in the whole tree) and replaced by a marker that
-    :func:`_expand` fills in.  Footnotes are completed at the end of an ODT,
-    so the body of a document with any keeps its elements."""
+    the same alone or in the whole tree).  Footnotes are completed at the
+    end of an ODT, so the body of a document with any keeps its elements."""
     body, styles = start
     if isinstance(body, int):
-        if len(visitor.body) > body + 1:
-            visitor.body[body:] = ["".join(visitor.body[body:])]
+        if len(visitor.body) > body:
+            text = "".join(visitor.body[body:]).encode(visitor.settings.output_encoding, visitor.settings.output_encoding_error_handler)
+            del visitor.body[body:]
+            if held and visitor.body[-1] == f"<{_HELD}{len(held) - 1} />":  # right after the last block's: one marker for both
+                held[-1].append(text)
+            else:
+                held.append([text])
+                visitor.body.append(f"<{_HELD}{len(held) - 1} />")
         return
     _hold(*styles, held)
     parent, _ = body
@@ -462,7 +511,24 @@ def _compact(visitor, start, held: list[list[str]]) -> None:
         _hold(*body, held)
 
 
-def _hold(parent, at: int, held: list[list[str]]) -> None:
+def _release_tail(visitor, held: list[list[bytes]]) -> None:
+    """The newlines that end the last block's text, back in an HTML
+    translator's body after its marker: the writer strips the body's last
+    newlines, which must be the text's, not the marker's."""
+    if not held or not hasattr(visitor, "body") or visitor.body[-1] != f"<{_HELD}{len(held) - 1} />":
+        return
+    parts, n = held[-1], 0
+    while parts:
+        text = parts[-1].rstrip(b"\n")
+        n += len(parts[-1]) - len(text)
+        if text:
+            parts[-1] = text
+            break
+        parts.pop()
+    visitor.body.append("\n" * n)
+
+
+def _hold(parent, at: int, held: list[list[bytes]]) -> None:
     """``parent``'s elements from ``at`` on, serialized into ``held`` and
     replaced by a marker."""
     if len(parent) == at:
@@ -472,7 +538,7 @@ def _hold(parent, at: int, held: list[list[str]]) -> None:
     from docutils.writers.odf_odt import _ElementInterfaceWrapper, _parents
 
     done = parent[at:]
-    text = "".join(ET.tostring(el, encoding="unicode") for el in done)
+    text = b"".join(ET.tostring(el, encoding="unicode").encode("utf-8") for el in done)  # (content.xml is UTF-8)
     del parent[at:]
     for el in done:  # the writer's child -> parent table holds parents strongly: a cycle it never frees
         for sub in el.iter():
@@ -486,11 +552,4 @@ def _hold(parent, at: int, held: list[list[str]]) -> None:
 
 
 _HELD = "specc-block-"  # a marker's tag: this, then the index of its text in ``held``
-_MARKER = re.compile(rf"<{_HELD}(\d+) />")
-
-
-def _expand(text: str, held: list[list[str]]) -> str:
-    """``text`` with each block marker replaced by the block's text."""
-    pieces = _MARKER.split(text)
-    pieces[1::2] = ["".join(held[int(i)]) for i in pieces[1::2]]
-    return "".join(pieces)
+_MARKER = re.compile(rf"<{_HELD}(\d+) />".encode())
