@@ -151,9 +151,9 @@ def test_what_a_translator_keeps_does_not_grow_along_the_book(writer, monkeypatc
     monkeypatch.setattr(book, "BLOCK_LINES", 1)
     table = "\n.. list-table::\n   :header-rows: 1\n\n   * - Criterion\n     - Evidence\n   * - 1.1\n     - seen\n"
     src = "\n".join(part + table for part in _doc(60).split("\nSame title in every unit.\n")) + "\n"
-    tracked = {}
+    tracked, k = {}, [0]
 
-    def on_block(doc, k=[0]):
+    def on_block(doc):
         k[0] += 1
         if k[0] in (10, 50):
             gc.collect()
