@@ -39,6 +39,24 @@ def test_chunks_are_the_text_of_json_dumps(doc, indent):
     assert "".join(jsontext.chunks(doc, indent=indent)) == json.dumps(whole, indent=indent, ensure_ascii=False)
 
 
+ANY = st.recursive(
+    SCALARS | st.floats() | st.integers().map(lambda i: __import__("enum").IntEnum("E", {"A": i}).A if i > 0 else i),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY, st.integers(min_value=0, max_value=4), st.integers(min_value=0, max_value=3))
+def test_dumps_is_json_dumps_nested(value, indent, level):
+    # the whole of what json.dumps takes: plain data, and what is left to it
+    # (floats, NaN, an int's subclass, keys that are not text, tuples)
+    want = jsontext.nested(json.dumps(value, indent=indent, ensure_ascii=False), indent * level)
+    assert jsontext.dumps(value, indent, level) == want
+
+
 def test_members_are_made_when_written_and_again_each_time():
     made = []
 
