@@ -8,7 +8,6 @@ Spans are left out (they depend on layout, not meaning); rules carry a
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import attrs
 
 from . import ir
-from .jsontext import nested
+from . import jsontext
 
 FORMAT_VERSION = 2
 _TAGGED = (ir.MinTotal, ir.MaxTotal, ir.Mandatory, ir.CreditsFrom, ir.Remaining)
@@ -59,18 +58,15 @@ def spec_data(spec: ir.Spec) -> dict:
     return {name: to_data(value) for name, value in _spec_fields(spec)}
 
 
-_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False, sort_keys=True)
-
-
 def dumps(data: Any) -> str:
     """Canonical JSON text: sorted keys, two-space indent, UTF-8, final newline."""
-    return _ENCODER.encode(data) + "\n"
+    return _nested(data, 0) + "\n"
 
 
 def _nested(data: Any, level: int) -> str:
     """:func:`dumps` of ``data`` (no final newline) as it reads ``level`` deep
     in an enclosing value."""
-    return nested(_ENCODER.encode(data), 2 * level)
+    return jsontext.dumps(data, 2, level, sort_keys=True)
 
 
 def chunks(spec: ir.Spec) -> Iterator[str]:
@@ -79,7 +75,7 @@ def chunks(spec: ir.Spec) -> Iterator[str]:
     the IR of a large spec is never held whole as JSON data."""
     yield "{"
     for i, (name, value) in enumerate(sorted(_spec_fields(spec), key=lambda f: f[0])):
-        yield f"{',' if i else ''}\n  {_ENCODER.encode(name)}: "
+        yield f"{',' if i else ''}\n  {jsontext.dumps(name)}: "
         if isinstance(value, tuple) and value:
             yield "["
             for j, x in enumerate(value):

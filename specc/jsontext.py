@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -73,9 +74,9 @@ def _dump(value: Any, indent: int, level: int) -> str:
     return dumps(value, indent, level)
 
 
-def dumps(value: Any, indent: int = 2, level: int = 0) -> str:
-    """``nested(json.dumps(value, indent=indent, ensure_ascii=False),
-    indent * level)``, the same text, written by one recursive function
+def dumps(value: Any, indent: int = 2, level: int = 0, sort_keys: bool = False) -> str:
+    """``nested(json.dumps(value, indent=indent, ensure_ascii=False,
+    sort_keys=sort_keys), indent * level)``, the same text, written by one recursive function
     (with the C string encoder json uses) rather than by the standard
     library's indenting encoder, which is Python making a generator for
     every container: a third of the portfolio schema's time, and most of
@@ -83,9 +84,9 @@ def dumps(value: Any, indent: int = 2, level: int = 0) -> str:
     (floats, subclasses, keys that are not text) is left to json."""
     out: list[str] = []
     try:
-        _put(value, out, "\n" + " " * (indent * level), " " * indent)
+        _put(value, out, "\n" + " " * (indent * level), " " * indent, sort_keys)
     except _Unusual:
-        return nested(json.dumps(value, indent=indent, ensure_ascii=False), indent * level)
+        return nested(json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=sort_keys), indent * level)
     return "".join(out)
 
 
@@ -93,7 +94,7 @@ class _Unusual(Exception):
     """A value :func:`dumps` leaves to json."""
 
 
-def _put(v: Any, out: list[str], nl: str, step: str) -> None:
+def _put(v: Any, out: list[str], nl: str, step: str, sort: bool) -> None:
     t = type(v)
     if t is str:
         out.append(_string(v))
@@ -102,12 +103,12 @@ def _put(v: Any, out: list[str], nl: str, step: str) -> None:
             out.append("{}")
             return
         inner, lead = nl + step, "{"
-        for k, x in v.items():
-            if type(k) is not str:
-                raise _Unusual
+        if any(type(k) is not str for k in v):
+            raise _Unusual
+        for k, x in sorted(v.items(), key=_key) if sort else v.items():
             out.append(lead + inner + _string(k) + ": ")
             lead = ","
-            _put(x, out, inner, step)
+            _put(x, out, inner, step, sort)
         out.append(nl + "}")
     elif t is list or t is tuple:
         if not v:
@@ -117,7 +118,7 @@ def _put(v: Any, out: list[str], nl: str, step: str) -> None:
         for x in v:
             out.append(lead + inner)
             lead = ","
-            _put(x, out, inner, step)
+            _put(x, out, inner, step, sort)
         out.append(nl + "]")
     elif v is None:
         out.append("null")
@@ -131,6 +132,7 @@ def _put(v: Any, out: list[str], nl: str, step: str) -> None:
         raise _Unusual
 
 
+_key = operator.itemgetter(0)
 _string = json.encoder.encode_basestring  # (json's own, in C where built: ensure_ascii=False)
 
 
