@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from specc import export
 from specc_plugins.export import model as model_module
@@ -91,6 +93,36 @@ def test_a_literal_in_pieces_is_the_literal(value):
     lazy = Lazy(value)
     assert "".join(py_chunks(lazy)) == py(value) == "".join(py_chunks(value))
     assert "".join(py_chunks(value, 8, 60)) == py(value, 8, 60)
+
+
+_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.lists(inner, max_size=3).map(tuple) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+def _listed(v):
+    """``v`` as Python reads its literal back: tuples are written as lists."""
+    if isinstance(v, (list, tuple)):
+        return [_listed(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _listed(x) for k, x in v.items()}
+    return v
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATA, st.integers(min_value=0, max_value=12), st.integers(min_value=10, max_value=100))
+def test_a_literal_reads_back_as_its_value_whole_or_in_pieces(value, indent, width):
+    # py (one function appending to a list) and py_chunks (the pieces a
+    # sink writes) are written apart: they must agree, and read back
+    import ast
+
+    text = py(value, indent, width)
+    assert "".join(py_chunks(value, indent, width)) == text
+    assert ast.literal_eval(text) == _listed(value)
+    if isinstance(value, dict):
+        assert "".join(py_chunks(Lazy(value), indent, width)) == text
 
 
 def test_a_large_mapping_gives_a_piece_per_element_made_in_turn():

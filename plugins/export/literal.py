@@ -18,7 +18,24 @@ class PyLiteral(str):
     """Text known to be a Python literal made by :func:`py`."""
 
 
+def _container(v: Any) -> bool:
+    t = type(v)  # (the common types first: an abstract class's check is slow)
+    if t is list or t is tuple or t is dict:
+        return True
+    if t is str or t is int or t is bool or v is None:
+        return False
+    return isinstance(v, (list, tuple, dict, Mapping))
+
+
 def _flat(v: Any) -> str:
+    t = type(v)  # (the common types first, as _container)
+    if t is str or t is int:
+        return repr(v)
+    if t is list or t is tuple:
+        return "[" + ", ".join([_flat(x) for x in v]) + "]"
+    if t is dict:
+        _keys(v)
+        return "{" + ", ".join([f"{_flat(k)}: {_flat(x)}" for k, x in v.items()]) + "}"
     if v is None or isinstance(v, bool):
         return repr(v)
     if isinstance(v, int):
@@ -46,12 +63,12 @@ def _keys(v: Mapping) -> None:
 def _within(v: Any, room: int) -> str | None:
     """``_flat(v)`` if it is at most ``room`` characters, else None -- found
     without flattening more of a large value than fits."""
-    if not isinstance(v, (list, tuple, dict, Mapping)) or not v:
+    if not _container(v) or not v:
         flat = _flat(v)
         return flat if len(flat) <= room else None
     parts = []
     used = 2  # the brackets
-    mapping = isinstance(v, (dict, Mapping))
+    mapping = type(v) is dict or isinstance(v, Mapping)
     if mapping:
         _keys(v)
         pairs = v.items()
@@ -74,7 +91,37 @@ def py(v: Any, indent: int = 0, width: int = 100) -> PyLiteral:
     in ``width`` columns after ``indent`` spaces (with trailing commas).
     Linear in the size of ``v``: a container is flattened only as far as it
     can fit on its line."""
-    return PyLiteral("".join(py_chunks(v, indent, width)))
+    out: list[str] = []
+    _py(v, indent, width, out)
+    return PyLiteral("".join(out))
+
+
+def _py(v: Any, indent: int, width: int, out: list[str]) -> None:
+    """:func:`py` of ``v`` appended to ``out`` (as :func:`py_chunks` writes
+    it, without a generator for every container inside)."""
+    if not _container(v) or not v:
+        out.append(_flat(v))
+        return
+    flat = _within(v, width - indent)
+    if flat is not None:
+        out.append(flat)
+        return
+    pad = " " * (indent + 4)
+    if type(v) is dict or isinstance(v, Mapping):
+        _keys(v)
+        out.append("{\n")
+        for k, x in v.items():
+            out.append(f"{pad}{_flat(k)}: ")
+            _py(x, indent + 4, width, out)
+            out.append(",\n")
+        out.append(" " * indent + "}")
+        return
+    out.append("[\n")
+    for x in v:
+        out.append(pad)
+        _py(x, indent + 4, width, out)
+        out.append(",\n")
+    out.append(" " * indent + "]")
 
 
 def py_chunks(v: Any, indent: int = 0, width: int = 100) -> Iterator[str]:
@@ -83,7 +130,7 @@ def py_chunks(v: Any, indent: int = 0, width: int = 100) -> Iterator[str]:
     made as the container is iterated.  So a large mapping whose values are
     made when asked for (any :class:`~collections.abc.Mapping`) is never held
     whole, as data or as text."""
-    if not isinstance(v, (list, tuple, dict, Mapping)) or not v:
+    if not _container(v) or not v:
         yield _flat(v)
         return
     flat = _within(v, width - indent)
@@ -91,7 +138,7 @@ def py_chunks(v: Any, indent: int = 0, width: int = 100) -> Iterator[str]:
         yield flat
         return
     pad = " " * (indent + 4)
-    if isinstance(v, (dict, Mapping)):
+    if type(v) is dict or isinstance(v, Mapping):
         _keys(v)
         yield "{\n"
         for k, x in v.items():
