@@ -12,8 +12,9 @@ reStructuredText, HTML and ODT (one format per run) and the recording forms
 as HTML.  ``--repeat N`` runs N rounds, each of every size in turn, and
 keeps the least time at each size: the runs a ratio compares are
 neighbours in time, whatever a shared machine's load does over the minutes
-in between.  An emitter that took longer than ``--budget`` seconds is not
-run at larger sizes.  Times are CPU seconds (so that a machine shared with
+in between; each round's own ratio and their median are printed too.
+An emitter that took longer than ``--budget`` seconds is not run at
+larger sizes.  Times are CPU seconds (so that a machine shared with
 other work measures the emitters rather than the load): of the child the
 emitter runs in and of the processes it started and waited for (a pool's
 workers), so that work an emitter hands to other cores is counted too; the
@@ -36,6 +37,7 @@ import gc
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -78,6 +80,7 @@ def main() -> None:
     mem: dict[str, dict[int, float]] = {"check (compile)": {}}
     failed: dict[str, dict[int, str]] = {}
     over: dict[str, int] = {}  # emitter -> the size it went over the budget at
+    rounds: dict[str, dict[int, dict[int, float]]] = {}  # emitter -> round -> size -> CPU s
     with tempfile.TemporaryDirectory(prefix="specc-emit-bench-") as tmp:
         # warm up, untimed: every emitter once on a tiny spec, so the imports
         # it makes are done before the children fork
@@ -104,6 +107,7 @@ def main() -> None:
                 print(f"  {n} units: {label} stopped: {res['error']}", file=sys.stderr, flush=True)
                 failed.setdefault(label, {})[n] = res["error"]
                 return
+            rounds.setdefault(label, {}).setdefault(k, {})[n] = res["cpu"]
             if res["cpu"] < times.setdefault(label, {}).get(n, float("inf")):
                 times[label][n] = res["cpu"]
             mem.setdefault(label, {})[n] = max(res["peak_mb"], mem.get(label, {}).get(n, 0))
@@ -144,6 +148,15 @@ def main() -> None:
         cells += [f"{mem[label][n]:,.1f}" if n in mem.get(label, {}) else "-" for n in sizes]
         growth = [f"{by[b] / by[a]:.1f}" if a in by and b in by and by[a] > 0 else "-" for a, b in zip(sizes, sizes[1:], strict=False)]
         print(f"| {label} | {' | '.join(cells)} | {' | '.join(growth)} |")
+    if args.repeat > 1 and len(sizes) > 1:
+        # each round's own ratio (its runs minutes apart) and their median:
+        # the least of each size can pair a lucky short run with a long one
+        a, b = sizes[0], sizes[-1]
+        print(f"\nx{b // a} size, round by round (time at {b:,} over time at {a:,}):\n")
+        for label, by_round in rounds.items():
+            ratios = sorted(r[b] / r[a] for r in by_round.values() if a in r and b in r and r[a] > 0)
+            if ratios:
+                print(f"  {label}: {', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}")
 
 
 def run_one(emitter, spec, out: Path, options: dict) -> dict:
