@@ -99,29 +99,34 @@ def py(v: Any, indent: int = 0, width: int = 100) -> PyLiteral:
 def _py(v: Any, indent: int, width: int, out: list[str]) -> None:
     """:func:`py` of ``v`` appended to ``out`` (as :func:`py_chunks` writes
     it, without a generator for every container inside)."""
+    line = _on_one_line(v, indent, width)
+    if line is not None:
+        out.append(line)
+        return
+    opening, elements, closing = _split(v, indent)
+    out.append(opening)
+    for head, x in elements:
+        out.append(head)
+        _py(x, indent + 4, width, out)
+        out.append(",\n")
+    out.append(closing)
+
+
+def _on_one_line(v: Any, indent: int, width: int) -> str | None:
+    """``v`` flat, if it is not a container or it fits on its line."""
     if not _container(v) or not v:
-        out.append(_flat(v))
-        return
-    flat = _within(v, width - indent)
-    if flat is not None:
-        out.append(flat)
-        return
+        return _flat(v)
+    return _within(v, width - indent)
+
+
+def _split(v: Any, indent: int) -> tuple[str, Iterator[tuple[str, Any]], str]:
+    """A container written an element per line: its opening line, (what
+    begins an element's line, the element) as it is iterated, its closing."""
     pad = " " * (indent + 4)
     if type(v) is dict or isinstance(v, Mapping):
         _keys(v)
-        out.append("{\n")
-        for k, x in v.items():
-            out.append(f"{pad}{_flat(k)}: ")
-            _py(x, indent + 4, width, out)
-            out.append(",\n")
-        out.append(" " * indent + "}")
-        return
-    out.append("[\n")
-    for x in v:
-        out.append(pad)
-        _py(x, indent + 4, width, out)
-        out.append(",\n")
-    out.append(" " * indent + "]")
+        return "{\n", ((f"{pad}{_flat(k)}: ", x) for k, x in v.items()), " " * indent + "}"
+    return "[\n", ((pad, x) for x in v), " " * indent + "]"
 
 
 def py_chunks(v: Any, indent: int = 0, width: int = 100) -> Iterator[str]:
@@ -130,22 +135,12 @@ def py_chunks(v: Any, indent: int = 0, width: int = 100) -> Iterator[str]:
     made as the container is iterated.  So a large mapping whose values are
     made when asked for (any :class:`~collections.abc.Mapping`) is never held
     whole, as data or as text."""
-    if not _container(v) or not v:
-        yield _flat(v)
+    line = _on_one_line(v, indent, width)
+    if line is not None:
+        yield line
         return
-    flat = _within(v, width - indent)
-    if flat is not None:
-        yield flat
-        return
-    pad = " " * (indent + 4)
-    if type(v) is dict or isinstance(v, Mapping):
-        _keys(v)
-        yield "{\n"
-        for k, x in v.items():
-            yield f"{pad}{_flat(k)}: {py(x, indent + 4, width)},\n"
-        yield " " * indent + "}"
-        return
-    yield "[\n"
-    for x in v:
-        yield f"{pad}{py(x, indent + 4, width)},\n"
-    yield " " * indent + "]"
+    opening, elements, closing = _split(v, indent)
+    yield opening
+    for head, x in elements:
+        yield f"{head}{py(x, indent + 4, width)},\n"
+    yield closing
