@@ -76,12 +76,13 @@ def _dump(value: Any, indent: int, level: int) -> str:
 
 def dumps(value: Any, indent: int = 2, level: int = 0, sort_keys: bool = False) -> str:
     """``nested(json.dumps(value, indent=indent, ensure_ascii=False,
-    sort_keys=sort_keys), indent * level)``, the same text, written by one recursive function
-    (with the C string encoder json uses) rather than by the standard
-    library's indenting encoder, which is Python making a generator for
-    every container: a third of the portfolio schema's time, and most of
-    the objects its collector walks.  A value that is not plain JSON data
-    (floats, subclasses, keys that are not text) is left to json."""
+    sort_keys=sort_keys), indent * level)``: the same text, written by one
+    recursive function (with the C string encoder json uses) rather than by
+    the standard library's indenting encoder, which is Python making a
+    generator for every container (half of the portfolio schema's text
+    time, and nearly all of its young collections).  A value that is not
+    plain JSON data (floats, subclasses, keys that are not text) is left to
+    json."""
     out: list[str] = []
     try:
         _put(value, out, "\n" + " " * (indent * level), " " * indent, sort_keys)

@@ -289,13 +289,13 @@ def emit(spec, sink, options):
     book = None
     if "html" in formats or "pdf" in formats:
         page, book = to_html(source, header, _linker(spec), SectionWriter(spec, sink, header) if "html" in formats else None)
+        html = page.parts()  # (written to the sink as they come: never whole)
         if "pdf" in formats:
-            whole = bytes(page)
-            files["pdf"] = pdf.to_pdf(whole)
-            page = whole
+            html = bytes(page)  # (WeasyPrint lays out the whole page)
+            files["pdf"] = pdf.to_pdf(html)
         if "html" in formats:
-            files["html"] = page if isinstance(page, bytes) else page.parts()  # (parts: written as they come)
-        page = whole = None
+            files["html"] = html
+        page = html = None
     if "odt" in formats:
         files["odt"], odt_book = to_odt(source, spec.document.published)
         book = book or odt_book

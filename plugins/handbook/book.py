@@ -395,8 +395,8 @@ class Published:
 
     def size(self, text: bytes) -> int:
         """The length of :meth:`expand` of ``text``, without expanding it."""
-        markers = _MARKER.findall(text)
-        return len(text) - sum(len(_HELD) + len(i) + 4 for i in markers) + sum(len(t) for block in self.held for t in block)
+        markers = sum(len(m[0]) for m in _MARKER.finditer(text))
+        return len(text) - markers + sum(len(t) for block in self.held for t in block)
 
     def parts(self) -> Iterator[bytes]:
         """The whole output, part by part."""
@@ -499,11 +499,11 @@ def _compact(visitor, start, held: list[list[bytes]]) -> None:
         if len(visitor.body) > body:
             text = "".join(visitor.body[body:]).encode(visitor.settings.output_encoding, visitor.settings.output_encoding_error_handler)
             del visitor.body[body:]
-            if held and visitor.body[-1] == f"<{_HELD}{len(held) - 1} />":  # right after the last block's: one marker for both
+            if held and visitor.body[-1:] == [_marker(len(held) - 1)]:  # right after the last block's: one marker for both
                 held[-1].append(text)
             else:
                 held.append([text])
-                visitor.body.append(f"<{_HELD}{len(held) - 1} />")
+                visitor.body.append(_marker(len(held) - 1))
         return
     _hold(*styles, held)
     parent, _ = body
@@ -515,7 +515,7 @@ def _release_tail(visitor, held: list[list[bytes]]) -> None:
     """The newlines that end the last block's text, back in an HTML
     translator's body after its marker: the writer strips the body's last
     newlines, which must be the text's, not the marker's."""
-    if not held or not hasattr(visitor, "body") or visitor.body[-1] != f"<{_HELD}{len(held) - 1} />":
+    if not held or not hasattr(visitor, "body") or visitor.body[-1:] != [_marker(len(held) - 1)]:
         return
     parts, n = held[-1], 0
     while parts:
@@ -552,4 +552,12 @@ def _hold(parent, at: int, held: list[list[bytes]]) -> None:
 
 
 _HELD = "specc-block-"  # a marker's tag: this, then the index of its text in ``held``
+
+
+def _marker(n: int) -> str:
+    """The marker of ``held[n]`` as it is written (an ODT's is an element
+    with the tag ``_HELD + n``, which ElementTree writes the same)."""
+    return f"<{_HELD}{n} />"
+
+
 _MARKER = re.compile(rf"<{_HELD}(\d+) />".encode())
