@@ -370,7 +370,9 @@ def quote(value: str) -> str:
 def long_quote(value: str, indent: str, close_indent: str | None = None) -> str:
     """A LONG_STRING token whose lines are indented by ``indent`` and whose
     closing quotes stand at ``close_indent`` (default: ``indent``)."""
-    body = value.replace("\\", "\\\\").replace('"""', '\\"""')
+    # every quote of a run of three or more but the last two escaped: no
+    # three unescaped quotes are left to close the token ("""" was \"""")
+    body = re.sub(r'"{3,}', lambda m: '\\"' * (len(m[0]) - 2) + '""', value.replace("\\", "\\\\"))
     lines = [(indent + line) if line.strip() else "" for line in body.split("\n")]
     close = indent if close_indent is None else close_indent
     return '"""\n' + "\n".join(lines) + "\n" + close + '"""'

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from specc import export
 from specc.fmt import format_text
 from specc.lower import lower
-from specc.syntax import parse, quote
+from specc.syntax import long_quote, parse, quote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,10 +49,7 @@ trailing = st.one_of(st.none(), st.none(), st.from_regex(r"# [a-z \"{}#]{0,12}",
 
 
 def lit(s: str, long: bool) -> str:
-    if long or "\n" in s:
-        body = s.replace("\\", "\\\\").replace('"""', '\\"""')
-        return '"""\n' + body + '\n"""'
-    return quote(s)
+    return long_quote(s, "") if long or "\n" in s else quote(s)
 
 
 @st.composite
@@ -135,6 +132,8 @@ def spec_text(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec_text())
+# a long text holding four quotes: written \"""" it was closed by its last three
+@example('document d "X" {\n  body b "B"\n}\nunit u0 "X" {\noutcome 1 knowledge "X" {\ncriterion 1.1 "X"\n}\nsimulation allowed except """\n\\"\\"\\"\\" and \\"\\"\\"\\"\\"\\"\\"\n"""\n}\n')
 def test_fmt_keeps_meaning_comments_and_is_idempotent(src):
     out, errs = format_text(src)
     assert not errs and out is not None
